@@ -1,0 +1,109 @@
+# Kefu Academy — every set-up step the project needs lives here, so a fresh machine with
+# only Python 3.11 and git gets a running academy from `make run` and a green suite from
+# `make test`. Targets are idempotent: stamps under .venv/ skip work already done.
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Debian packages: CJK fonts for PDFs and pages, HarfBuzz subsetting (WeasyPrint subsets
+# fonts 100x faster with it), Pango for WeasyPrint, gettext for the translations.
+SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 gettext
+# Browser tests drive Debian's Chromium (Playwright's own browser download does not work here).
+TEST_SYSTEM_PACKAGES := chromium
+
+# `make run` serves the demo with production settings over plain HTTP on this machine.
+RUN_ENV := DJANGO_SETTINGS_MODULE=lms.settings.production HTTPS=0 \
+	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost,$(HOST)}" \
+	SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" SERVE_MEDIA=1
+
+.PHONY: help install install-dev system-deps system-deps-test run dev test lint format \
+	messages migrate seed clean
+
+help:
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
+
+define ensure_debian_packages
+	@missing=""; \
+	if command -v dpkg-query >/dev/null 2>&1; then \
+	  for p in $(1); do \
+	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	  done; \
+	else \
+	  echo "Not a Debian system: make sure these are installed: $(1)"; \
+	fi; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "Installing system packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	  else \
+	    echo "Missing system packages:$$missing"; \
+	    echo "Install them with:  sudo apt-get install -y$$missing"; \
+	    exit 1; \
+	  fi; \
+	fi
+endef
+
+system-deps: ## Install the Debian packages the academy needs (CJK fonts, HarfBuzz, Pango, gettext)
+	$(call ensure_debian_packages,$(SYSTEM_PACKAGES))
+
+system-deps-test: system-deps ## Also install Chromium for the browser tests
+	$(call ensure_debian_packages,$(TEST_SYSTEM_PACKAGES))
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install -q -e ".[dev]"
+	@touch $@
+
+messages: $(VENV)/.installed system-deps ## Compile the translations (.po -> .mo)
+	$(MANAGE) compilemessages --ignore=.venv --ignore=var --ignore=node_modules -v 0
+
+install: system-deps $(VENV)/.installed messages ## Create .venv and install the academy
+
+install-dev: system-deps-test install $(VENV)/.installed-dev ## Also install test and lint tools
+
+var/secret_key:
+	@mkdir -p var
+	@$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	@chmod 600 $@
+
+run: install var/secret_key ## Install, migrate, load the demo academy and serve it on http://$(HOST):$(PORT)
+	@mkdir -p var
+	$(RUN_ENV) $(MANAGE) migrate --noinput -v 0
+	$(RUN_ENV) $(MANAGE) createcachetable
+	$(RUN_ENV) $(MANAGE) collectstatic --noinput -v 0
+	$(RUN_ENV) $(MANAGE) seed_demo
+	$(RUN_ENV) $(MANAGE) setup_schedules
+	$(RUN_ENV) $(MANAGE) serve --host $(HOST) --port $(PORT)
+
+dev: install ## Auto-reloading development server (DEBUG on) with demo data
+	@mkdir -p var
+	$(MANAGE) migrate --noinput -v 0
+	$(MANAGE) createcachetable
+	$(MANAGE) seed_demo
+	$(MANAGE) setup_schedules
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: install-dev ## Install everything and run the whole suite (unit, integration, browser)
+	$(BIN)/pytest
+
+lint: install-dev ## Check style with ruff
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev ## Reformat the code with ruff
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean: ## Remove the virtualenv and local data (var/)
+	rm -rf $(VENV) var

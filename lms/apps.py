@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+from wagtail.users.apps import WagtailUsersAppConfig
+
+
+class LmsConfig(AppConfig):
+    # apps.py holds two configs (see AcademyUsersAppConfig): name the app's own explicitly.
+    default = True
+    name = "lms"
+    verbose_name = _("Kefu Academy")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from lms.services.roles import roles_sync_after_migrate
+
+        # Role groups are reference data every deployment needs, like Django's own
+        # permissions; they are (re)declared after each migrate, non-destructively.
+        post_migrate.connect(roles_sync_after_migrate, sender=self)
+
+
+class AcademyUsersAppConfig(WagtailUsersAppConfig):
+    """Wagtail's user admin, with the HR fields (employee number, team, ...) on its forms."""
+
+    default = False
+    user_viewset = "lms.viewsets.AcademyUserViewSet"

@@ -1,0 +1,14 @@
+from django.conf import settings
+
+from lms.selectors.people import can_view_teams
+
+
+def academy(request):
+    """What the base layout needs on every page: the centre's name and the user's menus."""
+    user = getattr(request, "user", None)
+    signed_in = bool(user and user.is_authenticated)
+    return {
+        "academy_name": settings.ACADEMY_NAME,
+        "nav_can_view_teams": signed_in and can_view_teams(user),
+        "nav_can_use_cms": signed_in and user.has_perm("wagtailadmin.access_admin"),
+    }

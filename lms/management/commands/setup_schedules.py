@@ -1,0 +1,39 @@
+"""
+Every recurring background job of the academy, declared in one place. Running the command
+again updates the schedules in place, so it is safe on every start and deploy.
+"""
+
+from django.core.management.base import BaseCommand
+from django_q.models import Schedule
+
+# name -> (function, cron in TIME_ZONE, what it is for)
+SCHEDULES: dict[str, tuple[str, str, str]] = {
+    "sessions_clear_expired": (
+        "lms.tasks.sessions_clear_expired",
+        "30 3 * * *",
+        "Delete expired sessions every night.",
+    ),
+}
+# Schedules calling into our own apps that are no longer declared above are removed.
+OWN_PREFIXES = ("lms.", "cases.", "certification.")
+
+
+class Command(BaseCommand):
+    help = "Declare the academy's django-q2 schedules (idempotent)."
+
+    def handle(self, *args, **options):
+        for name, (func, cron, _purpose) in SCHEDULES.items():
+            Schedule.objects.update_or_create(
+                name=name,
+                defaults={
+                    "func": func,
+                    "schedule_type": Schedule.CRON,
+                    "cron": cron,
+                    "repeats": -1,
+                },
+            )
+        stale = Schedule.objects.filter(func__startswith=OWN_PREFIXES[0])
+        for prefix in OWN_PREFIXES[1:]:
+            stale = stale | Schedule.objects.filter(func__startswith=prefix)
+        removed, _ = stale.exclude(name__in=SCHEDULES).delete()
+        self.stdout.write(f"{len(SCHEDULES)} schedule(s) declared, {removed} stale removed.")

@@ -1,0 +1,65 @@
+"""
+The academy's roles and what each may do. A role is a Django group; this module is the one
+place that says which permissions a role's group carries and which role a position implies.
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lms.models.people import Position
+
+
+class Role(models.TextChoices):
+    # Values are the group names an administrator sees in the Wagtail admin.
+    AGENT = "客服代表", _("Agent / new hire")
+    TEAM_LEAD = "班组长", _("Team lead")
+    SUPERVISOR = "运营主管", _("Supervisor")
+    TRAINER = "培训专员", _("Trainer")
+    QA = "质检专员", _("QA specialist")
+    ADMINISTRATOR = "管理员", _("Administrator")
+
+
+@dataclass(frozen=True)
+class RoleGrant:
+    role: Role
+    permissions: tuple[str, ...]
+
+
+ADMIN_ACCESS = "wagtailadmin.access_admin"
+
+ROLE_GRANTS: tuple[RoleGrant, ...] = (
+    # Learners need no permission: every signed-in person may learn.
+    RoleGrant(Role.AGENT, ()),
+    RoleGrant(Role.TEAM_LEAD, ("lms.view_team_people",)),
+    RoleGrant(Role.SUPERVISOR, ("lms.view_team_people",)),
+    # Trainers and QA author content, so they get the CMS; leads and agents do not.
+    RoleGrant(Role.TRAINER, (ADMIN_ACCESS,)),
+    RoleGrant(Role.QA, (ADMIN_ACCESS,)),
+    RoleGrant(
+        Role.ADMINISTRATOR,
+        (
+            ADMIN_ACCESS,
+            "lms.view_team_people",
+            "lms.view_all_staff",
+            "lms.import_staff",
+            "lms.add_user",
+            "lms.change_user",
+            "lms.add_team",
+            "lms.change_team",
+            "lms.delete_team",
+        ),
+    ),
+)
+
+# The role HR's position implies when staff are imported.
+POSITION_ROLES: dict[str, Role] = {
+    Position.AGENT: Role.AGENT,
+    Position.SENIOR_AGENT: Role.AGENT,
+    Position.DATA_ANALYST: Role.AGENT,
+    Position.TEAM_LEAD: Role.TEAM_LEAD,
+    Position.SUPERVISOR: Role.SUPERVISOR,
+    Position.TRAINER: Role.TRAINER,
+    Position.QA: Role.QA,
+}

@@ -1,0 +1,28 @@
+"""
+Background jobs run by the django-q2 cluster. Each takes primary keys, does nothing when
+its work is already done, and calls a service for the real work.
+"""
+
+from django.core.management import call_command
+from django.db import transaction
+from django_q.tasks import async_task
+
+from lms.models import StaffImport
+from lms.services.staff_import import staff_import_process
+
+
+def enqueue(func_path: str, *args, **kwargs) -> str:
+    """Queue a job by dotted path (call inside transaction.on_commit for new rows)."""
+    return async_task(func_path, *args, **kwargs)
+
+
+def staff_import_run(staff_import_id: int) -> None:
+    with transaction.atomic():
+        staff_import = StaffImport.objects.select_for_update().filter(pk=staff_import_id).first()
+        if staff_import is None or staff_import.is_finished:
+            return
+    staff_import_process(staff_import)
+
+
+def sessions_clear_expired() -> None:
+    call_command("clearsessions")

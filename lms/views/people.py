@@ -1,0 +1,141 @@
+"""Staff-facing pages about people: the team roster, a person's profile, exports."""
+
+import csv
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lms.forms import RosterFilterForm
+from lms.models import User
+from lms.selectors.people import can_view_teams, staff_visible_to, teams_visible_to
+
+ROSTER_PAGE_SIZE = 50
+
+
+def team_viewer_required(view):
+    """Signed in, and a lead, supervisor or administrator (403 for everyone else)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not can_view_teams(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _roster(request):
+    """The filtered people the viewer may see, with the filter form."""
+    teams = teams_visible_to(request.user)
+    form = RosterFilterForm(request.GET or None, teams=teams)
+    people = staff_visible_to(request.user)
+    people = form.filter(people) if form.is_bound else people.filter(is_active=True)
+    people = people.select_related("team").order_by("team__name", "employee_no", "username")
+    return form, teams, people
+
+
+@team_viewer_required
+def team_roster(request):
+    form, teams, people = _roster(request)
+    page = Paginator(people, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "lms/team_roster.html",
+        {
+            "form": form,
+            "teams": teams.prefetch_related("leads"),
+            "page": page,
+            "query": query.urlencode(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@team_viewer_required
+def person_detail(request, pk):
+    # 404 rather than 403 for people outside the viewer's teams: their existence is private.
+    person = get_object_or_404(staff_visible_to(request.user).select_related("team"), pk=pk)
+    return render(request, "lms/person_detail.html", {"person": person})
+
+
+EXPORT_COLUMNS = (
+    ("employee_no", "工号"),
+    ("display_name", "姓名"),
+    ("team", "班组"),
+    ("position", "岗位"),
+    ("hire_date", "入职日期"),
+    ("active", "在职"),
+    ("email", "邮箱"),
+)
+
+
+def _export_rows(people):
+    """Rows in the same shape the staff import reads, so an export can be edited and re-imported."""
+    for person in people.iterator(chunk_size=1000):
+        yield [
+            person.employee_no or "",
+            person.get_full_name(),
+            person.team.name if person.team else "",
+            person.get_position_display(),
+            person.hire_date.isoformat() if person.hire_date else "",
+            "是" if person.is_active else "否",
+            person.email,
+        ]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@team_viewer_required
+def team_export(request, fmt):
+    _form, _teams, people = _roster(request)
+    stamp = timezone.localdate().isoformat()
+    filename = f"staff-{stamp}.{fmt}"
+    if fmt == "csv":
+        writer = csv.writer(_Echo())
+
+        def stream():
+            # A BOM so Excel on Chinese Windows opens UTF-8 Chinese text correctly.
+            yield "\ufeff"
+            yield writer.writerow([label for _key, label in EXPORT_COLUMNS])
+            for row in _export_rows(people):
+                yield writer.writerow(row)
+
+        response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    else:
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(_("Staff"))
+        sheet.append([label for _key, label in EXPORT_COLUMNS])
+        for row in _export_rows(people):
+            sheet.append(row)
+        response = HttpResponse(
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        workbook.save(response)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def person_as_json(person: User) -> dict:
+    return {
+        "id": person.pk,
+        "employee_no": person.employee_no,
+        "display_name": person.get_full_name(),
+        "team": person.team.name if person.team else None,
+        "position": person.position,
+        "hire_date": person.hire_date.isoformat() if person.hire_date else None,
+        "active": person.is_active,
+    }
