@@ -1,5 +1,7 @@
 """Wagtail's user admin with the academy's staff fields, and deactivation that signs out."""
 
+from django import forms
+from django.utils.translation import gettext_lazy as _
 from wagtail.users.forms import UserCreationForm, UserEditForm
 from wagtail.users.views import users as wagtail_users
 
@@ -7,16 +9,29 @@ from lms.models import User
 from lms.services.people import sessions_end
 
 STAFF_FIELDS = {"employee_no", "display_name", "team", "position", "hire_date"}
+# Chinese names are not "first last": the HR display name replaces both, and many front-line
+# staff have no work e-mail.
+WESTERN_NAME_FIELDS = {"first_name", "last_name"}
 
 
-class AcademyUserCreationForm(UserCreationForm):
+class StaffFieldsMixin(forms.ModelForm):
+    first_name = None
+    last_name = None
+    email = forms.EmailField(required=False, label=_("E-mail"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["display_name"].required = True
+
+
+class AcademyUserCreationForm(StaffFieldsMixin, UserCreationForm):
     class Meta(UserCreationForm.Meta):
-        fields = UserCreationForm.Meta.fields | STAFF_FIELDS
+        fields = (UserCreationForm.Meta.fields - WESTERN_NAME_FIELDS) | STAFF_FIELDS
 
 
-class AcademyUserEditForm(UserEditForm):
+class AcademyUserEditForm(StaffFieldsMixin, UserEditForm):
     class Meta(UserEditForm.Meta):
-        fields = UserEditForm.Meta.fields | STAFF_FIELDS
+        fields = (UserEditForm.Meta.fields - WESTERN_NAME_FIELDS) | STAFF_FIELDS
 
 
 class AcademyUserEditView(wagtail_users.EditView):

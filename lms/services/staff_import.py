@@ -63,6 +63,13 @@ COLUMN_LABELS = {
 TEAM_REQUIRED = {Position.AGENT, Position.SENIOR_AGENT, Position.TEAM_LEAD}
 
 POSITION_ALIASES: dict[str, str] = {
+    # The ladder's names as HR writes them (also the Chinese labels of Position).
+    "客服代表": Position.AGENT,
+    "资深客服": Position.SENIOR_AGENT,
+    "班组长": Position.TEAM_LEAD,
+    "运营主管": Position.SUPERVISOR,
+    "培训专员": Position.TRAINER,
+    "质检专员": Position.QA,
     "客服": Position.AGENT,
     "坐席": Position.AGENT,
     "客服专员": Position.AGENT,

@@ -1,0 +1,92 @@
+"""
+The shared world most tests need: three teams, their people in every role, and clients
+signed in as each of them.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+
+from lms.models import Position, Team, User
+from lms.roles import Role
+from tests.factories import TeamFactory, UserFactory
+from tests.factories.people import PASSWORD
+
+
+@dataclass
+class Academy:
+    team_a: Team
+    team_b: Team
+    team_c: Team
+    lead_a: User
+    lead_b: User
+    agent_a: User
+    newhire_a: User
+    agent_b: User
+    agent_c: User
+    supervisor: User  # supervises teams A and B, not C
+    trainer: User
+    qa: User
+    admin: User
+
+    def by_role(self) -> dict[str, User]:
+        return {
+            "agent": self.agent_a,
+            "newhire": self.newhire_a,
+            "lead": self.lead_a,
+            "supervisor": self.supervisor,
+            "trainer": self.trainer,
+            "qa": self.qa,
+            "admin": self.admin,
+        }
+
+
+def build_academy() -> Academy:
+    team_a = TeamFactory(name="电商一组")
+    team_b = TeamFactory(name="电话二组")
+    team_c = TeamFactory(name="在线三组")
+    return Academy(
+        team_a=team_a,
+        team_b=team_b,
+        team_c=team_c,
+        lead_a=UserFactory(
+            username="lead_a", display_name="张伟", team=team_a, position=Position.TEAM_LEAD,
+            leads=[team_a],
+        ),
+        lead_b=UserFactory(
+            username="lead_b", display_name="马丽娟", team=team_b, position=Position.TEAM_LEAD,
+            leads=[team_b],
+        ),
+        agent_a=UserFactory(username="agent_a", display_name="王芳", team=team_a),
+        newhire_a=UserFactory(username="newhire_a", display_name="杨晨", team=team_a),
+        agent_b=UserFactory(username="agent_b", display_name="林俊杰", team=team_b),
+        agent_c=UserFactory(username="agent_c", display_name="曹雪", team=team_c),
+        supervisor=UserFactory(
+            username="supervisor", display_name="刘洋", team=None, position=Position.SUPERVISOR,
+            supervises=[team_a, team_b],
+        ),
+        trainer=UserFactory(
+            username="trainer", display_name="陈静", team=None, position=Position.TRAINER
+        ),
+        qa=UserFactory(username="qa", display_name="周敏", team=None, position=Position.QA),
+        admin=UserFactory(
+            username="admin", display_name="系统管理员", team=None, position=Position.SUPERVISOR,
+            roles=[Role.ADMINISTRATOR],
+        ),
+    )  # fmt: skip
+
+
+@pytest.fixture
+def academy(db) -> Academy:
+    return build_academy()
+
+
+@pytest.fixture
+def login(client):
+    """login(user) signs the test client in as that person and returns the client."""
+
+    def _login(user):
+        assert client.login(username=user.username, password=PASSWORD)
+        return client
+
+    return _login

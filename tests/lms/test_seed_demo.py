@@ -1,0 +1,45 @@
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from lms.models import Team, User
+from lms.roles import Role
+
+
+def _snapshot():
+    people = list(
+        User.objects.order_by("pk").values_list(
+            "pk", "username", "password", "display_name", "team_id", "position", "hire_date",
+            "is_active", "is_superuser",
+        )
+    )  # fmt: skip
+    teams = [(t.pk, t.name, sorted(t.leads.values_list("pk", flat=True))) for t in Team.objects.order_by("pk")]
+    memberships = sorted(User.groups.through.objects.values_list("user_id", "group_id"))
+    return people, teams, memberships, Group.objects.count()
+
+
+def test_seed_demo_builds_the_centre_and_a_second_run_changes_nothing(db):
+    call_command("seed_demo", verbosity=0)
+    first = _snapshot()
+    call_command("seed_demo", verbosity=0)
+    assert _snapshot() == first
+
+
+def test_demo_accounts_sign_in_and_the_lead_leads_the_agent_and_new_hire(db, client):
+    call_command("seed_demo", verbosity=0)
+    for username in ("admin", "trainer", "lead", "agent", "newhire"):
+        assert client.login(username=username, password="Demo-2026"), username
+    lead = User.objects.get(username="lead")
+    agent = User.objects.get(username="agent")
+    newhire = User.objects.get(username="newhire")
+    assert agent.team == newhire.team
+    assert lead in agent.team.leads.all()
+    assert lead.has_perm("lms.view_team_people")
+    assert User.objects.get(username="trainer").groups.filter(name=Role.TRAINER.value).exists()
+    assert User.objects.get(username="admin").is_superuser
+
+
+def test_demo_people_have_chinese_names(db):
+    call_command("seed_demo", verbosity=0)
+    names = User.objects.values_list("display_name", flat=True)
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in name) for name in names)
+    assert User.objects.count() >= 20

@@ -1,0 +1,56 @@
+"""Deployment settings that protect production."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_a_job_is_never_retried_while_it_may_still_be_running():
+    """django-q2 hands a job to another worker after `retry` seconds: it must exceed the
+    time limit by a wide margin or long jobs (bulk certificates) run twice."""
+    q = settings.Q_CLUSTER
+    assert q["retry"] >= 2 * q["timeout"]
+    assert 1 <= q["max_attempts"] <= 10
+
+
+def _manage(*args, **env):
+    environment = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    environment.update(env)
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_production_settings_pass_the_deploy_check_with_a_real_secret():
+    result = _manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        DJANGO_SETTINGS_MODULE="lms.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(50),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("secret", ["", "short", "dev-only-insecure-key-never-used-in-production"])
+def test_production_refuses_to_start_without_a_real_secret(secret):
+    result = _manage("check", DJANGO_SETTINGS_MODULE="lms.settings.production", SECRET_KEY=secret)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_chinese_and_shanghai_time_are_the_defaults():
+    assert settings.LANGUAGE_CODE == "zh-hans"
+    assert settings.TIME_ZONE == "Asia/Shanghai"

@@ -1,0 +1,39 @@
+"""
+Proving that a page's query count does not grow with the data. Later features use this for
+every list page: grow the data, fetch the page at two sizes, compare the counts.
+"""
+
+from collections.abc import Callable
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+
+def count_queries(action: Callable[[], object]) -> tuple[int, list[str]]:
+    with CaptureQueriesContext(connection) as context:
+        action()
+    return len(context.captured_queries), [q["sql"] for q in context.captured_queries]
+
+
+def assert_queries_constant(
+    fetch: Callable[[], object],
+    grow: Callable[[int], None],
+    sizes: tuple[int, int] = (3, 30),
+) -> tuple[int, int]:
+    """
+    Call grow(n) to bring the data to size n, then fetch(); do it for both sizes and fail,
+    showing the extra queries, when the counts differ. Returns both counts.
+    """
+    small, large = sizes
+    grow(small)
+    fetch()  # warm caches (content types, permissions) so both runs compare like with like
+    small_count, small_sql = count_queries(fetch)
+    grow(large)
+    large_count, large_sql = count_queries(fetch)
+    if small_count != large_count:
+        extra = "\n".join(sql for sql in large_sql if sql not in small_sql)[:3000]
+        raise AssertionError(
+            f"query count grew with the data: {small_count} at size {small}, "
+            f"{large_count} at size {large}. Queries only in the larger run:\n{extra}"
+        )
+    return small_count, large_count
