@@ -34,7 +34,9 @@ def _academy_url_names():
     def walk(patterns, namespace=None):
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
-                if pattern.urlconf_module and getattr(pattern.urlconf_module, "__name__", "").startswith("wagtail"):
+                if pattern.urlconf_module and getattr(
+                    pattern.urlconf_module, "__name__", ""
+                ).startswith("wagtail"):
                     continue
                 child_ns = pattern.namespace or namespace
                 if child_ns and child_ns.startswith("wagtail"):
@@ -61,7 +63,11 @@ def _body(response) -> str:
         from openpyxl import load_workbook
 
         sheet = load_workbook(BytesIO(response.content), read_only=True).worksheets[0]
-        return json.dumps([list(row) for row in sheet.iter_rows(values_only=True)], ensure_ascii=False, default=str)
+        return json.dumps(
+            [list(row) for row in sheet.iter_rows(values_only=True)],
+            ensure_ascii=False,
+            default=str,
+        )
     if response.streaming:
         return b"".join(response.streaming_content).decode("utf-8")
     return response.content.decode("utf-8")
@@ -106,7 +112,9 @@ def test_staff_lists_show_exactly_the_viewers_teams(academy, login, role, name):
 def test_person_pages_outside_the_viewers_teams_do_not_exist_for_them(academy, login, role):
     client = login(academy.by_role()[role])
     for agent in ALL_AGENTS:
-        response = client.get(reverse("lms:person_detail", kwargs={"pk": getattr(academy, agent).pk}))
+        response = client.get(
+            reverse("lms:person_detail", kwargs={"pk": getattr(academy, agent).pk})
+        )
         assert response.status_code == (200 if agent in SCOPE[role] else 404)
 
 
@@ -119,7 +127,9 @@ def test_a_lead_cannot_widen_their_scope_with_another_teams_filter(academy, logi
     assert api["count"] == 0
 
 
-@pytest.mark.parametrize("role", ["agent", "newhire", "lead", "supervisor", "trainer", "qa", "admin"])
+@pytest.mark.parametrize(
+    "role", ["agent", "newhire", "lead", "supervisor", "trainer", "qa", "admin"]
+)
 def test_every_signed_in_person_has_a_learner_dashboard(academy, login, role):
     user = academy.by_role()[role]
     response = login(user).get(reverse("lms:dashboard"))
@@ -138,7 +148,9 @@ def test_the_dashboard_asks_anonymous_visitors_to_sign_in(db, client):
     [("trainer", True), ("qa", True), ("admin", True), ("lead", False), ("agent", False),
      ("newhire", False), ("supervisor", False)],
 )  # fmt: skip
-def test_only_trainers_qa_and_administrators_get_the_content_admin(academy, login, role, may_use_cms):
+def test_only_trainers_qa_and_administrators_get_the_content_admin(
+    academy, login, role, may_use_cms
+):
     response = login(academy.by_role()[role]).get("/cms/")
     if may_use_cms:
         assert response.status_code == 200

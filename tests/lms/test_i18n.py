@@ -16,7 +16,9 @@ def test_pages_are_in_simplified_chinese_by_default(db, client):
 
 def test_the_language_switch_changes_the_interface_and_stays_chosen(academy, login):
     client = login(academy.agent_a)
-    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("lms:dashboard")})
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": reverse("lms:dashboard")}
+    )
     assert response.status_code == 302
     page = client.get(reverse("lms:dashboard")).content.decode()
     assert "My learning" in page and "我的学习" not in page

@@ -16,7 +16,9 @@ def test_schedules_are_declared_once_however_often_the_command_runs(db):
 
 def test_a_schedule_no_longer_declared_is_removed(db):
     Schedule.objects.create(name="old_job", func="lms.tasks.gone", schedule_type=Schedule.DAILY)
-    Schedule.objects.create(name="someone_elses", func="other.app.job", schedule_type=Schedule.DAILY)
+    Schedule.objects.create(
+        name="someone_elses", func="other.app.job", schedule_type=Schedule.DAILY
+    )
     call_command("setup_schedules", verbosity=0)
     assert not Schedule.objects.filter(name="old_job").exists()
     assert Schedule.objects.filter(name="someone_elses").exists()

@@ -12,7 +12,10 @@ def _snapshot():
             "is_active", "is_superuser",
         )
     )  # fmt: skip
-    teams = [(t.pk, t.name, sorted(t.leads.values_list("pk", flat=True))) for t in Team.objects.order_by("pk")]
+    teams = [
+        (t.pk, t.name, sorted(t.leads.values_list("pk", flat=True)))
+        for t in Team.objects.order_by("pk")
+    ]
     memberships = sorted(User.groups.through.objects.values_list("user_id", "group_id"))
     return people, teams, memberships, Group.objects.count()
 

@@ -210,10 +210,15 @@ def test_import_makes_no_query_per_row(team):
     from tests.querycount import count_queries
 
     def rows(n, offset):
-        return [[f"Q{offset + i:05d}", f"员工{i}", "电商一组", "客服代表", "2026-03-01", "是", ""] for i in range(n)]
+        return [
+            [f"Q{offset + i:05d}", f"员工{i}", "电商一组", "客服代表", "2026-03-01", "是", ""]
+            for i in range(n)
+        ]
 
     small, _ = count_queries(lambda: staff_file_import(name="a.csv", content=csv_bytes(rows(5, 0))))
-    large, _ = count_queries(lambda: staff_file_import(name="b.csv", content=csv_bytes(rows(300, 1000))))
+    large, _ = count_queries(
+        lambda: staff_file_import(name="b.csv", content=csv_bytes(rows(300, 1000)))
+    )
     assert large - small < 15
 
 
@@ -231,7 +236,9 @@ def test_the_command_imports_a_file_and_reports_bad_rows(team, tmp_path, capsys)
     assert not User.objects.filter(employee_no="KF9301").exists()
 
 
-def test_hr_uploads_in_the_admin_and_follows_the_background_job(academy, login, django_capture_on_commit_callbacks):
+def test_hr_uploads_in_the_admin_and_follows_the_background_job(
+    academy, login, django_capture_on_commit_callbacks
+):
     client = login(academy.admin)
     upload = SimpleUploadedFile("花名册.xlsx", xlsx_bytes(GOOD_ROWS))
     with django_capture_on_commit_callbacks(execute=True):
@@ -245,14 +252,20 @@ def test_hr_uploads_in_the_admin_and_follows_the_background_job(academy, login, 
     assert "3" in page and "花名册.xlsx" in page
 
 
-def test_a_rejected_upload_lists_each_row_problem_on_the_status_page(academy, login, django_capture_on_commit_callbacks):
+def test_a_rejected_upload_lists_each_row_problem_on_the_status_page(
+    academy, login, django_capture_on_commit_callbacks
+):
     client = login(academy.admin)
     rows = [["KF9004", "赵六", "不存在的组", "客服代表", "2026-03-01", "是", ""]]
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("lms_staff_import"), {"file": SimpleUploadedFile("hr.csv", csv_bytes(rows))})
+        client.post(
+            reverse("lms_staff_import"), {"file": SimpleUploadedFile("hr.csv", csv_bytes(rows))}
+        )
     staff_import = StaffImport.objects.get()
     assert staff_import.status == StaffImport.Status.INVALID
-    page = client.get(reverse("lms_staff_import_status", args=[staff_import.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    page = client.get(
+        reverse("lms_staff_import_status", args=[staff_import.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
     assert "不存在的组" in page.content.decode()
     assert not User.objects.filter(employee_no="KF9004").exists()
 

@@ -48,7 +48,9 @@ def test_roster_filters_by_name_position_and_status(academy, login):
     assert academy.newhire_a.display_name in left
     assert academy.agent_a.display_name not in left
 
-    by_name = client.get(url, {"q": academy.agent_a.display_name[:2], "status": "all"}).content.decode()
+    by_name = client.get(
+        url, {"q": academy.agent_a.display_name[:2], "status": "all"}
+    ).content.decode()
     assert academy.agent_a.employee_no in by_name
 
     leads_only = client.get(url, {"position": Position.TEAM_LEAD}).content.decode()
@@ -74,5 +76,14 @@ def test_xlsx_export_holds_the_same_people(academy, login):
     response = login(academy.supervisor).get(reverse("lms:team_export", args=["xlsx"]))
     sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
     numbers = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
-    expected = {u.employee_no for u in (academy.lead_a, academy.lead_b, academy.agent_a, academy.newhire_a, academy.agent_b)}
+    expected = {
+        u.employee_no
+        for u in (
+            academy.lead_a,
+            academy.lead_b,
+            academy.agent_a,
+            academy.newhire_a,
+            academy.agent_b,
+        )
+    }
     assert numbers == expected

@@ -60,9 +60,11 @@ class Command(BaseCommand):
             while not stopping and all(child.poll() is None for child in children):
                 time.sleep(0.5)
         finally:
+            # Each parent shuts its own workers down in order; the process group is only
+            # killed outright if it has not finished in time.
             for child in children:
                 if child.poll() is None:
-                    os.killpg(child.pid, signal.SIGTERM)
+                    child.send_signal(signal.SIGTERM)
             deadline = time.monotonic() + 15
             for child in children:
                 try:

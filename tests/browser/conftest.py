@@ -1,0 +1,84 @@
+"""
+Headless Chromium (Debian's /usr/bin/chromium, driven by Playwright) against a live server.
+Screenshots of each step land in var/screenshots/ so a person can look at what was tested.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+# Without the background-networking flags Chromium keeps trying to reach the internet.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+    # between browser steps are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Browser:
+    """A page at a live server, with the few steps every flow needs."""
+
+    def __init__(self, page, base_url, name):
+        self.page = page
+        self.base_url = base_url
+        self.name = name
+
+    def go(self, path):
+        self.page.goto(self.base_url + path)
+        return self.page
+
+    def sign_in(self, username, password):
+        self.go("/accounts/login/")
+        self.page.fill("#id_username", username)
+        self.page.fill("#id_password", password)
+        self.page.click("form.form button[type=submit]")
+        self.page.wait_for_load_state()
+
+    def shot(self, label):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SCREENSHOTS / f"{self.name}-{label}.png"), full_page=True)
+
+
+def _make(browser, live_server, request, **context_args):
+    context = browser.new_context(locale="zh-CN", **context_args)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    return context, Browser(page, live_server.url, request.node.name)
+
+
+@pytest.fixture
+def desktop(browser, live_server, transactional_db, request):
+    context, wrapped = _make(browser, live_server, request, viewport={"width": 1280, "height": 800})
+    yield wrapped
+    context.close()
+
+
+@pytest.fixture
+def phone(browser, live_server, transactional_db, request):
+    iphone = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2}
+    context, wrapped = _make(
+        browser, live_server, request, is_mobile=True, has_touch=True, **iphone
+    )
+    yield wrapped
+    context.close()
