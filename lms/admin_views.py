@@ -1,6 +1,8 @@
 """Wagtail admin pages for HR: upload a staff file and follow its import."""
 
+from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +11,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from lms.forms import StaffImportForm
 from lms.models import StaffImport
-from lms.services.staff_import import describe_error, staff_import_start
+from lms.services.staff_import import STAFF_FILE_HEADERS, describe_error, staff_import_start
 
 
 class StaffImportPermissionMixin(PermissionRequiredMixin):
@@ -43,6 +45,20 @@ class StaffImportCreateView(StaffImportPermissionMixin, WagtailAdminTemplateMixi
             create_missing_teams=form.cleaned_data["create_missing_teams"],
         )
         return redirect("lms_staff_import_status", pk=staff_import.pk)
+
+
+@permission_required("lms.import_staff", raise_exception=True)
+def staff_import_template(request):
+    """A CSV with the expected columns and one example row, saved the way Excel reads it."""
+    rows = [
+        ",".join(header for _column, header in STAFF_FILE_HEADERS),
+        "KF1234,王小明,电商一组,客服代表,2026-03-01,是,xiaoming@example.com",
+    ]
+    response = HttpResponse(
+        "\ufeff" + "\r\n".join(rows) + "\r\n", content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="staff-template.csv"'
+    return response
 
 
 class StaffImportStatusView(StaffImportPermissionMixin, WagtailAdminTemplateMixin, TemplateView):

@@ -6,7 +6,11 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from lms.admin_views import StaffImportCreateView, StaffImportStatusView
+from lms.admin_views import (
+    StaffImportCreateView,
+    StaffImportStatusView,
+    staff_import_template,
+)
 from lms.models import Position, Team, User
 
 
@@ -51,6 +55,7 @@ def register_team_viewset():
 def register_staff_import_urls():
     return [
         path("staff-import/", StaffImportCreateView.as_view(), name="lms_staff_import"),
+        path("staff-import/template.csv", staff_import_template, name="lms_staff_import_template"),
         path(
             "staff-import/<int:pk>/",
             StaffImportStatusView.as_view(),

@@ -50,6 +50,8 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "email": ("邮箱", "电子邮箱", "email", "e-mail"),
 }
 REQUIRED_COLUMNS = ("employee_no", "display_name", "position")
+# The headers the academy writes (exports, the template): the first spelling of each column.
+STAFF_FILE_HEADERS = tuple((column, aliases[0]) for column, aliases in COLUMN_ALIASES.items())
 COLUMN_LABELS = {
     "employee_no": gettext_lazy("Employee number"),
     "display_name": gettext_lazy("Name"),

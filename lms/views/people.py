@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from lms.forms import RosterFilterForm
 from lms.models import User
 from lms.selectors.people import can_view_teams, staff_visible_to, teams_visible_to
+from lms.services.staff_import import STAFF_FILE_HEADERS
 
 ROSTER_PAGE_SIZE = 50
 
@@ -67,17 +68,6 @@ def person_detail(request, pk):
     return render(request, "lms/person_detail.html", {"person": person})
 
 
-EXPORT_COLUMNS = (
-    ("employee_no", "工号"),
-    ("display_name", "姓名"),
-    ("team", "班组"),
-    ("position", "岗位"),
-    ("hire_date", "入职日期"),
-    ("active", "在职"),
-    ("email", "邮箱"),
-)
-
-
 def _export_rows(people):
     """Rows in the same shape the staff import reads, so an export can be edited and re-imported."""
     for person in people.iterator(chunk_size=1000):
@@ -108,7 +98,7 @@ def team_export(request, fmt):
         def stream():
             # A BOM so Excel on Chinese Windows opens UTF-8 Chinese text correctly.
             yield "\ufeff"
-            yield writer.writerow([label for _key, label in EXPORT_COLUMNS])
+            yield writer.writerow([label for _key, label in STAFF_FILE_HEADERS])
             for row in _export_rows(people):
                 yield writer.writerow(row)
 
@@ -118,7 +108,7 @@ def team_export(request, fmt):
 
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(_("Staff"))
-        sheet.append([label for _key, label in EXPORT_COLUMNS])
+        sheet.append([label for _key, label in STAFF_FILE_HEADERS])
         for row in _export_rows(people):
             sheet.append(row)
         response = HttpResponse(

@@ -309,3 +309,11 @@ def test_leads_and_agents_cannot_upload_staff_files(academy, login):
         client.post(reverse("lms_staff_import"), {"file": upload})
         client.logout()
     assert not StaffImport.objects.exists()
+
+
+def test_the_template_hr_downloads_imports_cleanly(team, login, academy):
+    response = login(academy.admin).get(reverse("lms_staff_import_template"))
+    assert response["Content-Type"].startswith("text/csv")
+    result = staff_file_import(name="template.csv", content=response.content)
+    assert result.errors == []
+    assert User.objects.get(employee_no="KF1234").display_name == "王小明"
