@@ -32,11 +32,17 @@ ADMIN_ACCESS = "wagtailadmin.access_admin"
 ROLE_GRANTS: tuple[RoleGrant, ...] = (
     # Learners need no permission: every signed-in person may learn.
     RoleGrant(Role.AGENT, ()),
-    RoleGrant(Role.TEAM_LEAD, ("lms.view_team_people",)),
-    RoleGrant(Role.SUPERVISOR, ("lms.view_team_people",)),
+    RoleGrant(
+        Role.TEAM_LEAD,
+        ("lms.view_team_people", "lms.sign_off_golive", "lms.review_written_answers"),
+    ),
+    RoleGrant(
+        Role.SUPERVISOR,
+        ("lms.view_team_people", "lms.sign_off_golive", "lms.review_written_answers"),
+    ),
     # Trainers and QA author content, so they get the CMS; leads and agents do not.
     RoleGrant(Role.TRAINER, (ADMIN_ACCESS,)),
-    RoleGrant(Role.QA, (ADMIN_ACCESS,)),
+    RoleGrant(Role.QA, (ADMIN_ACCESS, "lms.review_written_answers")),
     RoleGrant(
         Role.ADMINISTRATOR,
         (
@@ -44,6 +50,7 @@ ROLE_GRANTS: tuple[RoleGrant, ...] = (
             "lms.view_team_people",
             "lms.view_all_staff",
             "lms.import_staff",
+            "lms.sign_off_golive",
             "lms.add_user",
             "lms.change_user",
             "lms.add_team",

@@ -4,7 +4,6 @@ its work is already done, and calls a service for the real work.
 """
 
 from django.core.management import call_command
-from django.db import transaction
 from django_q.tasks import async_task
 
 from lms.models import StaffImport
@@ -17,11 +16,12 @@ def enqueue(func_path: str, *args, **kwargs) -> str:
 
 
 def staff_import_run(staff_import_id: int) -> None:
-    with transaction.atomic():
-        staff_import = StaffImport.objects.select_for_update().filter(pk=staff_import_id).first()
-        if staff_import is None or staff_import.is_finished:
-            return
-    staff_import_process(staff_import)
+    # Claim the job in one UPDATE: of two workers given the same job, only one gets it.
+    claimed = StaffImport.objects.filter(
+        pk=staff_import_id, status=StaffImport.Status.QUEUED
+    ).update(status=StaffImport.Status.VALIDATING)
+    if claimed:
+        staff_import_process(StaffImport.objects.get(pk=staff_import_id))
 
 
 def sessions_clear_expired() -> None:

@@ -7,14 +7,25 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from lms.views import api, dashboard, health, people
+from lms.views import api, dashboard, golive, health, learning, people
 
 app_patterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("team/", people.team_roster, name="team_roster"),
     re_path(r"^team/export\.(?P<fmt>csv|xlsx)$", people.team_export, name="team_export"),
     path("people/<int:pk>/", people.person_detail, name="person_detail"),
+    path("team/<int:pk>/golive/", golive.golive_history, name="golive_history"),
+    path("team/<int:pk>/golive/sign-off/", golive.golive_sign_off_view, name="golive_sign_off"),
+    path("team/<int:pk>/golive/revert/", golive.golive_revert_view, name="golive_revert"),
     path("api/v1/people/", api.people, name="api_people"),
+    path("api/v1/live/", api.live, name="api_live"),
+    path("lessons/<int:pk>/complete/", learning.lesson_mark_complete, name="lesson_complete"),
+    path("quizzes/<int:pk>/", learning.quiz_overview, name="quiz"),
+    path("quizzes/<int:pk>/start/", learning.quiz_start, name="quiz_start"),
+    path("attempts/<int:pk>/", learning.attempt_take, name="attempt"),
+    path("attempts/<int:pk>/save/", learning.attempt_save, name="attempt_save"),
+    path("attempts/<int:pk>/submit/", learning.attempt_hand_in, name="attempt_submit"),
+    path("attempts/<int:pk>/result/", learning.attempt_result, name="attempt_result"),
 ]
 
 urlpatterns = [

@@ -6,7 +6,8 @@ from wagtail.users.forms import UserCreationForm, UserEditForm
 from wagtail.users.views import users as wagtail_users
 
 from lms.models import User
-from lms.services.people import sessions_end
+from lms.services.people import staff_left, staff_roles_sync
+from lms.services.staff_import import normalise_employee_no
 
 STAFF_FIELDS = {"employee_no", "display_name", "team", "position", "hire_date"}
 # Chinese names are not "first last": the HR display name replaces both, and many front-line
@@ -23,6 +24,9 @@ class StaffFieldsMixin(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["display_name"].required = True
 
+    def clean_employee_no(self):
+        return normalise_employee_no(self.cleaned_data.get("employee_no")) or None
+
 
 class AcademyUserCreationForm(StaffFieldsMixin, UserCreationForm):
     class Meta(UserCreationForm.Meta):
@@ -34,16 +38,26 @@ class AcademyUserEditForm(StaffFieldsMixin, UserEditForm):
         fields = (UserEditForm.Meta.fields - WESTERN_NAME_FIELDS) | STAFF_FIELDS
 
 
+class AcademyUserCreateView(wagtail_users.CreateView):
+    def save_instance(self):
+        instance = super().save_instance()
+        staff_roles_sync(users=[instance])
+        return instance
+
+
 class AcademyUserEditView(wagtail_users.EditView):
     def save_instance(self):
-        was_active = User.objects.filter(pk=self.object.pk, is_active=True).exists()
+        previous_team = User.objects.filter(pk=self.object.pk).values_list("team_id", flat=True)
+        previous = {self.object.pk: previous_team.first()}
         instance = super().save_instance()
-        if was_active and not instance.is_active:
-            sessions_end(user_ids=[instance.pk])
+        # The position decides the role group, whatever boxes were ticked on the Roles tab.
+        staff_roles_sync(users=[instance], previous_team_ids=previous)
+        staff_left(users=[instance])
         return instance
 
 
 class AcademyUserViewSet(wagtail_users.UserViewSet):
+    add_view_class = AcademyUserCreateView
     edit_view_class = AcademyUserEditView
 
     def get_form_class(self, for_update=False):

@@ -3,15 +3,25 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import (
+    CreateView,
+    EditView,
+    SnippetViewSet,
+    SnippetViewSetGroup,
+)
 
 from lms.admin_views import (
     StaffImportCreateView,
     StaffImportStatusView,
     staff_import_template,
 )
-from lms.models import Position, Team, User
+from lms.models import Cohort, Enrolment, Position, Question, QuestionCategory, Quiz, Team, User
+from lms.services.learning import enrolment_sync_golive
+from lms.services.people import staff_left
 
 
 class TeamViewSet(ModelViewSet):
@@ -82,3 +92,98 @@ def register_staff_import_menu_item():
         order=620,
         permission="lms.import_staff",
     )
+
+
+@hooks.register("before_serve_page")
+def require_sign_in_for_training_content(page, request, serve_args, serve_kwargs):
+    """Training content is internal: every CMS page needs a signed-in member of staff."""
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    return None
+
+
+# --- Training content: question bank, quizzes, cohorts and enrolments -------------------
+
+
+class QuestionCategoryViewSet(SnippetViewSet):
+    model = QuestionCategory
+    icon = "folder-open-inverse"
+    menu_label = _("Question categories")
+    list_display = ["name"]
+
+
+class QuestionViewSet(SnippetViewSet):
+    model = Question
+    icon = "help"
+    menu_label = _("Question bank")
+    list_display = ["__str__", "category", "kind", "points"]
+    list_filter = ["category", "kind"]
+    search_fields = ["prompt"]
+
+
+class QuizViewSet(SnippetViewSet):
+    model = Quiz
+    icon = "tasks"
+    menu_label = _("Quizzes")
+    list_display = ["title", "pass_mark_percent", "time_limit_minutes", "max_attempts"]
+    search_fields = ["title"]
+
+
+class CohortViewSet(SnippetViewSet):
+    model = Cohort
+    icon = "group"
+    menu_label = _("Cohorts")
+    list_display = ["name", "start_date"]
+    panels = [FieldPanel("name"), FieldPanel("start_date"), FieldPanel("members")]
+
+
+class EnrolmentCreateView(CreateView):
+    def save_instance(self):
+        instance = super().save_instance()
+        enrolment_sync_golive(instance)
+        return instance
+
+
+class EnrolmentEditView(EditView):
+    def save_instance(self):
+        instance = super().save_instance()
+        enrolment_sync_golive(instance)
+        return instance
+
+
+class EnrolmentViewSet(SnippetViewSet):
+    """Assigning a curriculum; onboarding enrolments start each new hire's go-live check."""
+
+    model = Enrolment
+    icon = "calendar-alt"
+    menu_label = _("Enrolments")
+    add_view_class = EnrolmentCreateView
+    edit_view_class = EnrolmentEditView
+    list_display = ["__str__", "start_date"]
+    panels = [
+        FieldPanel("curriculum"),
+        FieldPanel("cohort"),
+        FieldPanel("team"),
+        FieldPanel("user"),
+        FieldPanel("start_date"),
+    ]
+
+
+class TrainingViewSetGroup(SnippetViewSetGroup):
+    items = (QuizViewSet, QuestionViewSet, QuestionCategoryViewSet, CohortViewSet, EnrolmentViewSet)
+    menu_icon = "doc-full-inverse"
+    menu_label = _("Training")
+    menu_name = "training"
+    menu_order = 200
+
+
+register_snippet(TrainingViewSetGroup)
+
+
+@hooks.register("after_bulk_action")
+def end_sessions_of_people_marked_inactive(request, action_type, objects, action_class_instance):
+    """Wagtail's bulk "set inactive" bypasses the user edit view: apply the same rule here."""
+    if action_type == "set_active_state" and objects and isinstance(objects[0], User):
+        staff_left(users=User.objects.filter(pk__in=[obj.pk for obj in objects]))

@@ -1,5 +1,53 @@
+from .curriculum import (
+    AcademyHomePage,
+    Cohort,
+    CurriculumKind,
+    CurriculumPage,
+    Enrolment,
+    LessonCompletion,
+    LessonPage,
+    ModulePage,
+)
+from .golive import GoLiveEvent, GoLiveState, GoLiveStatus
 from .people import Position, Team, User
+from .quiz import (
+    Attempt,
+    AttemptItem,
+    Choice,
+    Question,
+    QuestionCategory,
+    QuestionKind,
+    QuestionTag,
+    Quiz,
+    QuizSection,
+)
 from .sessions import UserSession
 from .staff_import import StaffImport
 
-__all__ = ["Position", "StaffImport", "Team", "User", "UserSession"]
+__all__ = [
+    "AcademyHomePage",
+    "Attempt",
+    "AttemptItem",
+    "Choice",
+    "Cohort",
+    "CurriculumKind",
+    "CurriculumPage",
+    "Enrolment",
+    "GoLiveEvent",
+    "GoLiveState",
+    "GoLiveStatus",
+    "LessonCompletion",
+    "LessonPage",
+    "ModulePage",
+    "Position",
+    "Question",
+    "QuestionCategory",
+    "QuestionKind",
+    "QuestionTag",
+    "Quiz",
+    "QuizSection",
+    "StaffImport",
+    "Team",
+    "User",
+    "UserSession",
+]

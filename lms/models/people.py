@@ -93,6 +93,8 @@ class User(AbstractUser):
             ("view_team_people", _("Can see the people of the teams they lead or supervise")),
             ("view_all_staff", _("Can see the people of every team")),
             ("import_staff", _("Can bulk import staff from HR files")),
+            ("sign_off_golive", _("Can sign off new hires to go live")),
+            ("review_written_answers", _("Can score written quiz replies")),
         ]
 
     def __str__(self):

@@ -1,10 +1,22 @@
-"""Changing people: deactivation and ending sessions."""
+"""
+Changing people. Two rules live here and nowhere else: what a person's position implies
+(their role group and whether they lead their team), and that leaving ends every session.
+Imports, the user admin, bulk actions and the demo data all call these functions.
+"""
 
 from collections.abc import Iterable
+from functools import reduce
+from operator import or_
 
+from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import Q
 
-from lms.models import User, UserSession
+from lms.models import Position, Team, User, UserSession
+from lms.roles import POSITION_ROLES
+
+# Roles that follow from the position; an administrator role is only ever granted by hand.
+DERIVED_ROLES = frozenset(role.value for role in POSITION_ROLES.values())
 
 
 def sessions_end(*, user_ids: Iterable[int]) -> int:
@@ -13,15 +25,63 @@ def sessions_end(*, user_ids: Iterable[int]) -> int:
     return deleted
 
 
+def staff_left(*, users: Iterable[User]) -> None:
+    """After people were marked inactive (by any path): sign them out and drop leadership."""
+    ids = [user.pk for user in users if not user.is_active]
+    if ids:
+        sessions_end(user_ids=ids)
+        Team.leads.through.objects.filter(user_id__in=ids).delete()
+
+
 @transaction.atomic
 def staff_deactivate(*, user: User) -> User:
-    """
-    Mark a person as having left and sign them out everywhere at once. (Django would also
-    refuse an inactive user's session on their next request; ending the sessions here makes
-    the exit immediate and leaves no live session rows behind.)
-    """
+    """Mark a person as having left and sign them out everywhere at once."""
     if user.is_active:
         user.is_active = False
         user.save(update_fields=["is_active"])
-    sessions_end(user_ids=[user.pk])
+    staff_left(users=[user])
     return user
+
+
+@transaction.atomic
+def staff_roles_sync(
+    *, users: Iterable[User], previous_team_ids: dict[int, int | None] | None = None
+) -> None:
+    """
+    Give each person the role group their position implies (and no other derived role),
+    make an active team lead a lead of their team, and take leadership away from anyone who
+    is no longer an active team lead, or from the team a lead has left. Leadership of a
+    second team assigned by hand is kept. A fixed number of queries for any number of people.
+    """
+    users = list(users)
+    if not users:
+        return
+    ids = [user.pk for user in users]
+    groups = {group.name: group.pk for group in Group.objects.filter(name__in=DERIVED_ROLES)}
+    Membership = User.groups.through
+    Membership.objects.filter(user_id__in=ids, group__name__in=DERIVED_ROLES).delete()
+    Membership.objects.bulk_create(
+        [
+            Membership(user_id=user.pk, group_id=groups[POSITION_ROLES[user.position].value])
+            for user in users
+            if POSITION_ROLES[user.position].value in groups
+        ],
+        ignore_conflicts=True,
+    )
+
+    Leads = Team.leads.through
+    leads = [u for u in users if u.position == Position.TEAM_LEAD and u.is_active and u.team_id]
+    not_leads = [u.pk for u in users if u not in leads]
+    Leads.objects.filter(user_id__in=not_leads).delete()
+    moved = [
+        (previous_team_ids[u.pk], u.pk)
+        for u in leads
+        if previous_team_ids and previous_team_ids.get(u.pk) not in (None, u.team_id)
+    ]
+    if moved:
+        Leads.objects.filter(
+            reduce(or_, (Q(team_id=team_id, user_id=user_id) for team_id, user_id in moved))
+        ).delete()
+    Leads.objects.bulk_create(
+        [Leads(team_id=u.team_id, user_id=u.pk) for u in leads], ignore_conflicts=True
+    )

@@ -16,7 +16,6 @@ from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -25,8 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import override as translation_override
 
 from lms.models import Position, StaffImport, Team, User
-from lms.roles import POSITION_ROLES
-from lms.services.people import sessions_end
+from lms.services.people import staff_left, staff_roles_sync
 
 logger = logging.getLogger(__name__)
 
@@ -142,10 +140,24 @@ def describe_error(error: dict | RowError) -> str:
     """Render a stored error in the active language."""
     err = error if isinstance(error, RowError) else RowError(**error)
     params = {"value": err.value, **err.params}
+    if err.code == "unknown_position":
+        params["choices"] = "、".join(str(choice.label) for choice in Position)
     if err.column:
         params["column"] = COLUMN_LABELS.get(err.column, err.column)
     template = ERROR_MESSAGES.get(err.code, ERROR_MESSAGES["failed"])
     return str(template) % params
+
+
+class _Keep:
+    """An optional column the file leaves out or a blank optional cell: keep what is stored."""
+
+    def __repr__(self):
+        return "KEEP"
+
+
+KEEP = _Keep()
+# What a new person gets for a column that is kept.
+NEW_PERSON_DEFAULTS = {"team_name": "", "hire_date": None, "active": True, "email": ""}
 
 
 @dataclass
@@ -154,10 +166,10 @@ class StaffRow:
     employee_no: str
     display_name: str
     position: str
-    team_name: str = ""
-    hire_date: dt.date | None = None
-    active: bool = True
-    email: str = ""
+    team_name: str | _Keep = KEEP
+    hire_date: dt.date | _Keep | None = KEEP
+    active: bool | _Keep = KEEP
+    email: str | _Keep = KEEP
 
 
 @dataclass
@@ -300,17 +312,28 @@ def _parse_date(raw) -> dt.date | None:
     return dt.date(*(int(part) for part in match.groups()))
 
 
+def normalise_employee_no(raw) -> str:
+    """HR writes kf0012 and KF0012 for the same person: compare in one spelling."""
+    return _cell_text(raw).upper()
+
+
 def staff_rows_check(
     records: list[tuple[int, dict]],
     *,
     create_missing_teams: bool,
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    """Check every row against the rules and the database; collect all errors."""
+    """
+    Check every row against the rules and the database; collect all errors. Optional
+    columns that are absent or blank keep the stored value for people already known.
+    """
     result = ImportResult()
     positions = _position_lookup()
-    position_choices = "、".join(str(choice.label) for choice in Position)
     known_teams = set(Team.objects.values_list("name", flat=True))
+    numbers = [normalise_employee_no(record.get("employee_no")) for _row, record in records]
+    existing_team = dict(
+        User.objects.filter(employee_no__in=numbers).values_list("employee_no", "team_id")
+    )
     seen: dict[str, int] = {}
 
     for done, (row_number, record) in enumerate(records, start=1):
@@ -319,10 +342,11 @@ def staff_rows_check(
         def fail(code, column=None, value="", errors=errors, row_number=row_number, **params):
             errors.append(RowError(code, row_number, column, _cell_text(value), params))
 
-        employee_no = _cell_text(record.get("employee_no"))
+        employee_no = normalise_employee_no(record.get("employee_no"))
         display_name = _cell_text(record.get("display_name"))
-        team_name = _cell_text(record.get("team"))
-        email = _cell_text(record.get("email"))
+        row = StaffRow(
+            row=row_number, employee_no=employee_no, display_name=display_name, position=""
+        )
 
         if not employee_no:
             fail("required", "employee_no")
@@ -339,36 +363,40 @@ def staff_rows_check(
             fail("too_long", "display_name", display_name, max=64)
 
         raw_position = _cell_text(record.get("position"))
-        position = positions.get(_normalise_header(raw_position))
+        row.position = positions.get(_normalise_header(raw_position), "")
         if not raw_position:
             fail("required", "position")
-        elif position is None:
-            fail("unknown_position", "position", raw_position, choices=position_choices)
+        elif not row.position:
+            fail("unknown_position", "position", raw_position)
 
+        team_name = _cell_text(record.get("team"))
         if team_name:
+            row.team_name = team_name
             if len(team_name) > 64:
                 fail("too_long", "team", team_name, max=64)
             elif team_name not in known_teams and not create_missing_teams:
                 fail("unknown_team", "team", team_name)
-        elif position in TEAM_REQUIRED:
+        elif row.position in TEAM_REQUIRED and not existing_team.get(employee_no):
             fail("required", "team")
 
-        hire_date = None
         raw_date = record.get("hire_date")
         if _cell_text(raw_date):
             try:
-                hire_date = _parse_date(raw_date)
+                row.hire_date = _parse_date(raw_date)
             except ValueError:
                 fail("invalid_date", "hire_date", raw_date)
 
-        active = True
         raw_active = _cell_text(record.get("active")).lower()
-        if raw_active in FALSE_WORDS:
-            active = False
-        elif raw_active and raw_active not in TRUE_WORDS:
+        if raw_active in FALSE_WORDS - {""}:
+            row.active = False
+        elif raw_active in TRUE_WORDS:
+            row.active = True
+        elif raw_active:
             fail("invalid_active", "active", raw_active)
 
+        email = _cell_text(record.get("email"))
         if email:
+            row.email = email
             try:
                 validate_email(email)
             except ValidationError:
@@ -377,18 +405,7 @@ def staff_rows_check(
         if errors:
             result.errors.extend(errors)
         else:
-            result.rows.append(
-                StaffRow(
-                    row=row_number,
-                    employee_no=employee_no,
-                    display_name=display_name,
-                    position=position,
-                    team_name=team_name,
-                    hire_date=hire_date,
-                    active=active,
-                    email=email,
-                )
-            )
+            result.rows.append(row)
         if progress and done % PROGRESS_EVERY == 0:
             progress(done)
 
@@ -414,18 +431,38 @@ def _check_sign_in_names(result: ImportResult) -> None:
 
 # --- Saving -------------------------------------------------------------------------
 
-# Roles that follow from the position; an administrator role is granted by hand only.
-_DERIVED_ROLES = {role.value for role in POSITION_ROLES.values()}
 _SYNCED_FIELDS = ("display_name", "team_id", "position", "hire_date", "is_active", "email")
+
+
+def _values_for(row: StaffRow, teams: dict, user: User | None) -> dict:
+    """The user fields a row sets; kept columns are left out for people already known."""
+    given = {
+        "team_name": row.team_name,
+        "hire_date": row.hire_date,
+        "active": row.active,
+        "email": row.email,
+    }
+    if user is None:
+        given = {k: NEW_PERSON_DEFAULTS[k] if v is KEEP else v for k, v in given.items()}
+    values = {"display_name": row.display_name, "position": row.position}
+    if given["team_name"] is not KEEP:
+        values["team_id"] = teams[given["team_name"]].pk if given["team_name"] else None
+    if given["hire_date"] is not KEEP:
+        values["hire_date"] = given["hire_date"]
+    if given["active"] is not KEEP:
+        values["is_active"] = given["active"]
+    if given["email"] is not KEEP:
+        values["email"] = given["email"]
+    return values
 
 
 @transaction.atomic
 def staff_rows_apply(rows: list[StaffRow], *, result: ImportResult) -> ImportResult:
     """
     Create or update everyone in `rows`, matched by employee number, in one transaction.
-    The number of queries does not depend on the number of rows.
+    The number of queries does not depend on the number of rows (bulk statements only).
     """
-    team_names = {row.team_name for row in rows if row.team_name}
+    team_names = {row.team_name for row in rows if isinstance(row.team_name, str) and row.team_name}
     teams = {team.name: team for team in Team.objects.filter(name__in=team_names)}
     missing = [Team(name=name) for name in sorted(team_names - set(teams))]
     if missing:
@@ -436,18 +473,12 @@ def staff_rows_apply(rows: list[StaffRow], *, result: ImportResult) -> ImportRes
         user.employee_no: user
         for user in User.objects.filter(employee_no__in=[row.employee_no for row in rows])
     }
+    previous_team_ids = {user.pk: user.team_id for user in existing.values()}
     to_create, to_update, deactivated = [], [], []
     unusable_password = make_password(None)
     for row in rows:
-        values = {
-            "display_name": row.display_name,
-            "team_id": teams[row.team_name].pk if row.team_name else None,
-            "position": row.position,
-            "hire_date": row.hire_date,
-            "is_active": row.active,
-            "email": row.email,
-        }
         user = existing.get(row.employee_no)
+        values = _values_for(row, teams, user)
         if user is None:
             to_create.append(
                 User(
@@ -459,8 +490,8 @@ def staff_rows_apply(rows: list[StaffRow], *, result: ImportResult) -> ImportRes
             )
             continue
         if any(getattr(user, name) != value for name, value in values.items()):
-            if user.is_active and not row.active:
-                deactivated.append(user.pk)
+            if user.is_active and values.get("is_active") is False:
+                deactivated.append(user)
             for name, value in values.items():
                 setattr(user, name, value)
             to_update.append(user)
@@ -468,46 +499,15 @@ def staff_rows_apply(rows: list[StaffRow], *, result: ImportResult) -> ImportRes
     User.objects.bulk_create(to_create)
     if to_update:
         User.objects.bulk_update(to_update, _SYNCED_FIELDS, batch_size=500)
-    if deactivated:
-        sessions_end(user_ids=deactivated)
+    staff_left(users=deactivated)
 
-    people = User.objects.filter(employee_no__in=[row.employee_no for row in rows])
-    by_number = {user.employee_no: user for user in people.only("pk", "employee_no")}
-    _sync_roles_and_leads(rows, by_number, teams)
+    people = list(User.objects.filter(employee_no__in=[row.employee_no for row in rows]))
+    staff_roles_sync(users=people, previous_team_ids=previous_team_ids)
 
     result.created = len(to_create)
     result.updated = len(to_update)
     result.deactivated = len(deactivated)
     return result
-
-
-def _sync_roles_and_leads(rows: list[StaffRow], by_number: dict, teams: dict) -> None:
-    """HR's position decides a person's role group and whether they lead their team."""
-    groups = {group.name: group for group in Group.objects.filter(name__in=_DERIVED_ROLES)}
-    user_ids = [by_number[row.employee_no].pk for row in rows]
-    Membership = User.groups.through
-    Membership.objects.filter(user_id__in=user_ids, group__name__in=_DERIVED_ROLES).delete()
-    Membership.objects.bulk_create(
-        [
-            Membership(
-                user_id=by_number[row.employee_no].pk,
-                group_id=groups[POSITION_ROLES[row.position].value].pk,
-            )
-            for row in rows
-            if POSITION_ROLES[row.position].value in groups
-        ],
-        ignore_conflicts=True,
-    )
-    Leads = Team.leads.through
-    Leads.objects.filter(user_id__in=user_ids).delete()
-    Leads.objects.bulk_create(
-        [
-            Leads(team_id=teams[row.team_name].pk, user_id=by_number[row.employee_no].pk)
-            for row in rows
-            if row.position == Position.TEAM_LEAD and row.team_name
-        ],
-        ignore_conflicts=True,
-    )
 
 
 def staff_file_import(
@@ -529,7 +529,7 @@ def staff_file_import(
 
 def staff_import_process(staff_import: StaffImport) -> StaffImport:
     """
-    Run one uploaded import to its end, recording progress for the status page. Finished
+    Run one claimed import to its end, recording progress for the status page. Finished
     imports are left alone, so running the job twice changes nothing.
     """
     if staff_import.is_finished:

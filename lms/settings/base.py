@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.api.v3",  # API tokens (Settings → API tokens) for the JSON endpoints
     "wagtail.embeds",
     "wagtail.sites",
     "lms.apps.AcademyUsersAppConfig",  # wagtail.users with our staff fields on the user forms
@@ -226,3 +227,4 @@ LOGGING = {
 ACADEMY_NAME = env_str("ACADEMY_NAME", "客服学院")
 ACADEMY_STAFF_IMPORT_MAX_BYTES = 10 * 1024 * 1024
 ACADEMY_STAFF_IMPORT_MAX_ROWS = 50_000
+ACADEMY_QUIZ_GRACE_SECONDS = env_int("QUIZ_GRACE_SECONDS", 30)

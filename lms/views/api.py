@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from wagtail.models import APIToken
 
+from lms.models import GoLiveState
 from lms.selectors.people import can_view_teams, staff_visible_to
 from lms.views.people import person_as_json
 
@@ -31,7 +32,10 @@ def _token_user(request):
     )
     if api_token is None or not api_token.user.is_active:
         return AnonymousUser()
-    APIToken.objects.filter(pk=api_token.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    # Record use at most once a minute, so a polling routing system costs no write per call.
+    if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() >= 60:
+        APIToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
     return api_token.user
 
 
@@ -73,6 +77,39 @@ def people(request):
             "page": page.number,
             "pages": page.paginator.num_pages,
             "results": [person_as_json(person) for person in page],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@api_view
+def live(request):
+    """Who may take live customer contacts, for routing and workforce systems."""
+    if not can_view_teams(request.user):
+        return JsonResponse({"detail": "permission denied"}, status=403)
+    people = (
+        staff_visible_to(request.user)
+        .filter(is_active=True, golive__state=GoLiveState.LIVE)
+        .select_related("team", "golive")
+        .order_by("employee_no", "pk")
+    )
+    page = Paginator(people, API_PAGE_SIZE).get_page(request.GET.get("page"))
+    return JsonResponse(
+        {
+            "count": page.paginator.count,
+            "page": page.number,
+            "pages": page.paginator.num_pages,
+            "results": [
+                {
+                    "employee_no": person.employee_no,
+                    "display_name": person.get_full_name(),
+                    "team": person.team.name if person.team else None,
+                    "live_since": person.golive.live_since.isoformat()
+                    if person.golive.live_since
+                    else None,
+                }
+                for person in page
+            ],
         },
         json_dumps_params={"ensure_ascii": False},
     )

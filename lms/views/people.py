@@ -6,13 +6,14 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Case, When
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lms.forms import RosterFilterForm
-from lms.models import User
+from lms.models import CurriculumPage, GoLiveState, LessonPage, User
 from lms.selectors.people import can_view_teams, staff_visible_to, teams_visible_to
 from lms.services.staff_import import STAFF_FILE_HEADERS
 
@@ -44,8 +45,20 @@ def _roster(request):
 
 @team_viewer_required
 def team_roster(request):
+    """
+    The lead's team page: every member with their onboarding progress and go-live status,
+    people awaiting sign-off first. A fixed number of queries whatever the team's size.
+    """
     form, teams, people = _roster(request)
+    people = people.select_related("golive").order_by(
+        Case(When(golive__state=GoLiveState.READY, then=0), default=1),
+        "team__name",
+        "employee_no",
+        "username",
+    )
     page = Paginator(people, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    members = list(page)
+    _attach_onboarding_progress(members)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -55,10 +68,35 @@ def team_roster(request):
             "form": form,
             "teams": teams.prefetch_related("leads"),
             "page": page,
+            "members": members,
             "query": query.urlencode(),
-            "today": timezone.localdate(),
+            "can_sign_off": request.user.has_perm("lms.sign_off_golive"),
         },
     )
+
+
+def _attach_onboarding_progress(members) -> None:
+    """Set member.onboarding_percent for people in onboarding (one query per curriculum)."""
+    from lms.selectors.learning import team_lesson_counts
+
+    by_curriculum = {}
+    for member in members:
+        # A missing reverse one-to-one raises an AttributeError subclass: getattr's default.
+        status = getattr(member, "golive", None)
+        member.golive_status = status
+        member.onboarding_percent = None
+        if status is not None:
+            by_curriculum.setdefault(status.curriculum_id, []).append(member)
+    for curriculum_id, group in by_curriculum.items():
+        lesson_ids = list(
+            LessonPage.objects.live()
+            .filter(path__startswith=CurriculumPage.objects.get(pk=curriculum_id).path)
+            .values_list("pk", flat=True)
+        )
+        counts = team_lesson_counts(user_ids=[m.pk for m in group], lesson_ids=lesson_ids)
+        for member in group:
+            done = counts.get(member.pk, 0)
+            member.onboarding_percent = round(100 * done / len(lesson_ids)) if lesson_ids else 0
 
 
 @team_viewer_required
@@ -68,17 +106,22 @@ def person_detail(request, pk):
     return render(request, "lms/person_detail.html", {"person": person})
 
 
+def _cell(text: str) -> str:
+    """Text a spreadsheet would run as a formula (=, +, -, @) is quoted to stay text."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
+
+
 def _export_rows(people):
     """Rows in the same shape the staff import reads, so an export can be edited and re-imported."""
     for person in people.iterator(chunk_size=1000):
         yield [
             person.employee_no or "",
-            person.get_full_name(),
-            person.team.name if person.team else "",
+            _cell(person.get_full_name()),
+            _cell(person.team.name) if person.team else "",
             person.get_position_display(),
             person.hire_date.isoformat() if person.hire_date else "",
             "是" if person.is_active else "否",
-            person.email,
+            _cell(person.email),
         ]
 
 

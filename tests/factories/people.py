@@ -3,7 +3,7 @@ from django.contrib.auth.models import Group
 from factory.django import DjangoModelFactory
 
 from lms.models import Position, Team, User
-from lms.roles import POSITION_ROLES
+from lms.services.people import staff_roles_sync
 
 PASSWORD = "Test-pass-2026"
 
@@ -33,10 +33,11 @@ class UserFactory(DjangoModelFactory):
 
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
+        """By default the academy's own rule (position → role, team lead → leads the team)."""
         if not create:
             return
-        roles = extracted if extracted is not None else [POSITION_ROLES[self.position]]
-        for role in roles:
+        staff_roles_sync(users=[self])
+        for role in extracted or []:
             self.groups.add(Group.objects.get_or_create(name=role.value)[0])
 
     @factory.post_generation

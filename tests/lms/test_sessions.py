@@ -61,3 +61,43 @@ def test_unticking_active_in_the_user_admin_ends_the_persons_sessions(academy, l
 def test_sessions_record_who_signed_in(academy, login):
     login(academy.lead_a)
     assert UserSession.objects.filter(user=academy.lead_a).count() == 1
+
+
+def test_the_user_admins_bulk_deactivate_ends_sessions_too(academy, login):
+    [agent_client] = _signed_in_clients(academy.agent_a, 1)
+    admin = login(academy.admin)
+    url = (
+        reverse("wagtail_bulk_action", args=["lms", "user", "set_active_state"])
+        + f"?id={academy.agent_a.pk}&next=/cms/users/"
+    )
+    response = admin.post(url, {"mark_as_active": "False"})
+    assert response.status_code == 302
+    academy.agent_a.refresh_from_db()
+    assert not academy.agent_a.is_active
+    assert not UserSession.objects.filter(user=academy.agent_a).exists()
+    assert agent_client.get(reverse("lms:dashboard")).status_code == 302
+
+
+def test_demoting_a_lead_in_the_user_admin_ends_their_view_of_the_team(academy, login):
+    admin = login(academy.admin)
+    lead = academy.lead_a
+    response = admin.post(
+        reverse("wagtailusers_users:edit", args=[lead.pk]),
+        {
+            "username": lead.username,
+            "email": "",
+            "employee_no": lead.employee_no,
+            "display_name": lead.display_name,
+            "team": academy.team_b.pk,
+            "position": "agent",
+            "hire_date": lead.hire_date.isoformat(),
+            "password1": "",
+            "password2": "",
+            "is_active": "on",
+            "groups": list(lead.groups.values_list("pk", flat=True)),  # still ticks 班组长
+        },
+    )
+    assert response.status_code == 302
+    lead.refresh_from_db()
+    assert not lead.led_teams.exists()
+    assert not lead.has_perm("lms.view_team_people")

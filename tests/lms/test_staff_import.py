@@ -248,8 +248,8 @@ def test_hr_uploads_in_the_admin_and_follows_the_background_job(
     assert response["Location"] == reverse("lms_staff_import_status", args=[staff_import.pk])
     assert staff_import.status == StaffImport.Status.DONE
     assert staff_import.created_count == 3
-    page = client.get(response["Location"]).content.decode()
-    assert "3" in page and "花名册.xlsx" in page
+    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "全部 3 行已导入：新增 3 人" in page and "花名册.xlsx" in page
 
 
 def test_a_rejected_upload_lists_each_row_problem_on_the_status_page(
@@ -292,7 +292,7 @@ def test_an_unexpected_failure_marks_the_import_failed_and_saves_nobody(academy,
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(service, "_sync_roles_and_leads", explode)
+    monkeypatch.setattr(service, "staff_roles_sync", explode)
     staff_import = StaffImport.objects.create(
         created_by=academy.admin, original_name="hr.csv", content=csv_bytes(GOOD_ROWS)
     )
@@ -317,3 +317,85 @@ def test_the_template_hr_downloads_imports_cleanly(team, login, academy):
     result = staff_file_import(name="template.csv", content=response.content)
     assert result.errors == []
     assert User.objects.get(employee_no="KF1234").display_name == "王小明"
+
+
+def test_a_file_with_fewer_columns_keeps_what_it_does_not_mention(team):
+    staff_file_import(name="hr.csv", content=csv_bytes(GOOD_ROWS))
+    left = [row[:] for row in GOOD_ROWS]
+    left[2][5] = "离职"  # the trainer leaves
+    staff_file_import(name="hr.csv", content=csv_bytes(left))
+
+    header = ["工号", "姓名", "岗位"]
+    rows = [[row[0], row[1] + "（新）", row[3]] for row in GOOD_ROWS]
+    result = staff_file_import(name="names.csv", content=csv_bytes(rows, header=header))
+
+    assert result.errors == []
+    nana = User.objects.get(employee_no="KF9001")
+    assert nana.display_name == "欧阳娜娜（新）"
+    assert (nana.email, nana.team, nana.hire_date) == (
+        "nana@example.com",
+        team,
+        dt.date(2026, 3, 1),
+    )
+    assert not User.objects.get(employee_no="KF9003").is_active  # not re-activated
+
+
+def test_blank_optional_cells_keep_the_stored_value(team):
+    staff_file_import(name="hr.csv", content=csv_bytes(GOOD_ROWS))
+    blanked = [[row[0], row[1], "", row[3], "", "", ""] for row in GOOD_ROWS]
+    assert staff_file_import(name="hr.csv", content=csv_bytes(blanked)).errors == []
+    nana = User.objects.get(employee_no="KF9001")
+    assert (nana.team, nana.email, nana.is_active) == (team, "nana@example.com", True)
+
+
+def test_employee_numbers_match_whatever_their_case(team):
+    staff_file_import(name="hr.csv", content=csv_bytes(GOOD_ROWS))
+    lower = [[row[0].lower(), *row[1:]] for row in GOOD_ROWS]
+    result = staff_file_import(name="hr.csv", content=csv_bytes(lower))
+    assert result.created == 0
+    assert User.objects.filter(employee_no__iexact="kf9001").count() == 1
+
+
+def test_a_lead_moved_to_another_team_stops_leading_the_old_one(team):
+    other = TeamFactory(name="电话二组")
+    staff_file_import(name="hr.csv", content=csv_bytes(GOOD_ROWS))
+    lead = User.objects.get(employee_no="KF9002")
+    extra = TeamFactory(name="在线三组")
+    extra.leads.add(lead)  # a second team given by hand in the admin
+
+    moved = [row[:] for row in GOOD_ROWS]
+    moved[1][2] = "电话二组"
+    staff_file_import(name="hr.csv", content=csv_bytes(moved))
+
+    assert set(lead.led_teams.all()) == {other, extra}
+
+
+def test_position_choices_in_errors_follow_the_readers_language(team):
+    rows = [["KF9005", "钱七", "电商一组", "宇航员", "", "", ""]]
+    [error] = staff_file_import(name="hr.csv", content=csv_bytes(rows)).errors
+    with translation.override("en"):
+        assert "Customer service agent" in describe_error(error)
+    with translation.override("zh-hans"):
+        assert "客服代表" in describe_error(error)
+
+
+def test_two_workers_given_the_same_import_apply_it_once(academy, monkeypatch):
+    from lms.services import staff_import as service
+    from lms.tasks import staff_import_run
+
+    staff_import = StaffImport.objects.create(
+        created_by=academy.admin, original_name="hr.csv", content=csv_bytes(GOOD_ROWS)
+    )
+    runs = []
+    original = service.staff_import_process
+
+    def process_and_meanwhile_run_again(item):
+        runs.append(item.pk)
+        staff_import_run(item.pk)  # a second worker picks up the same job mid-run
+        return original(item)
+
+    monkeypatch.setattr("lms.tasks.staff_import_process", process_and_meanwhile_run_again)
+    staff_import_run(staff_import.pk)
+    assert runs == [staff_import.pk]
+    staff_import.refresh_from_db()
+    assert staff_import.status == StaffImport.Status.DONE

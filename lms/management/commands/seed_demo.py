@@ -13,7 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from lms.models import Position, Team, User
-from lms.roles import POSITION_ROLES, Role
+from lms.roles import Role
+from lms.services.people import staff_roles_sync
 
 DEMO_PASSWORD = "Demo-2026"  # noqa: S105 - documented demo password, set only by this command
 
@@ -99,11 +100,8 @@ class Command(BaseCommand):
             else:
                 user.set_unusable_password()
             user.save()
-            user.groups.add(
-                groups[POSITION_ROLES[person.position]], *(groups[r] for r in person.extra_roles)
-            )
-            if person.position == Position.TEAM_LEAD and person.team:
-                teams[person.team].leads.add(user)
+            staff_roles_sync(users=[user])
+            user.groups.add(*(groups[role] for role in person.extra_roles))
             if person.position == Position.SUPERVISOR and not person.superuser:
                 for team in teams.values():
                     team.supervisors.add(user)

@@ -48,6 +48,15 @@ class Command(BaseCommand):
             "  Content admin: /cms/   Health: /healthz   Stop: Ctrl-C\n"
         )
 
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            self.stderr.write(
+                self.style.WARNING(
+                    f"  Listening on {host}: other machines can reach this academy. The demo "
+                    "accounts share a published password; change them (or run without the "
+                    "demo data) before real people use it, and put it behind HTTPS.\n"
+                )
+            )
+
         stopping = False
 
         def stop(signum, frame):

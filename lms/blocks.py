@@ -1,0 +1,68 @@
+"""StreamField blocks trainers compose lessons from."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.embeds.blocks import EmbedBlock
+from wagtail.images.blocks import ImageBlock
+
+RICH_TEXT_FEATURES = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "hr"]
+
+
+class ServiceStandardBlock(blocks.StructBlock):
+    """A measurable service standard, shown as a callout so it sticks (e.g. 30秒内响应)."""
+
+    title = blocks.CharBlock(label=_("Standard"), max_length=60)
+    value = blocks.CharBlock(label=_("Target"), max_length=60, help_text=_("e.g. 30秒内响应"))
+    detail = blocks.TextBlock(label=_("Why it matters"), required=False)
+
+    class Meta:
+        icon = "success"
+        label = _("Service standard")
+        template = "lms/blocks/service_standard.html"
+        preview_value = {
+            "title": "响应时效",
+            "value": "30秒内响应",
+            "detail": "客户等待越久，情绪越差。",
+        }
+
+
+class ScriptExampleBlock(blocks.StructBlock):
+    """A script (话术) example: the situation, the recommended reply and what never to say."""
+
+    situation = blocks.TextBlock(label=_("Situation"))
+    reply = blocks.TextBlock(label=_("Recommended reply"))
+    avoid = blocks.ListBlock(
+        blocks.CharBlock(max_length=120), label=_("Phrases to avoid"), required=False
+    )
+
+    class Meta:
+        icon = "openquote"
+        label = _("Script example")
+        template = "lms/blocks/script_example.html"
+        preview_value = {
+            "situation": "客户抱怨物流延误。",
+            "reply": "非常抱歉让您久等了，我马上为您查询物流进度。",
+            "avoid": ["这不是我的问题"],
+        }
+
+
+class ChecklistBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("Title"), max_length=80)
+    items = blocks.ListBlock(blocks.CharBlock(max_length=200), label=_("Items"))
+
+    class Meta:
+        icon = "list-ul"
+        label = _("Checklist")
+        template = "lms/blocks/checklist.html"
+        preview_value = {"title": "交接班检查", "items": ["未结工单已登记", "待回访客户已交接"]}
+
+
+class LessonStreamBlock(blocks.StreamBlock):
+    paragraph = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, label=_("Text"))
+    image = ImageBlock(label=_("Image"))
+    video = EmbedBlock(label=_("Video"), help_text=_("Link to a video, e.g. a short how-to."))
+    document = DocumentChooserBlock(label=_("Download"), template="lms/blocks/document.html")
+    standard = ServiceStandardBlock()
+    script = ScriptExampleBlock()
+    checklist = ChecklistBlock()

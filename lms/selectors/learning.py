@@ -1,0 +1,159 @@
+"""What a learner is enrolled in and how far they are: read-only, constant query counts."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+
+from lms.models import (
+    CurriculumPage,
+    Enrolment,
+    LessonCompletion,
+    LessonPage,
+    ModulePage,
+)
+
+
+def enrolments_for(user) -> QuerySet[Enrolment]:
+    """Enrolments reaching this person directly, through their team or through a cohort."""
+    if not user.is_authenticated:
+        return Enrolment.objects.none()
+    reach = Q(user=user) | Q(cohort__members=user)
+    if user.team_id:
+        reach |= Q(team_id=user.team_id)
+    return (
+        Enrolment.objects.filter(reach, curriculum__live=True)
+        .select_related("curriculum", "cohort")
+        .distinct()
+        .order_by("curriculum__path")
+    )
+
+
+@dataclass
+class LessonStatus:
+    pk: int
+    title: str
+    url: str
+    completed: bool
+
+
+@dataclass
+class ModuleProgress:
+    pk: int
+    title: str
+    url: str
+    due_date: dt.date | None
+    lessons: list[LessonStatus] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.lessons)
+
+    @property
+    def done(self) -> int:
+        return sum(lesson.completed for lesson in self.lessons)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 100
+
+    @property
+    def complete(self) -> bool:
+        return self.done == self.total
+
+    @property
+    def next_lesson(self) -> LessonStatus | None:
+        return next((lesson for lesson in self.lessons if not lesson.completed), None)
+
+
+@dataclass
+class CurriculumProgress:
+    curriculum: CurriculumPage
+    start_date: dt.date | None
+    modules: list[ModuleProgress]
+
+    @property
+    def total(self) -> int:
+        return sum(module.total for module in self.modules)
+
+    @property
+    def done(self) -> int:
+        return sum(module.done for module in self.modules)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+    def module(self, pk) -> ModuleProgress | None:
+        return next((module for module in self.modules if module.pk == pk), None)
+
+    @property
+    def next_module(self) -> ModuleProgress | None:
+        return next((module for module in self.modules if not module.complete), None)
+
+
+def curriculum_lessons(curriculum: CurriculumPage):
+    """(modules, lessons) of a curriculum in tree order, live pages only: two queries."""
+    modules = list(ModulePage.objects.child_of(curriculum).live().specific().order_by("path"))
+    lessons = list(
+        LessonPage.objects.descendant_of(curriculum)
+        .live()
+        .order_by("path")
+        .only("pk", "title", "path", "url_path", "depth")
+    )
+    return modules, lessons
+
+
+def curriculum_progress(*, user, curriculum: CurriculumPage, start_date=None) -> CurriculumProgress:
+    """Per-module progress of one learner; four queries whatever the curriculum's size."""
+    modules, lessons = curriculum_lessons(curriculum)
+    done = set()
+    if user.is_authenticated:
+        done = set(
+            LessonCompletion.objects.filter(
+                user=user, lesson__in=[lesson.pk for lesson in lessons]
+            ).values_list("lesson_id", flat=True)
+        )
+        if start_date is None:
+            enrolment = enrolments_for(user).filter(curriculum=curriculum).first()
+            start_date = enrolment.effective_start_date if enrolment else None
+    by_module = []
+    for module in modules:
+        due = start_date + dt.timedelta(days=module.due_offset_days) if start_date else None
+        progress = ModuleProgress(module.pk, module.title, module.url, due)
+        progress.lessons = [
+            LessonStatus(lesson.pk, lesson.title, lesson.url, lesson.pk in done)
+            for lesson in lessons
+            if lesson.path.startswith(module.path)
+        ]
+        by_module.append(progress)
+    return CurriculumProgress(curriculum=curriculum, start_date=start_date, modules=by_module)
+
+
+def lesson_neighbours(lesson: LessonPage):
+    """The lessons before and after this one across the whole curriculum (for next/previous)."""
+    curriculum = lesson.get_parent().get_parent()
+    siblings = list(
+        LessonPage.objects.descendant_of(curriculum)
+        .live()
+        .order_by("path")
+        .only("pk", "title", "url_path", "path")
+    )
+    index = next((i for i, item in enumerate(siblings) if item.pk == lesson.pk), None)
+    if index is None:
+        return None, None
+    previous = siblings[index - 1] if index > 0 else None
+    following = siblings[index + 1] if index + 1 < len(siblings) else None
+    return previous, following
+
+
+def team_lesson_counts(*, user_ids, lesson_ids) -> dict[int, int]:
+    """Completed lessons per person, in one query, for team pages."""
+    from django.db.models import Count
+
+    rows = (
+        LessonCompletion.objects.filter(user_id__in=user_ids, lesson_id__in=lesson_ids)
+        .values("user_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["user_id"]: row["n"] for row in rows}

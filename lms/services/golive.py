@@ -1,0 +1,142 @@
+"""
+Go-live (上线考核): the one place that decides who may take live customer contacts. A new
+hire is in training until every quiz their onboarding curriculum requires is passed, then
+ready for sign-off; a lead of their team (or a supervisor) signs them off to live.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lms.models import CurriculumKind, GoLiveEvent, GoLiveState, GoLiveStatus, Quiz, User
+from lms.selectors.people import staff_visible_to
+
+
+class GoLiveRefused(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class ChecklistItem:
+    label: str
+    done: bool
+    quiz: Quiz | None = None
+
+
+def onboarding_curriculum_for(user):
+    """The onboarding curriculum this person is enrolled in, if any."""
+    from lms.selectors.learning import enrolments_for
+
+    enrolment = enrolments_for(user).filter(curriculum__kind=CurriculumKind.ONBOARDING).first()
+    return enrolment.curriculum if enrolment else None
+
+
+def golive_checklist(*, user, status: GoLiveStatus | None = None) -> list[ChecklistItem]:
+    """What the go-live check asks of this person and what is still missing."""
+    from lms.services.quiz import quiz_result
+
+    status = status or GoLiveStatus.objects.filter(user=user).select_related("curriculum").first()
+    if status is None:
+        return []
+    curriculum = status.curriculum
+    items = [
+        ChecklistItem(
+            _("Pass “%(quiz)s”") % {"quiz": quiz.title},
+            quiz_result(user=user, quiz=quiz).passed,
+            quiz,
+        )
+        for quiz in curriculum.golive_quizzes.order_by("pk")
+    ]
+    if curriculum.golive_requires_signoff:
+        items.append(
+            ChecklistItem(_("Sign-off by your team lead"), status.state == GoLiveState.LIVE)
+        )
+    return items
+
+
+def _record(status: GoLiveStatus, to_state: str, *, actor=None, reason: str = "") -> GoLiveStatus:
+    from_state = status.state
+    status.state = to_state
+    status.live_since = timezone.now() if to_state == GoLiveState.LIVE else None
+    status.save(update_fields=["state", "live_since", "changed_at"])
+    GoLiveEvent.objects.create(
+        status=status, from_state=from_state, to_state=to_state, actor=actor, reason=reason
+    )
+    return status
+
+
+@transaction.atomic
+def golive_status_ensure(*, user, curriculum) -> GoLiveStatus:
+    """Start tracking a new hire's go-live for their onboarding curriculum (idempotent)."""
+    status, created = GoLiveStatus.objects.get_or_create(
+        user=user, defaults={"curriculum": curriculum}
+    )
+    if created:
+        GoLiveEvent.objects.create(
+            status=status, to_state=GoLiveState.IN_TRAINING, reason=_("Onboarding started")
+        )
+    return status
+
+
+@transaction.atomic
+def golive_refresh(*, user_id: int) -> GoLiveStatus | None:
+    """Move a person to ready (or live, when no sign-off is needed) once every quiz is passed."""
+    status = GoLiveStatus.objects.select_for_update().filter(user_id=user_id).first()
+    if status is None or status.state != GoLiveState.IN_TRAINING:
+        return status
+    user = User.objects.get(pk=user_id)
+    quizzes_done = all(
+        item.done for item in golive_checklist(user=user, status=status) if item.quiz
+    )
+    if not quizzes_done:
+        return status
+    target = GoLiveState.READY if status.curriculum.golive_requires_signoff else GoLiveState.LIVE
+    return _record(status, target, reason=_("All required quizzes passed"))
+
+
+def can_sign_off(*, lead, person) -> bool:
+    """Only a lead of the person's team, a supervisor of it, or an administrator."""
+    return (
+        lead.has_perm("lms.sign_off_golive")
+        and staff_visible_to(lead).filter(pk=person.pk).exists()
+    )
+
+
+@transaction.atomic
+def golive_sign_off(*, lead, person, reason: str = "") -> GoLiveStatus:
+    if not can_sign_off(lead=lead, person=person):
+        raise GoLiveRefused(_("You can only sign off people in your own team."))
+    status = GoLiveStatus.objects.select_for_update().filter(user=person).first()
+    if status is None:
+        raise GoLiveRefused(_("This person is not in onboarding."))
+    if status.state == GoLiveState.LIVE:
+        raise GoLiveRefused(_("%(name)s is already live.") % {"name": person})
+    missing = [
+        item.label
+        for item in golive_checklist(user=person, status=status)
+        if item.quiz and not item.done
+    ]
+    if missing:
+        raise GoLiveRefused(
+            _("Not every required quiz is passed yet: %(missing)s")
+            % {"missing": "；".join(missing)}
+        )
+    return _record(status, GoLiveState.LIVE, actor=lead, reason=reason or _("Signed off"))
+
+
+@transaction.atomic
+def golive_revert(*, lead, person, reason: str) -> GoLiveStatus:
+    """Take a person off the floor (live → ready, or ready → in training), with a reason."""
+    if not can_sign_off(lead=lead, person=person):
+        raise GoLiveRefused(_("You can only change people in your own team."))
+    if not reason.strip():
+        raise GoLiveRefused(_("Give a reason: it is kept in the person's go-live history."))
+    status = GoLiveStatus.objects.select_for_update().filter(user=person).first()
+    if status is None or status.state == GoLiveState.IN_TRAINING:
+        raise GoLiveRefused(_("There is nothing to revert."))
+    target = GoLiveState.READY if status.state == GoLiveState.LIVE else GoLiveState.IN_TRAINING
+    return _record(status, target, actor=lead, reason=reason.strip())

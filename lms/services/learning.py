@@ -1,0 +1,42 @@
+"""Learners' progress through lessons, and enrolling people in curricula."""
+
+from django.db import IntegrityError, transaction
+
+from lms.models import CurriculumKind, Enrolment, LessonCompletion, LessonPage, User
+
+
+def lesson_complete(*, user, lesson: LessonPage) -> LessonCompletion:
+    """Mark a lesson done; doing it twice keeps the first completion."""
+    try:
+        with transaction.atomic():
+            return LessonCompletion.objects.create(user=user, lesson=lesson)
+    except IntegrityError:
+        return LessonCompletion.objects.get(user=user, lesson=lesson)
+
+
+def enrolment_people(enrolment: Enrolment):
+    if enrolment.user_id:
+        return User.objects.filter(pk=enrolment.user_id)
+    if enrolment.team_id:
+        return User.objects.filter(team_id=enrolment.team_id, is_active=True)
+    return enrolment.cohort.members.filter(is_active=True)
+
+
+@transaction.atomic
+def enrolment_create(**fields) -> Enrolment:
+    """Assign a curriculum; for onboarding, start tracking each new hire's go-live."""
+
+    enrolment = Enrolment(**fields)
+    enrolment.full_clean()
+    enrolment.save()
+    enrolment_sync_golive(enrolment)
+    return enrolment
+
+
+def enrolment_sync_golive(enrolment: Enrolment) -> None:
+    from lms.services.golive import golive_status_ensure
+
+    if enrolment.curriculum.kind != CurriculumKind.ONBOARDING:
+        return
+    for person in enrolment_people(enrolment):
+        golive_status_ensure(user=person, curriculum=enrolment.curriculum)

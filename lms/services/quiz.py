@@ -1,0 +1,431 @@
+"""
+Quiz attempts, handled entirely on the server: starting draws and fixes the questions,
+answers are saved as the learner goes, the time limit is enforced here, and a submission is
+graded exactly once however often it arrives.
+"""
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from lms.models import Attempt, AttemptItem, Question, QuestionKind, Quiz
+
+Status = Attempt.Status
+MAX_WRITTEN_LENGTH = 2000
+_random = random.SystemRandom()
+
+
+class AttemptRefused(Exception):
+    """A request the attempt rules do not allow; `message` is for the learner."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _grace() -> dt.timedelta:
+    # Time for a submission that left the browser at the deadline to reach the server.
+    return dt.timedelta(seconds=settings.ACADEMY_QUIZ_GRACE_SECONDS)
+
+
+def attempt_is_overdue(attempt: Attempt, now=None) -> bool:
+    now = now or timezone.now()
+    return attempt.deadline_at is not None and now > attempt.deadline_at + _grace()
+
+
+# --- Rules --------------------------------------------------------------------------
+
+
+@dataclass
+class QuizResult:
+    """The attempt that counts for a person under the quiz's grading rule."""
+
+    counted: Attempt | None
+    attempts_used: int
+    attempts_left: int | None  # None: unlimited
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.counted and self.counted.passed)
+
+
+def quiz_result(*, user, quiz: Quiz) -> QuizResult:
+    attempts = list(Attempt.objects.filter(user=user, quiz=quiz).order_by("number"))
+    graded = [a for a in attempts if a.status == Status.GRADED]
+    counted = None
+    if graded:
+        if quiz.grading == Quiz.Grading.FIRST:
+            counted = graded[0]
+        elif quiz.grading == Quiz.Grading.LAST:
+            counted = graded[-1]
+        else:
+            counted = max(graded, key=lambda a: (a.percent, a.number))
+    left = None if quiz.max_attempts is None else max(0, quiz.max_attempts - len(attempts))
+    return QuizResult(counted=counted, attempts_used=len(attempts), attempts_left=left)
+
+
+def attempt_start_refusal(*, user, quiz: Quiz, now=None) -> AttemptRefused | None:
+    """Why this person may not start a new attempt now, or None when they may."""
+    now = now or timezone.now()
+    attempts = Attempt.objects.filter(user=user, quiz=quiz)
+    if quiz.max_attempts is not None and attempts.count() >= quiz.max_attempts:
+        return AttemptRefused(
+            "no_attempts_left", _("You have used all your attempts at this quiz.")
+        )
+    last = attempts.exclude(submitted_at=None).order_by("-submitted_at").first()
+    if last and quiz.retake_wait_minutes:
+        wait_until = last.submitted_at + dt.timedelta(minutes=quiz.retake_wait_minutes)
+        if now < wait_until:
+            local = timezone.localtime(wait_until)
+            return AttemptRefused(
+                "wait",
+                _("You can try again from %(time)s.")
+                % {"time": date_format(local, "SHORT_DATETIME_FORMAT")},
+            )
+    return None
+
+
+# --- Starting -----------------------------------------------------------------------
+
+
+def _draw_questions(quiz: Quiz) -> list[Question]:
+    drawn: list[Question] = []
+    seen: set[int] = set()
+    sections = list(quiz.sections.select_related("question").order_by("sort_order", "pk"))
+    category_ids = {s.category_id for s in sections if s.category_id}
+    pools: dict[int, list[Question]] = {cid: [] for cid in category_ids}
+    for question in Question.objects.filter(category_id__in=category_ids):
+        pools[question.category_id].append(question)
+    for section in sections:
+        if section.question_id:
+            candidates = [section.question]
+            count = 1
+        else:
+            candidates = pools[section.category_id]
+            count = section.count
+        available = [q for q in candidates if q.pk not in seen]
+        chosen = _random.sample(available, min(count, len(available)))
+        drawn.extend(chosen)
+        seen.update(q.pk for q in chosen)
+    if quiz.shuffle_questions:
+        _random.shuffle(drawn)
+    return drawn
+
+
+def attempt_start(*, user, quiz: Quiz, now=None) -> Attempt:
+    """
+    Resume the person's open attempt, or start a new one if the rules allow. Two requests
+    racing here get the same attempt: the database allows one open attempt per person and
+    quiz, and the loser of the race returns the winner's.
+    """
+    now = now or timezone.now()
+    open_attempt = Attempt.objects.filter(user=user, quiz=quiz, status=Status.IN_PROGRESS).first()
+    if open_attempt is not None:
+        if not attempt_is_overdue(open_attempt, now):
+            return open_attempt
+        attempt_close(attempt_id=open_attempt.pk, now=now, auto=True)
+    refusal = attempt_start_refusal(user=user, quiz=quiz, now=now)
+    if refusal:
+        raise refusal
+
+    questions = _draw_questions(quiz)
+    if not questions:
+        raise AttemptRefused("empty", _("This quiz has no questions yet."))
+    choices_by_question: dict[int, list[int]] = {}
+    for question in Question.objects.filter(pk__in=[q.pk for q in questions]).prefetch_related(
+        "choices"
+    ):
+        ids = [choice.pk for choice in question.choices.all()]
+        if quiz.shuffle_choices:
+            _random.shuffle(ids)
+        choices_by_question[question.pk] = ids
+    try:
+        with transaction.atomic():
+            number = (
+                Attempt.objects.filter(user=user, quiz=quiz).aggregate(n=Max("number"))["n"] or 0
+            ) + 1
+            attempt = Attempt.objects.create(
+                user=user,
+                quiz=quiz,
+                number=number,
+                started_at=now,
+                deadline_at=now + dt.timedelta(minutes=quiz.time_limit_minutes)
+                if quiz.time_limit_minutes
+                else None,
+                pass_mark_percent=quiz.pass_mark_percent,
+                max_points=sum(Decimal(q.points) for q in questions),
+            )
+            AttemptItem.objects.bulk_create(
+                AttemptItem(
+                    attempt=attempt,
+                    position=position,
+                    question=question,
+                    choice_order=choices_by_question[question.pk],
+                    max_points=Decimal(question.points),
+                )
+                for position, question in enumerate(questions, start=1)
+            )
+    except IntegrityError:
+        # Another request started an attempt at the same moment: use that one.
+        existing = Attempt.objects.filter(user=user, quiz=quiz, status=Status.IN_PROGRESS).first()
+        if existing is None:
+            raise
+        return existing
+    return attempt
+
+
+# --- Answering ----------------------------------------------------------------------
+
+
+def _normalise_response(item: AttemptItem, raw):
+    """Check an answer's shape against its question; raise AttemptRefused if it is not one."""
+    kind = item.question.kind
+    invalid = AttemptRefused("invalid_answer", _("That answer is not one of the options."))
+    if raw in (None, "", []):
+        return None
+    if kind == QuestionKind.WRITTEN:
+        text = str(raw).strip()
+        if len(text) > MAX_WRITTEN_LENGTH:
+            raise AttemptRefused(
+                "too_long",
+                _("Replies can be at most %(max)s characters.") % {"max": MAX_WRITTEN_LENGTH},
+            )
+        return text
+    if kind == QuestionKind.TRUE_FALSE:
+        if raw in (True, "true", "1", 1):
+            return True
+        if raw in (False, "false", "0", 0):
+            return False
+        raise invalid
+    values = raw if isinstance(raw, list) else [raw]
+    try:
+        ids = sorted({int(value) for value in values})
+    except (TypeError, ValueError):
+        raise invalid from None
+    if not set(ids) <= set(item.choice_order):
+        raise invalid
+    if kind == QuestionKind.SINGLE and len(ids) != 1:
+        raise invalid
+    return ids
+
+
+def _locked_open_attempt(*, attempt_id: int, user, revision: int | None, now) -> Attempt:
+    attempt = Attempt.objects.select_for_update().filter(pk=attempt_id, user=user).first()
+    if attempt is None:
+        raise AttemptRefused("not_found", _("This attempt does not exist."))
+    if attempt.status != Status.IN_PROGRESS:
+        raise AttemptRefused("closed", _("This attempt has already been submitted."))
+    if attempt_is_overdue(attempt, now):
+        raise AttemptRefused("time_up", _("Time is up: answers can no longer be changed."))
+    if revision is not None and revision != attempt.revision:
+        raise AttemptRefused(
+            "stale",
+            _(
+                "Your answers were changed in another window. Reload the page to see the "
+                "latest answers before continuing."
+            ),
+        )
+    return attempt
+
+
+@transaction.atomic
+def attempt_save_answers(
+    *, attempt_id: int, user, answers: dict[int, object], revision: int | None, now=None
+) -> Attempt:
+    """
+    Save answers ({item id: answer}) to an open attempt and bump its revision. Everything
+    is checked before anything is written, so a refused save changes nothing.
+    """
+    now = now or timezone.now()
+    attempt = _locked_open_attempt(attempt_id=attempt_id, user=user, revision=revision, now=now)
+    items = {item.pk: item for item in attempt.items.select_related("question")}
+    changed = []
+    for item_id, raw in answers.items():
+        item = items.get(int(item_id))
+        if item is None:
+            raise AttemptRefused("invalid_answer", _("That question is not part of this attempt."))
+        item.response = _normalise_response(item, raw)
+        item.saved_at = now
+        changed.append(item)
+    AttemptItem.objects.bulk_update(changed, ["response", "saved_at"])
+    attempt.revision += 1
+    attempt.save(update_fields=["revision"])
+    return attempt
+
+
+# --- Submitting and grading ---------------------------------------------------------
+
+
+def _mark(item: AttemptItem) -> None:
+    question = item.question
+    response = item.response
+    if question.kind == QuestionKind.WRITTEN:
+        text = response or ""
+        item.script_check = {
+            "missing": [p for p in question.phrase_list("required_phrases") if p not in text],
+            "forbidden": [p for p in question.phrase_list("forbidden_phrases") if p in text],
+        }
+        if not text:  # nothing to review: an empty reply scores nothing
+            item.points, item.correct = Decimal(0), False
+        return
+    correct_ids = sorted(c.pk for c in question.choices.all() if c.is_correct)
+    if question.kind == QuestionKind.TRUE_FALSE:
+        right = response is not None and response == question.true_false_answer
+    else:
+        right = response is not None and sorted(response) == correct_ids
+    item.correct = right
+    item.points = item.max_points if right else Decimal(0)
+
+
+def attempt_finalise_if_marked(attempt: Attempt, now=None) -> Attempt:
+    """Total the points once every item is marked; passes and go-live follow from here."""
+    items = list(attempt.items.all())
+    if any(item.points is None for item in items):
+        attempt.status = Status.AWAITING_REVIEW
+        attempt.save(update_fields=["status"])
+        return attempt
+    attempt.points = sum((item.points for item in items), Decimal(0))
+    attempt.percent = (
+        (attempt.points * 100 / attempt.max_points).quantize(Decimal("0.01"))
+        if attempt.max_points
+        else Decimal(0)
+    )
+    attempt.passed = attempt.percent >= attempt.pass_mark_percent
+    attempt.status = Status.GRADED
+    attempt.graded_at = now or timezone.now()
+    attempt.save(update_fields=["points", "percent", "passed", "status", "graded_at"])
+
+    from lms.services.golive import golive_refresh
+
+    transaction.on_commit(lambda: golive_refresh(user_id=attempt.user_id))
+    return attempt
+
+
+def _close(attempt: Attempt, *, now, auto: bool) -> Attempt:
+    items = list(attempt.items.select_related("question").prefetch_related("question__choices"))
+    for item in items:
+        _mark(item)
+    AttemptItem.objects.bulk_update(items, ["points", "correct", "script_check"])
+    attempt.submitted_at = now
+    attempt.auto_submitted = auto
+    attempt.status = Status.AWAITING_REVIEW
+    attempt.save(update_fields=["submitted_at", "auto_submitted", "status"])
+    return attempt_finalise_if_marked(attempt, now)
+
+
+@transaction.atomic
+def attempt_submit(
+    *, attempt_id: int, user, revision: int, answers: dict | None = None, now=None
+) -> Attempt:
+    """
+    Hand in an attempt: apply the final answers and grade it, exactly once. A duplicate or
+    stale submission is refused and changes nothing. Past the deadline (and its grace) the
+    answers sent now are not accepted: the attempt is graded on what was saved in time.
+    """
+    now = now or timezone.now()
+    attempt = Attempt.objects.select_for_update().filter(pk=attempt_id, user=user).first()
+    if attempt is None:
+        raise AttemptRefused("not_found", _("This attempt does not exist."))
+    if attempt.status != Status.IN_PROGRESS:
+        raise AttemptRefused("closed", _("This attempt has already been submitted."))
+    if attempt_is_overdue(attempt, now):
+        return _close(attempt, now=now, auto=True)
+    if answers:
+        attempt = attempt_save_answers(
+            attempt_id=attempt.pk, user=user, answers=answers, revision=revision, now=now
+        )
+    elif revision != attempt.revision:
+        _locked_open_attempt(attempt_id=attempt.pk, user=user, revision=revision, now=now)
+    return _close(attempt, now=now, auto=False)
+
+
+@transaction.atomic
+def attempt_close(*, attempt_id: int, now=None, auto: bool = True) -> Attempt | None:
+    """Close an open attempt on what has been saved (the overdue sweeper's work)."""
+    now = now or timezone.now()
+    attempt = (
+        Attempt.objects.select_for_update().filter(pk=attempt_id, status=Status.IN_PROGRESS).first()
+    )
+    if attempt is None:
+        return None
+    return _close(attempt, now=now, auto=auto)
+
+
+def attempts_close_overdue(now=None) -> int:
+    """Close every attempt abandoned past its deadline; returns how many were closed."""
+    now = now or timezone.now()
+    overdue = Attempt.objects.filter(status=Status.IN_PROGRESS, deadline_at__lt=now - _grace())
+    closed = 0
+    for attempt_id in overdue.values_list("pk", flat=True):
+        if attempt_close(attempt_id=attempt_id, now=now) is not None:
+            closed += 1
+    return closed
+
+
+@transaction.atomic
+def attempt_item_review(
+    *, item_id: int, reviewer, points: Decimal, comment: str = "", now=None
+) -> Attempt:
+    """A lead or QA scores a written reply with the rubric; the attempt is graded when all are."""
+    now = now or timezone.now()
+    item = AttemptItem.objects.select_for_update().select_related("attempt").get(pk=item_id)
+    if item.question.kind != QuestionKind.WRITTEN:
+        raise AttemptRefused("not_written", _("Only written replies are scored by hand."))
+    if not Decimal(0) <= points <= item.max_points:
+        raise AttemptRefused(
+            "points", _("Points must be between 0 and %(max)s.") % {"max": item.max_points}
+        )
+    item.points = points
+    item.correct = points == item.max_points
+    item.review_comment = comment
+    item.reviewed_by = reviewer
+    item.reviewed_at = now
+    item.save(update_fields=["points", "correct", "review_comment", "reviewed_by", "reviewed_at"])
+    attempt = Attempt.objects.select_for_update().get(pk=item.attempt_id)
+    if attempt.status == Status.AWAITING_REVIEW:
+        attempt = attempt_finalise_if_marked(attempt, now)
+    return attempt
+
+
+# --- Review -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewRights:
+    """What the learner may see of a finished attempt (never anything while it is open)."""
+
+    allowed: bool
+    correctness: bool = False
+    answers: bool = False
+    feedback: bool = False
+
+
+def attempt_review_rights(attempt: Attempt, result: QuizResult | None = None) -> ReviewRights:
+    quiz = attempt.quiz
+    if attempt.status == Status.IN_PROGRESS:
+        return ReviewRights(False)
+    when = quiz.review_when
+    if when == Quiz.ReviewWhen.NEVER:
+        return ReviewRights(False)
+    if when != Quiz.ReviewWhen.AFTER_SUBMIT:
+        result = result or quiz_result(user=attempt.user, quiz=quiz)
+        finished = result.passed or result.attempts_left == 0
+        if (when == Quiz.ReviewWhen.AFTER_PASS and not result.passed) or (
+            when == Quiz.ReviewWhen.AFTER_LAST_ATTEMPT and not finished
+        ):
+            return ReviewRights(False)
+    return ReviewRights(
+        True,
+        correctness=quiz.review_shows_correctness,
+        answers=quiz.review_shows_answers,
+        feedback=quiz.review_shows_feedback,
+    )

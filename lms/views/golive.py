@@ -1,0 +1,59 @@
+"""A lead signs new hires off to go live, or takes them back off the floor, with a reason."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lms.models import GoLiveStatus
+from lms.selectors.people import staff_visible_to
+from lms.services.golive import GoLiveRefused, golive_checklist, golive_revert, golive_sign_off
+from lms.views.people import team_viewer_required
+
+
+@team_viewer_required
+def golive_history(request, pk):
+    person = get_object_or_404(staff_visible_to(request.user).select_related("team"), pk=pk)
+    status = GoLiveStatus.objects.filter(user=person).select_related("curriculum").first()
+    events = status.events.select_related("actor") if status else []
+    return render(
+        request,
+        "lms/golive_history.html",
+        {
+            "person": person,
+            "status": status,
+            "events": events,
+            "checklist": golive_checklist(user=person, status=status) if status else [],
+        },
+    )
+
+
+def _golive_action(request, pk, action, success_message, then):
+    person = get_object_or_404(staff_visible_to(request.user), pk=pk)
+    try:
+        action(lead=request.user, person=person, reason=request.POST.get("reason", ""))
+    except GoLiveRefused as refusal:
+        messages.error(request, refusal.message)
+        return redirect("lms:golive_history", pk=person.pk)
+    messages.success(request, success_message % {"name": person})
+    return redirect(then, pk=person.pk) if then == "lms:golive_history" else redirect(then)
+
+
+@require_POST
+@team_viewer_required
+def golive_sign_off_view(request, pk):
+    return _golive_action(
+        request, pk, golive_sign_off, _("%(name)s is now live."), "lms:team_roster"
+    )
+
+
+@require_POST
+@team_viewer_required
+def golive_revert_view(request, pk):
+    return _golive_action(
+        request,
+        pk,
+        golive_revert,
+        _("Go-live status of %(name)s changed back."),
+        "lms:golive_history",
+    )

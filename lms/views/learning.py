@@ -1,0 +1,196 @@
+"""Learner actions: completing lessons, taking quizzes, reviewing results."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lms.models import Attempt, LessonPage, Quiz
+from lms.selectors.learning import lesson_neighbours
+from lms.services.learning import lesson_complete
+from lms.services.quiz import (
+    AttemptRefused,
+    attempt_review_rights,
+    attempt_save_answers,
+    attempt_start,
+    attempt_start_refusal,
+    attempt_submit,
+    quiz_result,
+)
+
+
+@require_POST
+@login_required
+def lesson_mark_complete(request, pk):
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=pk)
+    lesson_complete(user=request.user, lesson=lesson)
+    _previous, following = lesson_neighbours(lesson)
+    messages.success(request, _("Lesson “%(title)s” marked as done.") % {"title": lesson.title})
+    return redirect(following.url if following else lesson.get_parent().url)
+
+
+@login_required
+def quiz_overview(request, pk):
+    quiz = get_object_or_404(Quiz, pk=pk)
+    result = quiz_result(user=request.user, quiz=quiz)
+    attempts = list(Attempt.objects.filter(user=request.user, quiz=quiz).order_by("-number"))
+    open_attempt = next((a for a in attempts if a.status == Attempt.Status.IN_PROGRESS), None)
+    refusal = None if open_attempt else attempt_start_refusal(user=request.user, quiz=quiz)
+    return render(
+        request,
+        "lms/quiz_overview.html",
+        {
+            "quiz": quiz,
+            "result": result,
+            "attempts": attempts,
+            "open_attempt": open_attempt,
+            "refusal": refusal,
+            "question_count": sum(s.count if s.category_id else 1 for s in quiz.sections.all()),
+        },
+    )
+
+
+@require_POST
+@login_required
+def quiz_start(request, pk):
+    quiz = get_object_or_404(Quiz, pk=pk)
+    try:
+        attempt = attempt_start(user=request.user, quiz=quiz)
+    except AttemptRefused as refusal:
+        messages.error(request, refusal.message)
+        return redirect("lms:quiz", pk=quiz.pk)
+    return redirect("lms:attempt", pk=attempt.pk)
+
+
+def _own_attempt(request, pk) -> Attempt:
+    attempt = Attempt.objects.select_related("quiz").filter(pk=pk, user=request.user).first()
+    if attempt is None:
+        raise Http404
+    return attempt
+
+
+def _answers_from_form(post, attempt: Attempt) -> dict:
+    """Form fields are named q<item id>; multiple choice sends several values."""
+    answers = {}
+    for item in attempt.items.select_related("question"):
+        key = f"q{item.pk}"
+        if item.question.kind == "multiple":
+            values = post.getlist(key)
+            if values or f"{key}_present" in post:
+                answers[item.pk] = values
+        elif key in post:
+            answers[item.pk] = post[key]
+    return answers
+
+
+@login_required
+def attempt_take(request, pk):
+    attempt = _own_attempt(request, pk)
+    if attempt.status != Attempt.Status.IN_PROGRESS:
+        return redirect("lms:attempt_result", pk=attempt.pk)
+    items = list(attempt.items.select_related("question").prefetch_related("question__choices"))
+    for item in items:
+        # Only text and ids reach the page: whether a choice is correct never does.
+        by_id = {choice.pk: choice.text for choice in item.question.choices.all()}
+        item.options = [
+            (choice_id, by_id[choice_id]) for choice_id in item.choice_order if choice_id in by_id
+        ]
+    seconds_left = None
+    if attempt.deadline_at:
+        seconds_left = max(0, int((attempt.deadline_at - timezone.now()).total_seconds()))
+    return render(
+        request,
+        "lms/attempt_take.html",
+        {"attempt": attempt, "quiz": attempt.quiz, "items": items, "seconds_left": seconds_left},
+    )
+
+
+@require_POST
+@login_required
+def attempt_save(request, pk):
+    """Autosave from the quiz page: {"revision": n, "answers": {item id: answer}} as JSON."""
+    attempt = _own_attempt(request, pk)
+    try:
+        payload = json.loads(request.body or b"{}")
+        answers = {int(k): v for k, v in dict(payload.get("answers", {})).items()}
+        revision = int(payload["revision"])
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse(
+            {"ok": False, "message": _("The answer could not be read.")}, status=400
+        )
+    try:
+        attempt = attempt_save_answers(
+            attempt_id=attempt.pk, user=request.user, answers=answers, revision=revision
+        )
+    except AttemptRefused as refusal:
+        return JsonResponse(
+            {"ok": False, "code": refusal.code, "message": refusal.message}, status=409
+        )
+    return JsonResponse(
+        {
+            "ok": True,
+            "revision": attempt.revision,
+            "saved_at": timezone.localtime().strftime("%H:%M:%S"),
+        }
+    )
+
+
+@require_POST
+@login_required
+def attempt_hand_in(request, pk):
+    attempt = _own_attempt(request, pk)
+    try:
+        revision = int(request.POST.get("revision", "-1"))
+        attempt = attempt_submit(
+            attempt_id=attempt.pk,
+            user=request.user,
+            revision=revision,
+            answers=_answers_from_form(request.POST, attempt),
+        )
+    except AttemptRefused as refusal:
+        messages.error(request, refusal.message)
+        if refusal.code == "stale":
+            return redirect("lms:attempt", pk=attempt.pk)
+        return redirect("lms:attempt_result", pk=attempt.pk)
+    except ValueError:
+        messages.error(request, _("The submission could not be read. Please try again."))
+        return redirect("lms:attempt", pk=attempt.pk)
+    if attempt.auto_submitted:
+        messages.warning(
+            request, _("Time was up: the answers saved before the deadline have been graded.")
+        )
+    return redirect("lms:attempt_result", pk=attempt.pk)
+
+
+@login_required
+def attempt_result(request, pk):
+    attempt = _own_attempt(request, pk)
+    if attempt.status == Attempt.Status.IN_PROGRESS:
+        return redirect("lms:attempt", pk=attempt.pk)
+    result = quiz_result(user=request.user, quiz=attempt.quiz)
+    rights = attempt_review_rights(attempt, result)
+    items = []
+    if rights.allowed:
+        items = list(attempt.items.select_related("question").prefetch_related("question__choices"))
+        for item in items:
+            choices = {choice.pk: choice for choice in item.question.choices.all()}
+            chosen = set(item.response or []) if isinstance(item.response, list) else set()
+            item.options = [
+                (choices[cid], cid in chosen) for cid in item.choice_order if cid in choices
+            ]
+    return render(
+        request,
+        "lms/attempt_result.html",
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "result": result,
+            "rights": rights,
+            "items": items,
+        },
+    )

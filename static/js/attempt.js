@@ -1,0 +1,102 @@
+// Quiz page: saves each answer as the learner goes (one request at a time, so revisions stay
+// in order), shows the server's time limit counting down, and hands in when time is up.
+(function () {
+  "use strict";
+  const form = document.getElementById("attempt-form");
+  if (!form) return;
+  const saveUrl = form.dataset.saveUrl;
+  const revisionInput = form.querySelector("input[name=revision]");
+  const csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  const saveState = form.querySelector("[data-savestate]");
+  const pending = new Map();
+  let saving = false;
+  let blocked = false;
+
+  function answerOf(fieldset) {
+    const kind = fieldset.dataset.kind;
+    if (kind === "multiple") {
+      return Array.from(fieldset.querySelectorAll("input[type=checkbox]:checked")).map((el) => el.value);
+    }
+    if (kind === "written") return fieldset.querySelector("textarea").value;
+    const checked = fieldset.querySelector("input[type=radio]:checked");
+    return checked ? checked.value : null;
+  }
+
+  function show(text, isError) {
+    saveState.textContent = text;
+    saveState.classList.toggle("savestate--error", Boolean(isError));
+  }
+
+  async function flush() {
+    if (saving || blocked || pending.size === 0) return;
+    saving = true;
+    const answers = Object.fromEntries(pending);
+    pending.clear();
+    try {
+      const response = await fetch(saveUrl, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+        body: JSON.stringify({ revision: Number(revisionInput.value), answers: answers }),
+        credentials: "same-origin",
+      });
+      const data = await response.json();
+      if (data.ok) {
+        revisionInput.value = data.revision;
+        show(form.dataset.savedText.replace("%s", data.saved_at));
+      } else {
+        blocked = data.code === "stale" || data.code === "time_up" || data.code === "closed";
+        show(data.message, true);
+      }
+    } catch (error) {
+      // Offline or server unreachable: keep the answers and try again shortly.
+      Object.entries(answers).forEach(([k, v]) => { if (!pending.has(k)) pending.set(k, v); });
+      show(form.dataset.offlineText, true);
+      setTimeout(flush, 3000);
+    } finally {
+      saving = false;
+      if (pending.size && !blocked) flush();
+    }
+  }
+
+  let typingTimer = null;
+  form.addEventListener("change", (event) => {
+    const fieldset = event.target.closest("fieldset[data-item]");
+    if (!fieldset) return;
+    pending.set(fieldset.dataset.item, answerOf(fieldset));
+    flush();
+  });
+  form.addEventListener("input", (event) => {
+    const fieldset = event.target.closest("fieldset[data-kind=written]");
+    if (!fieldset) return;
+    pending.set(fieldset.dataset.item, answerOf(fieldset));
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(flush, 800);
+  });
+
+  form.addEventListener("submit", (event) => {
+    const button = form.querySelector("[data-confirm]");
+    if (!form.dataset.timeUp && button && !window.confirm(button.dataset.confirm)) {
+      event.preventDefault();
+      return;
+    }
+    form.querySelectorAll("button[type=submit]").forEach((b) => { b.disabled = true; });
+  });
+
+  const timer = form.querySelector("[data-timer]");
+  if (timer && form.dataset.secondsLeft !== undefined) {
+    const endsAt = Date.now() + Number(form.dataset.secondsLeft) * 1000;
+    const tick = () => {
+      const left = Math.max(0, Math.round((endsAt - Date.now()) / 1000));
+      const minutes = String(Math.floor(left / 60)).padStart(2, "0");
+      timer.textContent = minutes + ":" + String(left % 60).padStart(2, "0");
+      timer.classList.toggle("timer--low", left <= 60);
+      if (left === 0) {
+        form.dataset.timeUp = "1";
+        form.requestSubmit();
+        return;
+      }
+      setTimeout(tick, 1000);
+    };
+    tick();
+  }
+})();

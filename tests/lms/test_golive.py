@@ -1,0 +1,129 @@
+"""Go-live: quizzes passed → ready for sign-off → a lead signs off → live, all recorded."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from lms.models import GoLiveState, GoLiveStatus
+from lms.services.golive import GoLiveRefused, golive_revert, golive_sign_off
+from lms.services.learning import enrolment_create
+from lms.services.quiz import attempt_start, attempt_submit
+from tests.factories import UserFactory
+from tests.factories.learning import build_curriculum, build_quiz, right_answers
+from tests.querycount import assert_queries_constant
+
+
+@pytest.fixture
+def onboarding(academy):
+    curriculum = build_curriculum()
+    quiz = build_quiz(singles=2)
+    curriculum.golive_quizzes.add(quiz)
+    curriculum.save()
+    enrolment_create(curriculum=curriculum, team=academy.team_a, start_date=timezone.localdate())
+    return curriculum, quiz
+
+
+def pass_quiz(user, quiz):
+    attempt = attempt_start(user=user, quiz=quiz)
+    return attempt_submit(
+        attempt_id=attempt.pk, user=user, revision=0, answers=right_answers(attempt)
+    )
+
+
+def test_enrolling_a_team_in_onboarding_starts_everyones_go_live_check(academy, onboarding):
+    status = GoLiveStatus.objects.get(user=academy.newhire_a)
+    assert status.state == GoLiveState.IN_TRAINING
+    assert status.events.count() == 1
+    assert not GoLiveStatus.objects.filter(user=academy.agent_b).exists()  # other team
+
+
+def test_passing_every_required_quiz_makes_a_new_hire_ready(
+    academy, onboarding, django_capture_on_commit_callbacks
+):
+    _curriculum, quiz = onboarding
+    with django_capture_on_commit_callbacks(execute=True):
+        pass_quiz(academy.newhire_a, quiz)
+    status = GoLiveStatus.objects.get(user=academy.newhire_a)
+    assert status.state == GoLiveState.READY
+    assert status.events.first().actor is None  # the academy moved them, not a person
+
+
+def test_a_lead_cannot_sign_off_before_the_quizzes_are_passed(academy, onboarding):
+    with pytest.raises(GoLiveRefused):
+        golive_sign_off(lead=academy.lead_a, person=academy.newhire_a)
+    assert GoLiveStatus.objects.get(user=academy.newhire_a).state == GoLiveState.IN_TRAINING
+
+
+def test_only_a_lead_of_the_team_or_a_supervisor_signs_off(
+    academy, onboarding, django_capture_on_commit_callbacks
+):
+    _curriculum, quiz = onboarding
+    with django_capture_on_commit_callbacks(execute=True):
+        pass_quiz(academy.newhire_a, quiz)
+    for outsider in (academy.lead_b, academy.agent_a, academy.trainer):
+        with pytest.raises(GoLiveRefused):
+            golive_sign_off(lead=outsider, person=academy.newhire_a)
+    status = golive_sign_off(lead=academy.supervisor, person=academy.newhire_a, reason="考核优秀")
+    assert status.state == GoLiveState.LIVE
+    event = status.events.first()
+    assert (event.actor, event.reason, event.to_state) == (academy.supervisor, "考核优秀", "live")
+
+
+def test_reverting_needs_a_reason_and_is_recorded(
+    academy, onboarding, django_capture_on_commit_callbacks
+):
+    _curriculum, quiz = onboarding
+    with django_capture_on_commit_callbacks(execute=True):
+        pass_quiz(academy.newhire_a, quiz)
+    golive_sign_off(lead=academy.lead_a, person=academy.newhire_a)
+    with pytest.raises(GoLiveRefused):
+        golive_revert(lead=academy.lead_a, person=academy.newhire_a, reason="  ")
+    status = golive_revert(lead=academy.lead_a, person=academy.newhire_a, reason="质检发现推诿话术")
+    assert status.state == GoLiveState.READY
+    assert status.events.first().reason == "质检发现推诿话术"
+
+
+def test_team_page_lists_those_awaiting_sign_off_first_and_signs_them_off(
+    academy, onboarding, login, django_capture_on_commit_callbacks
+):
+    _curriculum, quiz = onboarding
+    with django_capture_on_commit_callbacks(execute=True):
+        pass_quiz(academy.newhire_a, quiz)
+    client = login(academy.lead_a)
+    page = client.get(reverse("lms:team_roster")).content.decode()
+    first_row = page.split("<tbody>")[1].split("</tr>")[0]
+    assert academy.newhire_a.display_name in first_row
+    assert "待签核" in first_row or "Ready for sign-off" in first_row
+
+    response = client.post(reverse("lms:golive_sign_off", args=[academy.newhire_a.pk]))
+    assert response.status_code == 302
+    live = client.get(reverse("lms:api_live")).json()
+    assert [p["employee_no"] for p in live["results"]] == [academy.newhire_a.employee_no]
+
+
+def test_the_live_api_answers_a_routing_systems_token_within_its_scope(
+    academy, onboarding, client, django_capture_on_commit_callbacks
+):
+    from wagtail.models import APIToken
+
+    _curriculum, quiz = onboarding
+    with django_capture_on_commit_callbacks(execute=True):
+        pass_quiz(academy.newhire_a, quiz)
+    golive_sign_off(lead=academy.lead_a, person=academy.newhire_a)
+    _token, own_team = APIToken.create_token(user=academy.lead_a, name="排班")
+    _token, other_team = APIToken.create_token(user=academy.lead_b, name="排班")
+    mine = client.get(reverse("lms:api_live"), HTTP_AUTHORIZATION=f"Bearer {own_team}").json()
+    theirs = client.get(reverse("lms:api_live"), HTTP_AUTHORIZATION=f"Bearer {other_team}").json()
+    assert mine["count"] == 1 and theirs["count"] == 0
+    assert client.get(reverse("lms:api_live")).status_code == 401
+
+
+def test_team_page_query_count_is_constant_in_team_size(academy, onboarding, login):
+    curriculum, _quiz = onboarding
+    client = login(academy.lead_a)
+
+    def grow(size):
+        for person in UserFactory.create_batch(size, team=academy.team_a):
+            GoLiveStatus.objects.create(user=person, curriculum=curriculum)
+
+    assert_queries_constant(lambda: client.get(reverse("lms:team_roster")), grow, sizes=(5, 40))
