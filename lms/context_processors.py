@@ -1,5 +1,6 @@
 from django.conf import settings
 
+from lms.selectors.learning import can_review_written
 from lms.selectors.people import can_view_teams
 
 
@@ -11,4 +12,5 @@ def academy(request):
         "academy_name": settings.ACADEMY_NAME,
         "nav_can_view_teams": signed_in and can_view_teams(user),
         "nav_can_use_cms": signed_in and user.has_perm("wagtailadmin.access_admin"),
+        "nav_can_review": signed_in and can_review_written(user),
     }

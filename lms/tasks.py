@@ -24,5 +24,11 @@ def staff_import_run(staff_import_id: int) -> None:
         staff_import_process(StaffImport.objects.get(pk=staff_import_id))
 
 
+def attempts_close_overdue() -> int:
+    from lms.services.quiz import attempts_close_overdue as close
+
+    return close()
+
+
 def sessions_clear_expired() -> None:
     call_command("clearsessions")

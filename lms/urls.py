@@ -7,7 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from lms.views import api, dashboard, golive, health, learning, people
+from lms.views import api, dashboard, golive, health, learning, people, reviews
 
 app_patterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -19,6 +19,8 @@ app_patterns = [
     path("team/<int:pk>/golive/revert/", golive.golive_revert_view, name="golive_revert"),
     path("api/v1/people/", api.people, name="api_people"),
     path("api/v1/live/", api.live, name="api_live"),
+    path("reviews/", reviews.review_queue, name="review_queue"),
+    path("reviews/<int:pk>/", reviews.review_item, name="review_item"),
     path("lessons/<int:pk>/complete/", learning.lesson_mark_complete, name="lesson_complete"),
     path("quizzes/<int:pk>/", learning.quiz_overview, name="quiz"),
     path("quizzes/<int:pk>/start/", learning.quiz_start, name="quiz_start"),

@@ -157,3 +157,29 @@ def team_lesson_counts(*, user_ids, lesson_ids) -> dict[int, int]:
         .annotate(n=Count("id"))
     )
     return {row["user_id"]: row["n"] for row in rows}
+
+
+def can_review_written(user) -> bool:
+    return user.is_authenticated and user.has_perm("lms.review_written_answers")
+
+
+def reviewable_items_for(user):
+    """
+    Written replies waiting for a score that this person may give: leads and supervisors
+    score their own teams, QA (who has no team) scores everyone's.
+    """
+    from lms.models import Attempt, AttemptItem, QuestionKind
+    from lms.selectors.people import can_view_teams, staff_visible_to
+
+    if not can_review_written(user):
+        return AttemptItem.objects.none()
+    items = AttemptItem.objects.filter(
+        attempt__status=Attempt.Status.AWAITING_REVIEW,
+        question__kind=QuestionKind.WRITTEN,
+        points__isnull=True,
+    )
+    if can_view_teams(user):
+        items = items.filter(attempt__user__in=staff_visible_to(user).values("pk"))
+    return items.select_related("question", "attempt__quiz", "attempt__user__team").order_by(
+        "attempt__submitted_at", "position"
+    )

@@ -34,9 +34,14 @@ def enrolment_create(**fields) -> Enrolment:
 
 
 def enrolment_sync_golive(enrolment: Enrolment) -> None:
+    """
+    New hires arrive in cohorts (or one by one): their onboarding enrolment starts the
+    go-live check. A whole team enrolled in onboarding material (a refresher) is already on
+    the floor, so a team enrolment starts no go-live checks.
+    """
     from lms.services.golive import golive_status_ensure
 
-    if enrolment.curriculum.kind != CurriculumKind.ONBOARDING:
+    if enrolment.curriculum.kind != CurriculumKind.ONBOARDING or enrolment.team_id:
         return
     for person in enrolment_people(enrolment):
         golive_status_ensure(user=person, curriculum=enrolment.curriculum)

@@ -2,17 +2,42 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
+from lms.models import GoLiveState, GoLiveStatus
+from lms.selectors.learning import curriculum_progress, enrolments_for
+from lms.selectors.people import can_view_teams, staff_visible_to
+from lms.services.golive import golive_checklist
+
 
 @login_required
 def dashboard(request):
-    """The learner's home page: who they are here; later features add their cards."""
+    """
+    The learner's home: progress per module of each curriculum they are enrolled in, what
+    is due next, and the go-live checklist with what is still missing.
+    """
     user = request.user
-    days_since_hire = (timezone.localdate() - user.hire_date).days if user.hire_date else None
+    today = timezone.localdate()
+    progress = [
+        curriculum_progress(
+            user=user, curriculum=enrolment.curriculum, start_date=enrolment.effective_start_date
+        )
+        for enrolment in enrolments_for(user)
+    ]
+    status = GoLiveStatus.objects.filter(user=user).select_related("curriculum").first()
+    awaiting_sign_off = None
+    if can_view_teams(user):
+        awaiting_sign_off = (
+            staff_visible_to(user).filter(golive__state=GoLiveState.READY, is_active=True).count()
+        )
     return render(
         request,
         "lms/dashboard.html",
         {
             "team": user.team,
-            "days_since_hire": days_since_hire,
+            "days_since_hire": (today - user.hire_date).days if user.hire_date else None,
+            "progress": progress,
+            "golive": status,
+            "checklist": golive_checklist(user=user, status=status) if status else [],
+            "awaiting_sign_off": awaiting_sign_off,
+            "today": today,
         },
     )

@@ -11,6 +11,7 @@
   const pending = new Map();
   let saving = false;
   let blocked = false;
+  let submitWhenSaved = false;
 
   function answerOf(fieldset) {
     const kind = fieldset.dataset.kind;
@@ -54,7 +55,12 @@
       setTimeout(flush, 3000);
     } finally {
       saving = false;
-      if (pending.size && !blocked) flush();
+      if (pending.size && !blocked) {
+        flush();
+      } else if (submitWhenSaved && !pending.size) {
+        // Hand in with the revision of the last save, so it is not taken for a stale copy.
+        form.submit();
+      }
     }
   }
 
@@ -80,6 +86,11 @@
       return;
     }
     form.querySelectorAll("button[type=submit]").forEach((b) => { b.disabled = true; });
+    if ((saving || pending.size) && !blocked) {
+      event.preventDefault();
+      submitWhenSaved = true;
+      flush();
+    }
   });
 
   const timer = form.querySelector("[data-timer]");

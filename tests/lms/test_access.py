@@ -32,7 +32,9 @@ STAFF = {
     "lms:golive_revert": lambda a: [{"pk": a.agent_a.pk}],
     "lms:api_live": lambda a: [{}],
 }
-POST_ONLY = {"lms:golive_sign_off", "lms:golive_revert"}
+POST_ONLY = {"lms:golive_sign_off", "lms:golive_revert", "lms:review_item"}
+# Scoring written replies: leads and supervisors (their teams), QA (everyone), administrators.
+REVIEWER = {"lms:review_queue": lambda a: [{}], "lms:review_item": lambda a: [{"pk": 999999}]}
 
 
 def _fetch(client, name, kwargs):
@@ -73,7 +75,7 @@ def _academy_url_names():
 
 
 def test_every_academy_url_has_declared_access_rules():
-    declared = PUBLIC | LEARNER | set(STAFF)
+    declared = PUBLIC | LEARNER | set(STAFF) | set(REVIEWER)
     unclassified = _academy_url_names() - declared
     assert not unclassified, f"classify these URLs in test_access.py: {sorted(unclassified)}"
 
@@ -131,7 +133,9 @@ def test_staff_lists_show_exactly_the_viewers_teams(academy, login, role, name):
 
 
 @pytest.mark.parametrize("role", sorted(SCOPE))
-@pytest.mark.parametrize("name", ["lms:person_detail", "lms:golive_history", *sorted(POST_ONLY)])
+@pytest.mark.parametrize(
+    "name", ["lms:person_detail", "lms:golive_history", "lms:golive_sign_off", "lms:golive_revert"]
+)
 def test_person_pages_outside_the_viewers_teams_do_not_exist_for_them(academy, login, role, name):
     client = login(academy.by_role()[role])
     for agent in ALL_AGENTS:
@@ -213,3 +217,20 @@ def test_api_refuses_revoked_or_malformed_tokens_even_with_a_session(academy, lo
     for header in (f"Bearer {plaintext}", "Bearer not-a-token"):
         response = client.get(reverse("lms:api_people"), HTTP_AUTHORIZATION=header)
         assert response.status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [("agent", False), ("newhire", False), ("trainer", False), ("qa", True), ("lead", True),
+     ("supervisor", True), ("admin", True)],
+)  # fmt: skip
+def test_scoring_written_replies_is_for_leads_supervisors_qa_and_administrators(
+    academy, login, role, allowed
+):
+    client = login(academy.by_role()[role])
+    queue = client.get(reverse("lms:review_queue"))
+    assert queue.status_code == (200 if allowed else 403)
+    # An item outside the reviewer's reach is not found; refused roles are refused first.
+    assert _fetch(client, "lms:review_item", {"pk": 999999}).status_code == (
+        404 if allowed else 403
+    )

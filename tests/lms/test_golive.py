@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from lms.models import GoLiveState, GoLiveStatus
+from lms.models import Cohort, GoLiveState, GoLiveStatus
 from lms.services.golive import GoLiveRefused, golive_revert, golive_sign_off
 from lms.services.learning import enrolment_create
 from lms.services.quiz import attempt_start, attempt_submit
@@ -19,7 +19,9 @@ def onboarding(academy):
     quiz = build_quiz(singles=2)
     curriculum.golive_quizzes.add(quiz)
     curriculum.save()
-    enrolment_create(curriculum=curriculum, team=academy.team_a, start_date=timezone.localdate())
+    cohort = Cohort.objects.create(name="11月批次", start_date=timezone.localdate())
+    cohort.members.add(academy.newhire_a, academy.agent_b)
+    enrolment_create(curriculum=curriculum, cohort=cohort)
     return curriculum, quiz
 
 
@@ -30,11 +32,18 @@ def pass_quiz(user, quiz):
     )
 
 
-def test_enrolling_a_team_in_onboarding_starts_everyones_go_live_check(academy, onboarding):
+def test_enrolling_a_cohort_in_onboarding_starts_each_new_hires_go_live_check(academy, onboarding):
     status = GoLiveStatus.objects.get(user=academy.newhire_a)
     assert status.state == GoLiveState.IN_TRAINING
     assert status.events.count() == 1
-    assert not GoLiveStatus.objects.filter(user=academy.agent_b).exists()  # other team
+    assert GoLiveStatus.objects.filter(user=academy.agent_b).exists()
+    assert not GoLiveStatus.objects.filter(user=academy.agent_a).exists()  # not a new hire
+
+
+def test_a_team_enrolled_in_onboarding_material_is_not_sent_back_to_training(academy):
+    curriculum = build_curriculum()
+    enrolment_create(curriculum=curriculum, team=academy.team_a, start_date=timezone.localdate())
+    assert not GoLiveStatus.objects.filter(user__team=academy.team_a).exists()
 
 
 def test_passing_every_required_quiz_makes_a_new_hire_ready(

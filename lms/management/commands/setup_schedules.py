@@ -13,6 +13,11 @@ SCHEDULES: dict[str, tuple[str, str, str]] = {
         "30 3 * * *",
         "Delete expired sessions every night.",
     ),
+    "attempts_close_overdue": (
+        "lms.tasks.attempts_close_overdue",
+        "* * * * *",
+        "Grade quiz attempts abandoned past their time limit, every minute.",
+    ),
 }
 # Schedules calling into our own apps that are no longer declared above are removed.
 OWN_PREFIXES = ("lms.", "cases.", "certification.")

@@ -1,0 +1,56 @@
+"""Scoring written replies: who sees which replies, and the score completing the attempt."""
+
+from django.urls import reverse
+
+from lms.services.quiz import attempt_start, attempt_submit
+from tests.factories.learning import build_quiz
+
+
+def _written_attempt(user):
+    quiz = build_quiz(singles=0, written=1, pass_mark_percent=60)
+    attempt = attempt_start(user=user, quiz=quiz)
+    item = attempt.items.get()
+    attempt_submit(
+        attempt_id=attempt.pk,
+        user=user,
+        revision=0,
+        answers={item.pk: "您好，非常抱歉，马上为您处理。"},
+    )
+    return attempt, item
+
+
+def test_a_lead_scores_their_team_members_reply_and_the_attempt_is_graded(academy, login):
+    attempt, item = _written_attempt(academy.newhire_a)
+    client = login(academy.lead_a)
+    assert "非常抱歉" in client.get(reverse("lms:review_queue")).content.decode()
+    response = client.post(
+        reverse("lms:review_item", args=[item.pk]), {"points": "8", "comment": "态度好"}
+    )
+    assert response.status_code == 302
+    attempt.refresh_from_db()
+    assert (attempt.status, attempt.passed) == ("graded", True)
+    item.refresh_from_db()
+    assert (item.reviewed_by, item.review_comment) == (academy.lead_a, "态度好")
+
+
+def test_a_lead_does_not_see_or_score_another_teams_replies(academy, login):
+    _attempt, item = _written_attempt(academy.agent_b)
+    client = login(academy.lead_a)
+    assert "非常抱歉" not in client.get(reverse("lms:review_queue")).content.decode()
+    assert (
+        client.post(reverse("lms:review_item", args=[item.pk]), {"points": "8"}).status_code == 404
+    )
+    item.refresh_from_db()
+    assert item.points is None
+
+
+def test_qa_scores_replies_from_every_team_and_out_of_range_points_are_refused(academy, login):
+    attempt, item = _written_attempt(academy.agent_c)
+    client = login(academy.qa)
+    assert "非常抱歉" in client.get(reverse("lms:review_queue")).content.decode()
+    client.post(reverse("lms:review_item", args=[item.pk]), {"points": "99"})
+    item.refresh_from_db()
+    assert item.points is None
+    client.post(reverse("lms:review_item", args=[item.pk]), {"points": "5"})
+    attempt.refresh_from_db()
+    assert attempt.status == "graded"
