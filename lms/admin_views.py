@@ -88,3 +88,52 @@ class StaffImportStatusView(StaffImportPermissionMixin, WagtailAdminTemplateMixi
             for error in self.staff_import.errors
         ]
         return context
+
+
+class QuizStatsPermissionMixin(PermissionRequiredMixin):
+    permission_required = "lms.view_quiz"
+    raise_exception = True
+
+
+class QuizStatsIndexView(QuizStatsPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
+    template_name = "lms/admin/quiz_stats_index.html"
+    page_title = _("Quiz statistics")
+    header_icon = "table"
+
+    def get_context_data(self, **kwargs):
+        from lms.selectors.quiz_stats import quizzes_with_results
+
+        return {**super().get_context_data(**kwargs), "quizzes": quizzes_with_results()}
+
+
+class QuizStatsView(QuizStatsPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
+    """Which questions learners get wrong, and which wrong option they pick most."""
+
+    template_name = "lms/admin/quiz_stats.html"
+    page_title = _("Quiz statistics")
+    header_icon = "table"
+
+    def get_breadcrumbs_items(self):
+        return [
+            *super().get_breadcrumbs_items(),
+            {"url": reverse("lms_quiz_stats_index"), "label": _("Quiz statistics")},
+            {"url": "", "label": self.quiz.title},
+        ]
+
+    def dispatch(self, request, *args, **kwargs):
+        from lms.models import Quiz
+
+        self.quiz = get_object_or_404(Quiz, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return self.quiz.title
+
+    def get_context_data(self, **kwargs):
+        from lms.selectors.quiz_stats import quiz_question_stats
+
+        return {
+            **super().get_context_data(**kwargs),
+            "quiz": self.quiz,
+            "stats": quiz_question_stats(self.quiz),
+        }

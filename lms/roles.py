@@ -25,6 +25,21 @@ class Role(models.TextChoices):
 class RoleGrant:
     role: Role
     permissions: tuple[str, ...]
+    # Page permissions over the whole page tree, and image/document permissions over
+    # every collection (granted on the root of each).
+    page_permissions: tuple[str, ...] = ()
+    collection_permissions: tuple[str, ...] = ()
+
+
+TRAINING_CONTENT = tuple(
+    f"lms.{action}_{model}"
+    for model in ("quiz", "question", "questioncategory", "cohort", "enrolment")
+    for action in ("add", "change", "delete", "view")
+)
+MEDIA = (
+    "wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image",
+    "wagtaildocs.add_document", "wagtaildocs.change_document", "wagtaildocs.choose_document",
+)  # fmt: skip
 
 
 ADMIN_ACCESS = "wagtailadmin.access_admin"
@@ -41,8 +56,19 @@ ROLE_GRANTS: tuple[RoleGrant, ...] = (
         ("lms.view_team_people", "lms.sign_off_golive", "lms.review_written_answers"),
     ),
     # Trainers and QA author content, so they get the CMS; leads and agents do not.
-    RoleGrant(Role.TRAINER, (ADMIN_ACCESS,)),
-    RoleGrant(Role.QA, (ADMIN_ACCESS, "lms.review_written_answers")),
+    # Trainers publish; QA drafts and submits for review (cases), and scores written replies.
+    RoleGrant(
+        Role.TRAINER,
+        (ADMIN_ACCESS, *TRAINING_CONTENT),
+        page_permissions=("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
+        collection_permissions=MEDIA,
+    ),
+    RoleGrant(
+        Role.QA,
+        (ADMIN_ACCESS, "lms.review_written_answers", "lms.view_quiz", "lms.view_question"),
+        page_permissions=("add_page", "change_page"),
+        collection_permissions=MEDIA,
+    ),
     RoleGrant(
         Role.ADMINISTRATOR,
         (
@@ -56,7 +82,10 @@ ROLE_GRANTS: tuple[RoleGrant, ...] = (
             "lms.add_team",
             "lms.change_team",
             "lms.delete_team",
+            *TRAINING_CONTENT,
         ),
+        page_permissions=("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
+        collection_permissions=MEDIA,
     ),
 )
 

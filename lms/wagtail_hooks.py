@@ -15,6 +15,8 @@ from wagtail.snippets.views.snippets import (
 )
 
 from lms.admin_views import (
+    QuizStatsIndexView,
+    QuizStatsView,
     StaffImportCreateView,
     StaffImportStatusView,
     staff_import_template,
@@ -66,6 +68,8 @@ def register_staff_import_urls():
     return [
         path("staff-import/", StaffImportCreateView.as_view(), name="lms_staff_import"),
         path("staff-import/template.csv", staff_import_template, name="lms_staff_import_template"),
+        path("quiz-stats/", QuizStatsIndexView.as_view(), name="lms_quiz_stats_index"),
+        path("quiz-stats/<int:pk>/", QuizStatsView.as_view(), name="lms_quiz_stats"),
         path(
             "staff-import/<int:pk>/",
             StaffImportStatusView.as_view(),
@@ -187,3 +191,14 @@ def end_sessions_of_people_marked_inactive(request, action_type, objects, action
     """Wagtail's bulk "set inactive" bypasses the user edit view: apply the same rule here."""
     if action_type == "set_active_state" and objects and isinstance(objects[0], User):
         staff_left(users=User.objects.filter(pk__in=[obj.pk for obj in objects]))
+
+
+@hooks.register("register_admin_menu_item")
+def register_quiz_stats_menu_item():
+    return PermissionMenuItem(
+        _("Quiz statistics"),
+        reverse("lms_quiz_stats_index"),
+        icon_name="table",
+        order=210,
+        permission="lms.view_quiz",
+    )

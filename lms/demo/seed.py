@@ -19,6 +19,8 @@ from lms.models import (
     Cohort,
     CurriculumPage,
     Enrolment,
+    FeedbackFormField,
+    FeedbackFormPage,
     LessonCompletion,
     LessonPage,
     ModulePage,
@@ -76,7 +78,7 @@ def onboarding_curriculum(home) -> CurriculumPage:
                 intro=CURRICULUM["intro"],
             )
         )
-    for module_data in CURRICULUM["modules"]:
+    for index, module_data in enumerate(CURRICULUM["modules"]):
         module = ModulePage.objects.child_of(curriculum).filter(slug=module_data["slug"]).first()
         if module is None:
             module = curriculum.add_child(
@@ -99,7 +101,40 @@ def onboarding_curriculum(home) -> CurriculumPage:
                     body=_stream(lesson_data["body"]),
                 )
             )
+        if index in (0, len(CURRICULUM["modules"]) - 1):
+            feedback_form(module)
     return curriculum
+
+
+FEEDBACK_FIELDS = (
+    (
+        "本模块对您的帮助有多大？",
+        "radio",
+        "5 非常有帮助\n4 有帮助\n3 一般\n2 帮助不大\n1 没有帮助",
+        True,
+    ),
+    ("最有帮助的内容是什么？", "multiline", "", False),
+    ("您希望我们如何改进？", "multiline", "", False),
+)
+
+
+def feedback_form(module) -> None:
+    """A short questionnaire after the module (培训反馈)."""
+    if FeedbackFormPage.objects.child_of(module).exists():
+        return
+    page = module.add_child(
+        instance=FeedbackFormPage(
+            title=f"培训反馈：{module.title}",
+            slug="feedback",
+            intro="<p>匿名填写，约1分钟。您的意见会直接用于改进课程。</p>",
+            thank_you_text="<p>感谢您的反馈！培训组会每周汇总并改进课程内容。</p>",
+        )
+    )
+    for order, (label, field_type, choices, required) in enumerate(FEEDBACK_FIELDS):
+        FeedbackFormField.objects.create(
+            page=page, sort_order=order, label=label, field_type=field_type,
+            choices=choices, required=required,
+        )  # fmt: skip
 
 
 def question_bank() -> dict[str, QuestionCategory]:

@@ -8,6 +8,7 @@ from .curriculum import (
     LessonPage,
     ModulePage,
 )
+from .feedback import FeedbackFormField, FeedbackFormPage
 from .golive import GoLiveEvent, GoLiveState, GoLiveStatus
 from .people import Position, Team, User
 from .quiz import (
@@ -33,6 +34,8 @@ __all__ = [
     "CurriculumKind",
     "CurriculumPage",
     "Enrolment",
+    "FeedbackFormField",
+    "FeedbackFormPage",
     "GoLiveEvent",
     "GoLiveState",
     "GoLiveStatus",

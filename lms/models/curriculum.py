@@ -96,13 +96,14 @@ class ModulePage(Page):
     )
 
     parent_page_types = ["lms.CurriculumPage"]
-    subpage_types = ["lms.LessonPage"]
+    subpage_types = ["lms.LessonPage", "lms.FeedbackFormPage"]
     content_panels = [*Page.content_panels, FieldPanel("due_offset_days"), FieldPanel("intro")]
 
     class Meta:
         verbose_name = _("module")
 
     def get_context(self, request, *args, **kwargs):
+        from lms.models.feedback import FeedbackFormPage
         from lms.selectors.learning import curriculum_progress
 
         context = super().get_context(request, *args, **kwargs)
@@ -110,6 +111,7 @@ class ModulePage(Page):
         progress = curriculum_progress(user=request.user, curriculum=curriculum)
         context["curriculum"] = curriculum
         context["module_progress"] = progress.module(self.pk)
+        context["feedback_form"] = self.get_children().live().type(FeedbackFormPage).first()
         return context
 
 

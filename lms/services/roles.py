@@ -4,6 +4,7 @@ from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
 from lms.roles import ROLE_GRANTS, Role
 
@@ -13,15 +14,34 @@ def roles_sync(*, using: str = "default") -> None:
     Create each role's group and give it the permissions lms.roles declares. Adds only:
     a permission an administrator granted by hand is left in place.
     """
+    root_page = Page.get_first_root_node()
+    root_collection = Collection.get_first_root_node()
     for grant in ROLE_GRANTS:
         group, _ = Group.objects.using(using).get_or_create(name=grant.role.value)
-        if not grant.permissions:
-            continue
-        wanted = Q()
-        for perm in grant.permissions:
-            app_label, codename = perm.split(".")
-            wanted |= Q(content_type__app_label=app_label, codename=codename)
-        group.permissions.add(*Permission.objects.using(using).filter(wanted))
+        if grant.permissions:
+            group.permissions.add(*_permissions(grant.permissions, using))
+        if root_page is not None:
+            for permission in _permissions(
+                [f"wagtailcore.{c}" for c in grant.page_permissions], using
+            ):
+                GroupPagePermission.objects.using(using).get_or_create(
+                    group=group, page=root_page, permission=permission
+                )
+        if root_collection is not None:
+            for permission in _permissions(grant.collection_permissions, using):
+                GroupCollectionPermission.objects.using(using).get_or_create(
+                    group=group, collection=root_collection, permission=permission
+                )
+
+
+def _permissions(names, using):
+    if not names:
+        return Permission.objects.none()
+    wanted = Q()
+    for name in names:
+        app_label, codename = name.split(".")
+        wanted |= Q(content_type__app_label=app_label, codename=codename)
+    return Permission.objects.using(using).filter(wanted)
 
 
 def roles_sync_after_migrate(sender, using="default", apps=global_apps, **kwargs):

@@ -1,7 +1,7 @@
 """The test suite: fast hashing, in-memory e-mail, background jobs run inline."""
 
 from .base import *  # noqa: F403
-from .base import Q_CLUSTER, STORAGES
+from .base import LOGGING, Q_CLUSTER, STORAGES
 
 SECRET_KEY = "test-only-key-not-secret-000000000000000000000000000000000"
 DEBUG = False
@@ -18,3 +18,12 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # Serve static files straight from the source folders, no collectstatic needed.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+LOGGING = {
+    **LOGGING,
+    "loggers": {
+        **LOGGING["loggers"],
+        "django_tasks": {"level": "WARNING"},
+        "wagtail": {"level": "WARNING"},
+    },
+}

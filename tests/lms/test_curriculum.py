@@ -1,0 +1,66 @@
+"""Curriculum pages in the CMS: tree rules, sign-in, progress and feedback."""
+
+from django.urls import reverse
+from wagtail.test.utils import WagtailPageTestCase
+
+from lms.models import (
+    AcademyHomePage,
+    CurriculumPage,
+    FeedbackFormField,
+    FeedbackFormPage,
+    LessonPage,
+    ModulePage,
+)
+from lms.services.learning import lesson_complete
+from tests.factories.learning import build_curriculum
+
+
+class PageTreeRules(WagtailPageTestCase):
+    def test_curricula_hold_modules_which_hold_lessons_and_feedback(self):
+        self.assertAllowedSubpageTypes(AcademyHomePage, {CurriculumPage})
+        self.assertAllowedSubpageTypes(CurriculumPage, {ModulePage})
+        self.assertAllowedSubpageTypes(ModulePage, {LessonPage, FeedbackFormPage})
+        self.assertAllowedSubpageTypes(LessonPage, set())
+
+
+def test_training_pages_ask_visitors_to_sign_in(db, client):
+    curriculum = build_curriculum()
+    response = client.get(curriculum.url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_curriculum_page_shows_progress_per_module(academy, login):
+    curriculum = build_curriculum(modules=2, lessons=2)
+    lesson_complete(
+        user=academy.agent_a, lesson=LessonPage.objects.descendant_of(curriculum).first()
+    )
+    page = login(academy.agent_a).get(curriculum.url).content.decode()
+    assert "已完成 1 / 4 课" in page
+    assert "模块1" in page and "第2.2课" in page
+
+
+def test_marking_a_lesson_done_twice_keeps_one_completion_and_moves_on(academy, login):
+    curriculum = build_curriculum(modules=1, lessons=2)
+    first, second = LessonPage.objects.descendant_of(curriculum).order_by("path")
+    client = login(academy.agent_a)
+    for _ in range(2):
+        response = client.post(reverse("lms:lesson_complete", args=[first.pk]))
+    assert response["Location"] == second.url
+    assert first.completions.filter(user=academy.agent_a).count() == 1
+
+
+def test_module_feedback_is_stored_for_trainers_to_read(academy, login):
+    curriculum = build_curriculum(modules=1, lessons=1)
+    module = ModulePage.objects.child_of(curriculum).get()
+    form_page = module.add_child(instance=FeedbackFormPage(title="培训反馈", slug="feedback"))
+    field = FeedbackFormField.objects.create(page=form_page, label="建议", field_type="multiline")
+    field.refresh_from_db()
+    login(academy.newhire_a).post(form_page.url, {field.clean_name: "多一些情景演练"})
+    submissions = form_page.get_submission_class().objects.filter(page=form_page)
+    assert submissions.count() == 1
+    assert "多一些情景演练" in str(submissions.get().form_data)
+    trainer_view = login(academy.trainer).get(
+        reverse("wagtailforms:list_submissions", args=[form_page.pk])
+    )
+    assert trainer_view.status_code == 200
