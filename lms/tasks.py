@@ -30,5 +30,10 @@ def attempts_close_overdue() -> int:
     return close()
 
 
+def pages_publish_scheduled() -> None:
+    """Wagtail's go-live and expiry dates take effect when this runs (no cron needed)."""
+    call_command("publish_scheduled")
+
+
 def sessions_clear_expired() -> None:
     call_command("clearsessions")

@@ -142,7 +142,8 @@ class LessonPage(Page):
         module = self.get_parent()
         context["module"] = module
         context["curriculum"] = module.get_parent()
-        context["completed"] = self.completions.filter(user=request.user).exists()
+        # A preview of a lesson not yet saved has no completions to look up.
+        context["completed"] = bool(self.pk) and self.completions.filter(user=request.user).exists()
         context["previous_lesson"], context["next_lesson"] = lesson_neighbours(self)
         return context
 

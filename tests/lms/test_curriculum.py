@@ -64,3 +64,52 @@ def test_module_feedback_is_stored_for_trainers_to_read(academy, login):
         reverse("wagtailforms:list_submissions", args=[form_page.pk])
     )
     assert trainer_view.status_code == 200
+
+
+def test_trainers_preview_a_new_and_an_existing_lesson(academy, login):
+    curriculum = build_curriculum(modules=1, lessons=1)
+    module = ModulePage.objects.child_of(curriculum).get()
+    lesson = LessonPage.objects.child_of(module).get()
+    client = login(academy.trainer)
+    data = {
+        "title": "预览课",
+        "slug": "preview-lesson",
+        "summary": "摘要",
+        "estimated_minutes": "10",
+        "body-count": "1",
+        "body-0-type": "standard",
+        "body-0-deleted": "",
+        "body-0-order": "0",
+        "body-0-value-title": "响应时效",
+        "body-0-value-value": "30秒内响应",
+        "body-0-value-detail": "",
+    }
+    new_url = reverse("wagtailadmin_pages:preview_on_add", args=["lms", "lessonpage", module.pk])
+    edit_url = reverse("wagtailadmin_pages:preview_on_edit", args=[lesson.pk])
+    for url in (new_url, edit_url):
+        assert client.post(url, data).json()["is_valid"], url
+        preview = client.get(url)
+        assert preview.status_code == 200, url
+        assert "30秒内响应" in preview.content.decode()
+
+
+def test_trainers_preview_curriculum_and_module_pages(academy, login):
+    curriculum = build_curriculum(modules=1, lessons=1)
+    module = ModulePage.objects.child_of(curriculum).get()
+    client = login(academy.trainer)
+    curriculum_data = {
+        "title": "新员工入职培训（草稿）",
+        "slug": curriculum.slug,
+        "kind": "onboarding",
+        "audience": "新人",
+        "expected_days": "30",
+        "golive_requires_signoff": "on",
+    }
+    module_data = {"title": "模块一（草稿）", "slug": module.slug, "due_offset_days": "5"}
+    cases = [(curriculum, curriculum_data), (module, module_data)]
+    for page, data in cases:
+        url = reverse("wagtailadmin_pages:preview_on_edit", args=[page.pk])
+        assert client.post(url, data).json()["is_valid"], page
+        preview = client.get(url)
+        assert preview.status_code == 200
+        assert "（草稿）" in preview.content.decode()

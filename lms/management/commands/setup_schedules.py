@@ -13,6 +13,11 @@ SCHEDULES: dict[str, tuple[str, str, str]] = {
         "30 3 * * *",
         "Delete expired sessions every night.",
     ),
+    "pages_publish_scheduled": (
+        "lms.tasks.pages_publish_scheduled",
+        "* * * * *",
+        "Publish (and unpublish) pages scheduled in the CMS, every minute.",
+    ),
     "attempts_close_overdue": (
         "lms.tasks.attempts_close_overdue",
         "* * * * *",
