@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from lms.models import Position, Team
+from lms.models import GoLiveState, Position, Team
 
 
 class RosterFilterForm(forms.Form):
@@ -18,6 +18,11 @@ class RosterFilterForm(forms.Form):
     )
     position = forms.ChoiceField(
         label=_("Position"), required=False, choices=[("", _("All positions")), *Position.choices]
+    )
+    golive = forms.ChoiceField(
+        label=_("Go-live"),
+        required=False,
+        choices=[("", _("Everyone")), *GoLiveState.choices],
     )
     status = forms.ChoiceField(
         label=_("Status"),
@@ -35,6 +40,8 @@ class RosterFilterForm(forms.Form):
         data = self.cleaned_data
         if data["team"]:
             people = people.filter(team=data["team"])
+        if data["golive"]:
+            people = people.filter(golive__state=data["golive"])
         if data["position"]:
             people = people.filter(position=data["position"])
         status = data["status"] or "active"

@@ -143,18 +143,21 @@ class CohortViewSet(SnippetViewSet):
     panels = [FieldPanel("name"), FieldPanel("start_date"), FieldPanel("members")]
 
 
-class EnrolmentCreateView(CreateView):
+class EnrolmentSavedMixin:
+    """Saving an onboarding enrolment in the admin starts the new hires' go-live checks."""
+
     def save_instance(self):
         instance = super().save_instance()
         enrolment_sync_golive(instance)
         return instance
 
 
-class EnrolmentEditView(EditView):
-    def save_instance(self):
-        instance = super().save_instance()
-        enrolment_sync_golive(instance)
-        return instance
+class EnrolmentCreateView(EnrolmentSavedMixin, CreateView):
+    pass
+
+
+class EnrolmentEditView(EnrolmentSavedMixin, EditView):
+    pass
 
 
 class EnrolmentViewSet(SnippetViewSet):

@@ -218,22 +218,32 @@ def _normalise_response(item: AttemptItem, raw):
     return ids
 
 
-def _locked_open_attempt(*, attempt_id: int, user, revision: int | None, now) -> Attempt:
+def _lock_unsubmitted(*, attempt_id: int, user) -> Attempt:
+    """Lock the person's own attempt for this transaction; refuse one already handed in."""
     attempt = Attempt.objects.select_for_update().filter(pk=attempt_id, user=user).first()
     if attempt is None:
         raise AttemptRefused("not_found", _("This attempt does not exist."))
     if attempt.status != Status.IN_PROGRESS:
         raise AttemptRefused("closed", _("This attempt has already been submitted."))
+    return attempt
+
+
+def _stale_refusal() -> AttemptRefused:
+    return AttemptRefused(
+        "stale",
+        _(
+            "Your answers were changed in another window. Reload the page to see the "
+            "latest answers before continuing."
+        ),
+    )
+
+
+def _locked_open_attempt(*, attempt_id: int, user, revision: int | None, now) -> Attempt:
+    attempt = _lock_unsubmitted(attempt_id=attempt_id, user=user)
     if attempt_is_overdue(attempt, now):
         raise AttemptRefused("time_up", _("Time is up: answers can no longer be changed."))
     if revision is not None and revision != attempt.revision:
-        raise AttemptRefused(
-            "stale",
-            _(
-                "Your answers were changed in another window. Reload the page to see the "
-                "latest answers before continuing."
-            ),
-        )
+        raise _stale_refusal()
     return attempt
 
 
@@ -332,19 +342,15 @@ def attempt_submit(
     answers sent now are not accepted: the attempt is graded on what was saved in time.
     """
     now = now or timezone.now()
-    attempt = Attempt.objects.select_for_update().filter(pk=attempt_id, user=user).first()
-    if attempt is None:
-        raise AttemptRefused("not_found", _("This attempt does not exist."))
-    if attempt.status != Status.IN_PROGRESS:
-        raise AttemptRefused("closed", _("This attempt has already been submitted."))
+    attempt = _lock_unsubmitted(attempt_id=attempt_id, user=user)
     if attempt_is_overdue(attempt, now):
         return _close(attempt, now=now, auto=True)
+    if revision != attempt.revision:
+        raise _stale_refusal()
     if answers:
         attempt = attempt_save_answers(
             attempt_id=attempt.pk, user=user, answers=answers, revision=revision, now=now
         )
-    elif revision != attempt.revision:
-        _locked_open_attempt(attempt_id=attempt.pk, user=user, revision=revision, now=now)
     return _close(attempt, now=now, auto=False)
 
 

@@ -136,3 +136,16 @@ def test_team_page_query_count_is_constant_in_team_size(academy, onboarding, log
             GoLiveStatus.objects.create(user=person, curriculum=curriculum)
 
     assert_queries_constant(lambda: client.get(reverse("lms:team_roster")), grow, sizes=(5, 40))
+
+
+def test_the_team_page_filters_by_go_live_status(
+    academy, onboarding, login, django_capture_on_commit_callbacks
+):
+    _curriculum, quiz = onboarding
+    with django_capture_on_commit_callbacks(execute=True):
+        pass_quiz(academy.newhire_a, quiz)
+    client = login(academy.supervisor)
+    ready = client.get(reverse("lms:team_roster"), {"golive": "ready"}).content.decode()
+    assert academy.newhire_a.employee_no in ready
+    assert academy.agent_b.employee_no not in ready  # in training
+    assert academy.agent_a.employee_no not in ready  # not in onboarding

@@ -47,3 +47,10 @@ def test_positions_read_as_the_ladder_users_know():
         assert [str(p.label) for p in Position] == [
             "客服代表", "资深客服", "班组长", "运营主管", "培训专员", "质检专员", "数据分析",
         ]  # fmt: skip
+
+
+def test_an_english_browser_still_gets_chinese_until_english_is_chosen(db, client):
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "登录客服学院" in page
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "Sign in to the academy" in client.get(reverse("login")).content.decode()
