@@ -135,8 +135,28 @@ class QuizViewSet(SnippetViewSet):
     search_fields = ["title"]
 
 
+class CohortSavedMixin:
+    """People added to a cohort later start the go-live check of its onboarding too."""
+
+    def save_instance(self):
+        instance = super().save_instance()
+        for enrolment in instance.enrolments.select_related("curriculum"):
+            enrolment_sync_golive(enrolment)
+        return instance
+
+
+class CohortCreateView(CohortSavedMixin, CreateView):
+    pass
+
+
+class CohortEditView(CohortSavedMixin, EditView):
+    pass
+
+
 class CohortViewSet(SnippetViewSet):
     model = Cohort
+    add_view_class = CohortCreateView
+    edit_view_class = CohortEditView
     icon = "group"
     menu_label = _("Cohorts")
     list_display = ["name", "start_date"]

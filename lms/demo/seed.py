@@ -200,8 +200,9 @@ def _answers(attempt, *, right: bool, written_reply: str) -> dict:
                 question.true_false_answer if right else not question.true_false_answer
             )
         else:
-            ids = [c.pk for c in question.choices.all() if c.is_correct == right]
-            answers[item.pk] = ids[:1] if question.kind == "single" else ids
+            wanted = {c.pk for c in question.choices.all() if c.is_correct == right}
+            positions = [i for i, cid in enumerate(item.choice_order) if cid in wanted]
+            answers[item.pk] = positions[:1] if question.kind == "single" else positions
     return answers
 
 

@@ -52,6 +52,8 @@ class GoLiveEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The actor's name as it was, so the trail still says who acted if the account goes.
+    actor_name = models.CharField(max_length=64, blank=True)
     reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

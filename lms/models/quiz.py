@@ -302,8 +302,12 @@ class AttemptItem(models.Model):
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField()
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="attempt_items")
-    # Choice ids in the order this learner sees them (shuffled once, at start).
+    # Choice ids in the order this learner sees them (shuffled once, at start). The page
+    # only ever shows positions in this list, never the ids.
     choice_order = models.JSONField(default=list)
+    # The answer key as it was at start (sorted correct choice ids, or true/false), so
+    # editing the question later changes neither the marking nor the review of this attempt.
+    answer_key = models.JSONField(null=True, blank=True)
     # The learner's answer: choice ids, true/false, or text; NULL until answered.
     response = models.JSONField(null=True, blank=True)
     saved_at = models.DateTimeField(null=True, blank=True)

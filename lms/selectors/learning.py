@@ -147,15 +147,42 @@ def lesson_neighbours(lesson: LessonPage):
     return previous, following
 
 
-def team_lesson_counts(*, user_ids, lesson_ids) -> dict[int, int]:
-    """Completed lessons per person, in one query, for team pages."""
+def live_lesson_ids_by_curriculum(curriculum_ids) -> dict[int, set[int]]:
+    """
+    Lesson ids that count towards each curriculum: live lessons in live modules, the same
+    rule curriculum_progress applies to one learner. Three queries for any number.
+    """
+    from functools import reduce
+    from operator import or_
+
+    curricula = list(CurriculumPage.objects.filter(pk__in=curriculum_ids).only("pk", "path"))
+    if not curricula:
+        return {}
+    under = reduce(or_, (Q(path__startswith=c.path) for c in curricula))
+    live_modules = set(ModulePage.objects.live().filter(under).values_list("path", flat=True))
+    result = {c.pk: set() for c in curricula}
+    steplen = ModulePage.steplen
+    for pk, path in LessonPage.objects.live().filter(under).values_list("pk", "path"):
+        if path[:-steplen] in live_modules:
+            owner = next(c for c in curricula if path.startswith(c.path))
+            result[owner.pk].add(pk)
+    return result
+
+
+def team_lesson_counts(*, user_ids, lesson_ids, per_lesson=False) -> dict:
+    """
+    Completed lessons per person, in one query, for team pages: a count, or with
+    per_lesson the set of completed lesson ids (for people on different curricula).
+    """
     from django.db.models import Count
 
-    rows = (
-        LessonCompletion.objects.filter(user_id__in=user_ids, lesson_id__in=lesson_ids)
-        .values("user_id")
-        .annotate(n=Count("id"))
-    )
+    completions = LessonCompletion.objects.filter(user_id__in=user_ids, lesson_id__in=lesson_ids)
+    if per_lesson:
+        done: dict[int, set[int]] = {}
+        for user_id, lesson_id in completions.values_list("user_id", "lesson_id"):
+            done.setdefault(user_id, set()).add(lesson_id)
+        return done
+    rows = completions.values("user_id").annotate(n=Count("id"))
     return {row["user_id"]: row["n"] for row in rows}
 
 
@@ -177,7 +204,7 @@ def reviewable_items_for(user):
         attempt__status=Attempt.Status.AWAITING_REVIEW,
         question__kind=QuestionKind.WRITTEN,
         points__isnull=True,
-    )
+    ).exclude(attempt__user=user)  # nobody scores their own reply
     if can_view_teams(user):
         items = items.filter(attempt__user__in=staff_visible_to(user).values("pk"))
     return items.select_related("question", "attempt__quiz", "attempt__user__team").order_by(

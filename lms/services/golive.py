@@ -10,7 +10,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lms.models import CurriculumKind, GoLiveEvent, GoLiveState, GoLiveStatus, Quiz, User
+from lms.models import (
+    Attempt,
+    CurriculumKind,
+    GoLiveEvent,
+    GoLiveState,
+    GoLiveStatus,
+    Quiz,
+    User,
+)
 from lms.selectors.people import staff_visible_to
 
 
@@ -43,13 +51,17 @@ def golive_checklist(*, user, status: GoLiveStatus | None = None) -> list[Checkl
     if status is None:
         return []
     curriculum = status.curriculum
+    quizzes = list(curriculum.golive_quizzes.order_by("pk"))
+    by_quiz: dict[int, list] = {quiz.pk: [] for quiz in quizzes}
+    for attempt in Attempt.objects.filter(user=user, quiz__in=quizzes).order_by("number"):
+        by_quiz[attempt.quiz_id].append(attempt)
     items = [
         ChecklistItem(
             _("Pass “%(quiz)s”") % {"quiz": quiz.title},
-            quiz_result(user=user, quiz=quiz).passed,
+            quiz_result(user=user, quiz=quiz, attempts=by_quiz[quiz.pk]).passed,
             quiz,
         )
-        for quiz in curriculum.golive_quizzes.order_by("pk")
+        for quiz in quizzes
     ]
     if curriculum.golive_requires_signoff:
         items.append(
@@ -64,7 +76,12 @@ def _record(status: GoLiveStatus, to_state: str, *, actor=None, reason: str = ""
     status.live_since = timezone.now() if to_state == GoLiveState.LIVE else None
     status.save(update_fields=["state", "live_since", "changed_at"])
     GoLiveEvent.objects.create(
-        status=status, from_state=from_state, to_state=to_state, actor=actor, reason=reason
+        status=status,
+        from_state=from_state,
+        to_state=to_state,
+        actor=actor,
+        actor_name=actor.get_full_name() if actor else "",
+        reason=reason,
     )
     return status
 
@@ -79,14 +96,22 @@ def golive_status_ensure(*, user, curriculum) -> GoLiveStatus:
         GoLiveEvent.objects.create(
             status=status, to_state=GoLiveState.IN_TRAINING, reason=_("Onboarding started")
         )
+        # Someone enrolled after already passing the quizzes is ready at once.
+        status = golive_refresh(user_id=user.pk) or status
     return status
 
 
 @transaction.atomic
-def golive_refresh(*, user_id: int) -> GoLiveStatus | None:
-    """Move a person to ready (or live, when no sign-off is needed) once every quiz is passed."""
+def golive_refresh(*, user_id: int, passed_quiz_id: int | None = None) -> GoLiveStatus | None:
+    """
+    Move a person to ready (or live, when no sign-off is needed) once every required quiz
+    is passed. After a pass (`passed_quiz_id`), only a quiz this person's go-live check
+    requires counts: passing an unrelated quiz must not undo a lead's revert.
+    """
     status = GoLiveStatus.objects.select_for_update().filter(user_id=user_id).first()
     if status is None or status.state != GoLiveState.IN_TRAINING:
+        return status
+    if passed_quiz_id and not status.curriculum.golive_quizzes.filter(pk=passed_quiz_id).exists():
         return status
     user = User.objects.get(pk=user_id)
     quizzes_done = all(
@@ -99,9 +124,10 @@ def golive_refresh(*, user_id: int) -> GoLiveStatus | None:
 
 
 def can_sign_off(*, lead, person) -> bool:
-    """Only a lead of the person's team, a supervisor of it, or an administrator."""
+    """Only a lead of the person's team, a supervisor of it, or an administrator; never oneself."""
     return (
-        lead.has_perm("lms.sign_off_golive")
+        lead.pk != person.pk
+        and lead.has_perm("lms.sign_off_golive")
         and staff_visible_to(lead).filter(pk=person.pk).exists()
     )
 
@@ -115,6 +141,8 @@ def golive_sign_off(*, lead, person, reason: str = "") -> GoLiveStatus:
         raise GoLiveRefused(_("This person is not in onboarding."))
     if status.state == GoLiveState.LIVE:
         raise GoLiveRefused(_("%(name)s is already live.") % {"name": person})
+    if status.state != GoLiveState.READY:
+        raise GoLiveRefused(_("%(name)s is not ready for sign-off yet.") % {"name": person})
     missing = [
         item.label
         for item in golive_checklist(user=person, status=status)

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -51,15 +51,18 @@ class QuizResult:
 
     counted: Attempt | None
     attempts_used: int
-    attempts_left: int | None  # None: unlimited
+    attempts_left: int | None  # None: unlimited; an open attempt is not yet "used up"
+    has_open_attempt: bool = False
 
     @property
     def passed(self) -> bool:
         return bool(self.counted and self.counted.passed)
 
 
-def quiz_result(*, user, quiz: Quiz) -> QuizResult:
-    attempts = list(Attempt.objects.filter(user=user, quiz=quiz).order_by("number"))
+def quiz_result(*, user, quiz: Quiz, attempts: list[Attempt] | None = None) -> QuizResult:
+    """The result under the quiz's grading rule (pass `attempts` to avoid the query)."""
+    if attempts is None:
+        attempts = list(Attempt.objects.filter(user=user, quiz=quiz).order_by("number"))
     graded = [a for a in attempts if a.status == Status.GRADED]
     counted = None
     if graded:
@@ -69,8 +72,14 @@ def quiz_result(*, user, quiz: Quiz) -> QuizResult:
             counted = graded[-1]
         else:
             counted = max(graded, key=lambda a: (a.percent, a.number))
-    left = None if quiz.max_attempts is None else max(0, quiz.max_attempts - len(attempts))
-    return QuizResult(counted=counted, attempts_used=len(attempts), attempts_left=left)
+    finished = [a for a in attempts if a.status != Status.IN_PROGRESS]
+    left = None if quiz.max_attempts is None else max(0, quiz.max_attempts - len(finished))
+    return QuizResult(
+        counted=counted,
+        attempts_used=len(attempts),
+        attempts_left=left,
+        has_open_attempt=len(finished) != len(attempts),
+    )
 
 
 def attempt_start_refusal(*, user, quiz: Quiz, now=None) -> AttemptRefused | None:
@@ -121,6 +130,35 @@ def _draw_questions(quiz: Quiz) -> list[Question]:
     return drawn
 
 
+def quiz_question_count(quiz: Quiz) -> int:
+    """How many questions an attempt will hold: the draw's rules, counted without drawing."""
+    sections = list(quiz.sections.select_related("question"))
+    pool = dict(
+        Question.objects.filter(category_id__in={s.category_id for s in sections if s.category_id})
+        .values_list("category_id")
+        .annotate(n=Count("pk"))
+    )
+    fixed = {s.question_id: s.question.category_id for s in sections if s.question_id}
+    for category_id in fixed.values():
+        if category_id in pool:
+            pool[category_id] -= 1
+    drawn = 0
+    for section in sections:
+        if section.category_id:
+            take = min(section.count, max(0, pool.get(section.category_id, 0)))
+            pool[section.category_id] = pool.get(section.category_id, 0) - take
+            drawn += take
+    return len(fixed) + drawn
+
+
+def _answer_key(question: Question):
+    if question.kind == QuestionKind.TRUE_FALSE:
+        return question.true_false_answer
+    if question.kind == QuestionKind.WRITTEN:
+        return None
+    return sorted(choice.pk for choice in question.choices.all() if choice.is_correct)
+
+
 def attempt_start(*, user, quiz: Quiz, now=None) -> Attempt:
     """
     Resume the person's open attempt, or start a new one if the rules allow. Two requests
@@ -141,6 +179,7 @@ def attempt_start(*, user, quiz: Quiz, now=None) -> Attempt:
     if not questions:
         raise AttemptRefused("empty", _("This quiz has no questions yet."))
     choices_by_question: dict[int, list[int]] = {}
+    keys: dict[int, object] = {}
     for question in Question.objects.filter(pk__in=[q.pk for q in questions]).prefetch_related(
         "choices"
     ):
@@ -148,6 +187,7 @@ def attempt_start(*, user, quiz: Quiz, now=None) -> Attempt:
         if quiz.shuffle_choices:
             _random.shuffle(ids)
         choices_by_question[question.pk] = ids
+        keys[question.pk] = _answer_key(question)
     try:
         with transaction.atomic():
             number = (
@@ -170,6 +210,7 @@ def attempt_start(*, user, quiz: Quiz, now=None) -> Attempt:
                     position=position,
                     question=question,
                     choice_order=choices_by_question[question.pk],
+                    answer_key=keys[question.pk],
                     max_points=Decimal(question.points),
                 )
                 for position, question in enumerate(questions, start=1)
@@ -206,13 +247,15 @@ def _normalise_response(item: AttemptItem, raw):
         if raw in (False, "false", "0", 0):
             return False
         raise invalid
+    # The page sends positions in this learner's option order, never choice ids.
     values = raw if isinstance(raw, list) else [raw]
     try:
-        ids = sorted({int(value) for value in values})
+        positions = {int(value) for value in values}
     except (TypeError, ValueError):
         raise invalid from None
-    if not set(ids) <= set(item.choice_order):
+    if not all(0 <= position < len(item.choice_order) for position in positions):
         raise invalid
+    ids = sorted(item.choice_order[position] for position in positions)
     if kind == QuestionKind.SINGLE and len(ids) != 1:
         raise invalid
     return ids
@@ -287,11 +330,10 @@ def _mark(item: AttemptItem) -> None:
         if not text:  # nothing to review: an empty reply scores nothing
             item.points, item.correct = Decimal(0), False
         return
-    correct_ids = sorted(c.pk for c in question.choices.all() if c.is_correct)
     if question.kind == QuestionKind.TRUE_FALSE:
-        right = response is not None and response == question.true_false_answer
+        right = response is not None and response == item.answer_key
     else:
-        right = response is not None and sorted(response) == correct_ids
+        right = response is not None and sorted(response) == item.answer_key
     item.correct = right
     item.points = item.max_points if right else Decimal(0)
 
@@ -316,12 +358,15 @@ def attempt_finalise_if_marked(attempt: Attempt, now=None) -> Attempt:
 
     from lms.services.golive import golive_refresh
 
-    transaction.on_commit(lambda: golive_refresh(user_id=attempt.user_id))
+    if attempt.passed:
+        transaction.on_commit(
+            lambda: golive_refresh(user_id=attempt.user_id, passed_quiz_id=attempt.quiz_id)
+        )
     return attempt
 
 
 def _close(attempt: Attempt, *, now, auto: bool) -> Attempt:
-    items = list(attempt.items.select_related("question").prefetch_related("question__choices"))
+    items = list(attempt.items.select_related("question"))
     for item in items:
         _mark(item)
     AttemptItem.objects.bulk_update(items, ["points", "correct", "script_check"])
@@ -382,10 +427,15 @@ def attempt_item_review(
     *, item_id: int, reviewer, points: Decimal, comment: str = "", now=None
 ) -> Attempt:
     """A lead or QA scores a written reply with the rubric; the attempt is graded when all are."""
+    from lms.selectors.learning import reviewable_items_for
+
     now = now or timezone.now()
-    item = AttemptItem.objects.select_for_update().select_related("attempt").get(pk=item_id)
-    if item.question.kind != QuestionKind.WRITTEN:
-        raise AttemptRefused("not_written", _("Only written replies are scored by hand."))
+    # Lock the item, then look again: a reply another reviewer scored a moment ago, or one
+    # outside this reviewer's reach (their own, another team's), is no longer reviewable.
+    AttemptItem.objects.select_for_update().filter(pk=item_id).first()
+    item = reviewable_items_for(reviewer).filter(pk=item_id).first()
+    if item is None:
+        raise AttemptRefused("not_reviewable", _("This reply has already been scored."))
     if not Decimal(0) <= points <= item.max_points:
         raise AttemptRefused(
             "points", _("Points must be between 0 and %(max)s.") % {"max": item.max_points}
@@ -422,8 +472,11 @@ def attempt_review_rights(attempt: Attempt, result: QuizResult | None = None) ->
     when = quiz.review_when
     if when == Quiz.ReviewWhen.NEVER:
         return ReviewRights(False)
+    result = result or quiz_result(user=attempt.user, quiz=quiz)
+    if result.has_open_attempt:
+        # The answers to one attempt would help with the attempt still being answered.
+        return ReviewRights(False)
     if when != Quiz.ReviewWhen.AFTER_SUBMIT:
-        result = result or quiz_result(user=attempt.user, quiz=quiz)
         finished = result.passed or result.attempts_left == 0
         if (when == Quiz.ReviewWhen.AFTER_PASS and not result.passed) or (
             when == Quiz.ReviewWhen.AFTER_LAST_ATTEMPT and not finished

@@ -15,7 +15,7 @@ from lms.views.people import team_viewer_required
 def golive_history(request, pk):
     person = get_object_or_404(staff_visible_to(request.user).select_related("team"), pk=pk)
     status = GoLiveStatus.objects.filter(user=person).select_related("curriculum").first()
-    events = status.events.select_related("actor") if status else []
+    events = status.events.all() if status else []
     return render(
         request,
         "lms/golive_history.html",

@@ -20,6 +20,7 @@ from lms.services.quiz import (
     attempt_start,
     attempt_start_refusal,
     attempt_submit,
+    quiz_question_count,
     quiz_result,
 )
 
@@ -50,7 +51,7 @@ def quiz_overview(request, pk):
             "attempts": attempts,
             "open_attempt": open_attempt,
             "refusal": refusal,
-            "question_count": sum(s.count if s.category_id else 1 for s in quiz.sections.all()),
+            "question_count": quiz_question_count(quiz),
         },
     )
 
@@ -95,10 +96,14 @@ def attempt_take(request, pk):
         return redirect("lms:attempt_result", pk=attempt.pk)
     items = list(attempt.items.select_related("question").prefetch_related("question__choices"))
     for item in items:
-        # Only text and ids reach the page: whether a choice is correct never does.
+        # Only positions and text reach the page: neither choice ids (whose order could
+        # betray the author's) nor whether a choice is correct.
         by_id = {choice.pk: choice.text for choice in item.question.choices.all()}
+        chosen = set(item.response) if isinstance(item.response, list) else set()
         item.options = [
-            (choice_id, by_id[choice_id]) for choice_id in item.choice_order if choice_id in by_id
+            (position, by_id[choice_id], choice_id in chosen)
+            for position, choice_id in enumerate(item.choice_order)
+            if choice_id in by_id
         ]
     seconds_left = None
     if attempt.deadline_at:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lms.forms import RosterFilterForm
-from lms.models import CurriculumPage, GoLiveState, LessonPage, User
+from lms.models import GoLiveState, User
 from lms.selectors.people import can_view_teams, staff_visible_to, teams_visible_to
 from lms.services.staff_import import STAFF_FILE_HEADERS
 
@@ -76,27 +76,23 @@ def team_roster(request):
 
 
 def _attach_onboarding_progress(members) -> None:
-    """Set member.onboarding_percent for people in onboarding (one query per curriculum)."""
-    from lms.selectors.learning import team_lesson_counts
+    """Set member.golive_status and member.onboarding_percent (a few queries in all)."""
+    from lms.selectors.learning import live_lesson_ids_by_curriculum, team_lesson_counts
 
-    by_curriculum = {}
     for member in members:
         # A missing reverse one-to-one raises an AttributeError subclass: getattr's default.
-        status = getattr(member, "golive", None)
-        member.golive_status = status
+        member.golive_status = getattr(member, "golive", None)
         member.onboarding_percent = None
-        if status is not None:
-            by_curriculum.setdefault(status.curriculum_id, []).append(member)
-    for curriculum_id, group in by_curriculum.items():
-        lesson_ids = list(
-            LessonPage.objects.live()
-            .filter(path__startswith=CurriculumPage.objects.get(pk=curriculum_id).path)
-            .values_list("pk", flat=True)
-        )
-        counts = team_lesson_counts(user_ids=[m.pk for m in group], lesson_ids=lesson_ids)
-        for member in group:
-            done = counts.get(member.pk, 0)
-            member.onboarding_percent = round(100 * done / len(lesson_ids)) if lesson_ids else 0
+    in_onboarding = [m for m in members if m.golive_status is not None]
+    lessons = live_lesson_ids_by_curriculum({m.golive_status.curriculum_id for m in in_onboarding})
+    all_lessons = set().union(*lessons.values()) if lessons else set()
+    done_by_person = team_lesson_counts(
+        user_ids=[m.pk for m in in_onboarding], lesson_ids=all_lessons, per_lesson=True
+    )
+    for member in in_onboarding:
+        wanted = lessons.get(member.golive_status.curriculum_id, set())
+        done = len(done_by_person.get(member.pk, set()) & wanted)
+        member.onboarding_percent = round(100 * done / len(wanted)) if wanted else 0
 
 
 @team_viewer_required

@@ -12,6 +12,7 @@
   let saving = false;
   let blocked = false;
   let submitWhenSaved = false;
+  let failed = false;
 
   function answerOf(fieldset) {
     const kind = fieldset.dataset.kind;
@@ -29,7 +30,7 @@
   }
 
   async function flush() {
-    if (saving || blocked || pending.size === 0) return;
+    if (saving || blocked || failed || pending.size === 0) return;
     saving = true;
     const answers = Object.fromEntries(pending);
     pending.clear();
@@ -40,6 +41,13 @@
         body: JSON.stringify({ revision: Number(revisionInput.value), answers: answers }),
         credentials: "same-origin",
       });
+      const isJson = (response.headers.get("Content-Type") || "").includes("application/json");
+      if (!isJson) {
+        // A login page or an error page instead of an answer: the session has ended.
+        blocked = true;
+        show(form.dataset.signedOutText, true);
+        return;
+      }
       const data = await response.json();
       if (data.ok) {
         revisionInput.value = data.revision;
@@ -49,13 +57,16 @@
         show(data.message, true);
       }
     } catch (error) {
-      // Offline or server unreachable: keep the answers and try again shortly.
+      // Offline or server unreachable: keep the answers and try again in a few seconds.
       Object.entries(answers).forEach(([k, v]) => { if (!pending.has(k)) pending.set(k, v); });
       show(form.dataset.offlineText, true);
-      setTimeout(flush, 3000);
+      failed = true;
+      setTimeout(() => { failed = false; flush(); }, 3000);
     } finally {
       saving = false;
-      if (pending.size && !blocked) {
+      if (failed) {
+        // wait for the scheduled retry
+      } else if (pending.size && !blocked) {
         flush();
       } else if (submitWhenSaved && !pending.size) {
         // Hand in with the revision of the last save, so it is not taken for a stale copy.

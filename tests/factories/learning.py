@@ -111,21 +111,22 @@ def build_quiz(
     return quiz
 
 
-def right_answers(attempt) -> dict:
-    """{item id: the correct answer} for every choice item of an attempt."""
+def _positions(attempt, *, correct: bool) -> dict:
+    """{item id: [positions]} as the quiz page sends them (positions, never choice ids)."""
     answers = {}
     for item in attempt.items.select_related("question"):
         if item.question.kind == QuestionKind.SINGLE:
-            answers[item.pk] = [c.pk for c in item.question.choices.all() if c.is_correct]
+            wanted = {c.pk for c in item.question.choices.all() if c.is_correct == correct}
+            answers[item.pk] = [i for i, cid in enumerate(item.choice_order) if cid in wanted]
     return answers
+
+
+def right_answers(attempt) -> dict:
+    return _positions(attempt, correct=True)
 
 
 def wrong_answers(attempt) -> dict:
-    answers = {}
-    for item in attempt.items.select_related("question"):
-        if item.question.kind == QuestionKind.SINGLE:
-            answers[item.pk] = [c.pk for c in item.question.choices.all() if not c.is_correct]
-    return answers
+    return _positions(attempt, correct=False)
 
 
 def later(minutes=0, seconds=0, *, start=None):

@@ -94,7 +94,8 @@ def test_a_stale_save_from_another_window_is_refused_and_changes_nothing(learner
             attempt_id=attempt.pk, user=learner, answers={first_id: wrong[first_id]}, revision=0
         )
     assert refusal.value.code == "stale"
-    assert attempt.items.get(pk=first_id).response == right[first_id]
+    item = attempt.items.get(pk=first_id)
+    assert item.response == [item.choice_order[position] for position in right[first_id]]
 
 
 def test_an_answer_that_is_not_an_option_is_refused(learner):
@@ -175,7 +176,7 @@ def test_attempt_limit_and_wait_between_attempts(learner):
 
 def test_written_replies_are_script_checked_then_scored_by_a_lead(learner):
     quiz = build_quiz(singles=1, written=1, pass_mark_percent=60)
-    lead = UserFactory(position="team_lead")
+    lead = UserFactory(position="team_lead", team=learner.team)
     attempt = attempt_start(user=learner, quiz=quiz)
     answers = right_answers(attempt)
     written = attempt.items.get(question__kind="written")
@@ -302,3 +303,95 @@ def test_two_simultaneous_submissions_grade_exactly_once():
     assert len(graded) == 1 and len(refused) == 2, results
     attempt.refresh_from_db()
     assert attempt.status == "graded" and attempt.passed
+
+
+def test_no_review_of_an_earlier_attempt_while_another_is_open(learner):
+    quiz = build_quiz(singles=1, max_attempts=2, review_when=Quiz.ReviewWhen.AFTER_LAST_ATTEMPT)
+    first = attempt_start(user=learner, quiz=quiz)
+    first = attempt_submit(
+        attempt_id=first.pk, user=learner, revision=0, answers=wrong_answers(first)
+    )
+    second = attempt_start(user=learner, quiz=quiz)
+    assert not attempt_review_rights(first).allowed  # attempt 2 is still being answered
+    attempt_submit(attempt_id=second.pk, user=learner, revision=0, answers=wrong_answers(second))
+    assert attempt_review_rights(first).allowed
+
+
+def test_editing_a_question_after_the_start_changes_no_result(learner):
+    quiz = build_quiz(singles=1)
+    attempt = attempt_start(user=learner, quiz=quiz)
+    answers = right_answers(attempt)
+    question = attempt.items.get().question
+    question.choices.update(is_correct=False)  # the trainer "fixes" the key mid-attempt
+    graded = attempt_submit(attempt_id=attempt.pk, user=learner, revision=0, answers=answers)
+    assert graded.passed
+
+
+def test_the_quiz_page_posts_positions_not_choice_ids(learner, client):
+    build_quiz(singles=10, title="先建的题")  # so choice ids and positions cannot coincide
+    quiz = build_quiz(singles=2)
+    attempt = attempt_start(user=learner, quiz=quiz)
+    client.force_login(learner)
+    page = client.get(reverse("lms:attempt", args=[attempt.pk])).content.decode()
+    for item in attempt.items.all():
+        values = {f'name="q{item.pk}" value="{position}"' for position in range(2)}
+        assert all(value in page for value in values)
+        for choice_id in item.choice_order:
+            assert f'value="{choice_id}"' not in page
+
+
+def test_a_reply_cannot_be_scored_twice(learner):
+    quiz = build_quiz(singles=0, written=1)
+    lead = UserFactory(position="team_lead", team=learner.team)
+    qa = UserFactory(position="qa", team=None)
+    attempt = attempt_start(user=learner, quiz=quiz)
+    item = attempt.items.get()
+    attempt_submit(attempt_id=attempt.pk, user=learner, revision=0, answers={item.pk: "您好"})
+    graded = attempt_item_review(item_id=item.pk, reviewer=lead, points=Decimal(10))
+    with pytest.raises(AttemptRefused):
+        attempt_item_review(item_id=item.pk, reviewer=qa, points=Decimal(0))
+    graded.refresh_from_db()
+    item.refresh_from_db()
+    assert (graded.percent, item.points, item.reviewed_by) == (Decimal("100.00"), 10, lead)
+
+
+def test_nobody_scores_their_own_reply(db):
+    lead = UserFactory(position="team_lead")
+    quiz = build_quiz(singles=0, written=1)
+    attempt = attempt_start(user=lead, quiz=quiz)
+    item = attempt.items.get()
+    attempt_submit(attempt_id=attempt.pk, user=lead, revision=0, answers={item.pk: "您好"})
+    with pytest.raises(AttemptRefused):
+        attempt_item_review(item_id=item.pk, reviewer=lead, points=Decimal(10))
+
+
+def test_the_overview_counts_the_questions_an_attempt_will_hold(learner, client):
+    quiz = build_quiz(singles=3, draw=5)  # asks for 5, the category has 3
+    client.force_login(learner)
+    page = client.get(reverse("lms:quiz", args=[quiz.pk])).content.decode()
+    assert "共 3 题" in page
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_reviewers_scoring_at_once_give_one_score():
+    learner = UserFactory()
+    lead = UserFactory(position="team_lead", team=learner.team)
+    qa = UserFactory(position="qa", team=None)
+    quiz = build_quiz(singles=0, written=1)
+    attempt = attempt_start(user=learner, quiz=quiz)
+    item = attempt.items.get()
+    attempt_submit(attempt_id=attempt.pk, user=learner, revision=0, answers={item.pk: "您好"})
+    reviewers = iter([(lead, Decimal(10)), (qa, Decimal(0))])
+    lock = threading.Lock()
+
+    def score():
+        with lock:
+            reviewer, points = next(reviewers)
+        return attempt_item_review(item_id=item.pk, reviewer=reviewer, points=points)
+
+    results = _race(score)
+    assert sum(isinstance(r, Attempt) for r in results) == 1, results
+    attempt.refresh_from_db()
+    item.refresh_from_db()
+    assert attempt.percent == item.points * 10

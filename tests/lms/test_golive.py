@@ -149,3 +149,66 @@ def test_the_team_page_filters_by_go_live_status(
     assert academy.newhire_a.employee_no in ready
     assert academy.agent_b.employee_no not in ready  # in training
     assert academy.agent_a.employee_no not in ready  # not in onboarding
+
+
+def test_a_lead_in_onboarding_cannot_sign_themselves_off(academy, onboarding):
+    curriculum, _quiz = onboarding
+    lead = UserFactory(position="team_lead", team=academy.team_a)
+    GoLiveStatus.objects.create(user=lead, curriculum=curriculum, state=GoLiveState.READY)
+    with pytest.raises(GoLiveRefused):
+        golive_sign_off(lead=lead, person=lead)
+
+
+def test_nobody_is_signed_off_straight_from_training(academy, onboarding):
+    GoLiveStatus.objects.filter(user=academy.newhire_a).update(state=GoLiveState.IN_TRAINING)
+    with pytest.raises(GoLiveRefused):
+        golive_sign_off(lead=academy.lead_a, person=academy.newhire_a)
+
+
+def test_someone_enrolled_after_passing_is_ready_at_once(
+    academy, django_capture_on_commit_callbacks
+):
+    curriculum = build_curriculum()
+    quiz = build_quiz(singles=1)
+    curriculum.golive_quizzes.add(quiz)
+    curriculum.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        pass_quiz(academy.newhire_a, quiz)
+    enrolment_create(curriculum=curriculum, user=academy.newhire_a, start_date=timezone.localdate())
+    assert GoLiveStatus.objects.get(user=academy.newhire_a).state == GoLiveState.READY
+
+
+def test_passing_an_unrelated_quiz_does_not_undo_a_revert(
+    academy, onboarding, django_capture_on_commit_callbacks
+):
+    _curriculum, quiz = onboarding
+    with django_capture_on_commit_callbacks(execute=True):
+        pass_quiz(academy.newhire_a, quiz)
+    golive_revert(lead=academy.lead_a, person=academy.newhire_a, reason="需要重新学习投诉处理")
+    with django_capture_on_commit_callbacks(execute=True):
+        pass_quiz(academy.newhire_a, build_quiz(singles=1, title="产品知识小测"))
+    assert GoLiveStatus.objects.get(user=academy.newhire_a).state == GoLiveState.IN_TRAINING
+
+
+def test_the_history_keeps_the_signers_name_after_their_account_is_gone(
+    academy, onboarding, django_capture_on_commit_callbacks
+):
+    _curriculum, quiz = onboarding
+    with django_capture_on_commit_callbacks(execute=True):
+        pass_quiz(academy.newhire_a, quiz)
+    golive_sign_off(lead=academy.lead_a, person=academy.newhire_a)
+    academy.lead_a.delete()
+    event = GoLiveStatus.objects.get(user=academy.newhire_a).events.first()
+    assert (event.actor, event.actor_name) == (None, "张伟")
+
+
+def test_team_page_queries_do_not_grow_with_the_number_of_curricula(academy, onboarding, login):
+    client = login(academy.lead_a)
+
+    def grow(size):
+        while GoLiveStatus.objects.filter(user__team=academy.team_a).count() < size:
+            curriculum = build_curriculum(modules=1, lessons=1)
+            person = UserFactory(team=academy.team_a)
+            GoLiveStatus.objects.create(user=person, curriculum=curriculum)
+
+    assert_queries_constant(lambda: client.get(reverse("lms:team_roster")), grow, sizes=(2, 6))

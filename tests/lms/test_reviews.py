@@ -54,3 +54,18 @@ def test_qa_scores_replies_from_every_team_and_out_of_range_points_are_refused(a
     client.post(reverse("lms:review_item", args=[item.pk]), {"points": "5"})
     attempt.refresh_from_db()
     assert attempt.status == "graded"
+
+
+def test_the_result_page_hides_missing_phrases_when_answers_are_hidden(academy, client):
+    from lms.models import Quiz
+
+    quiz = build_quiz(singles=0, written=1, review_shows_answers=False)
+    attempt = attempt_start(user=academy.agent_a, quiz=quiz)
+    item = attempt.items.get()
+    attempt_submit(
+        attempt_id=attempt.pk, user=academy.agent_a, revision=0, answers={item.pk: "好的"}
+    )
+    assert quiz.review_when == Quiz.ReviewWhen.AFTER_SUBMIT
+    client.force_login(academy.agent_a)
+    page = client.get(reverse("lms:attempt_result", args=[attempt.pk])).content.decode()
+    assert "抱歉" not in page  # a required phrase the reply missed
