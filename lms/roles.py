@@ -36,6 +36,14 @@ TRAINING_CONTENT = tuple(
     for model in ("quiz", "question", "questioncategory", "cohort", "enrolment")
     for action in ("add", "change", "delete", "view")
 )
+CASE_CONTENT = (
+    "cases.view_casepage",
+    *(
+        f"cases.{a}_{m}"
+        for m in ("scenariotype", "product", "clinicsession")
+        for a in ("add", "change", "delete", "view")
+    ),
+)
 MEDIA = (
     "wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image",
     "wagtaildocs.add_document", "wagtaildocs.change_document", "wagtaildocs.choose_document",
@@ -59,13 +67,22 @@ ROLE_GRANTS: tuple[RoleGrant, ...] = (
     # Trainers publish; QA drafts and submits for review (cases), and scores written replies.
     RoleGrant(
         Role.TRAINER,
-        (ADMIN_ACCESS, *TRAINING_CONTENT),
+        (ADMIN_ACCESS, *TRAINING_CONTENT, *CASE_CONTENT),
         page_permissions=("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
         collection_permissions=MEDIA,
     ),
     RoleGrant(
         Role.QA,
-        (ADMIN_ACCESS, "lms.review_written_answers", "lms.view_quiz", "lms.view_question"),
+        (
+            ADMIN_ACCESS,
+            "lms.review_written_answers",
+            "lms.view_quiz",
+            "lms.view_question",
+            "cases.view_casepage",
+            "cases.add_clinicsession",
+            "cases.change_clinicsession",
+            "cases.view_clinicsession",
+        ),
         page_permissions=("add_page", "change_page"),
         collection_permissions=MEDIA,
     ),
@@ -83,6 +100,7 @@ ROLE_GRANTS: tuple[RoleGrant, ...] = (
             "lms.change_team",
             "lms.delete_team",
             *TRAINING_CONTENT,
+            *CASE_CONTENT,
         ),
         page_permissions=("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
         collection_permissions=MEDIA,

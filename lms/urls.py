@@ -19,6 +19,7 @@ app_patterns = [
     path("team/<int:pk>/golive/revert/", golive.golive_revert_view, name="golive_revert"),
     path("api/v1/people/", api.people, name="api_people"),
     path("api/v1/live/", api.live, name="api_live"),
+    path("notices/<int:pk>/", dashboard.notice_open, name="notice"),
     path("reviews/", reviews.review_queue, name="review_queue"),
     path("reviews/<int:pk>/", reviews.review_item, name="review_item"),
     path("lessons/<int:pk>/complete/", learning.lesson_mark_complete, name="lesson_complete"),
@@ -42,6 +43,7 @@ urlpatterns = [
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include((app_patterns, "lms"))),
+    path("", include("cases.urls")),
 ]
 
 if settings.SERVE_MEDIA:

@@ -10,6 +10,7 @@ from .curriculum import (
 )
 from .feedback import FeedbackFormField, FeedbackFormPage
 from .golive import GoLiveEvent, GoLiveState, GoLiveStatus
+from .notices import Notice
 from .people import Position, Team, User
 from .quiz import (
     Attempt,
@@ -42,6 +43,7 @@ __all__ = [
     "LessonCompletion",
     "LessonPage",
     "ModulePage",
+    "Notice",
     "Position",
     "Question",
     "QuestionCategory",

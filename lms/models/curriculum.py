@@ -22,7 +22,7 @@ class AcademyHomePage(Page):
 
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["lms.CurriculumPage"]
+    subpage_types = ["lms.CurriculumPage", "cases.CaseLibraryPage"]
 
     class Meta:
         verbose_name = _("academy home")

@@ -23,6 +23,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "lms",
+    "cases",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -227,4 +229,9 @@ LOGGING = {
 ACADEMY_NAME = env_str("ACADEMY_NAME", "客服学院")
 ACADEMY_STAFF_IMPORT_MAX_BYTES = 10 * 1024 * 1024
 ACADEMY_STAFF_IMPORT_MAX_ROWS = 50_000
+# Case library: the weekly target, when a new case week opens (cron, local time) and when
+# a case counts as stale.
+CASES_PER_WEEK_TARGET = env_int("CASES_PER_WEEK_TARGET", 5)
+CASE_WEEK_OPENS_CRON = env_str("CASE_WEEK_OPENS_CRON", "0 9 * * 1")
+CASE_STALE_AFTER_DAYS = env_int("CASE_STALE_AFTER_DAYS", 180)
 ACADEMY_QUIZ_GRACE_SECONDS = env_int("QUIZ_GRACE_SECONDS", 30)

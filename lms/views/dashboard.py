@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from lms.models import GoLiveState, GoLiveStatus
 from lms.selectors.learning import curriculum_progress, enrolments_for
@@ -28,6 +29,10 @@ def dashboard(request):
         awaiting_sign_off = (
             staff_visible_to(user).filter(golive__state=GoLiveState.READY, is_active=True).count()
         )
+    from cases.selectors import cases_published_in_week, week_start_of
+
+    week_cases = list(cases_published_in_week(week_start_of(today)).order_by("first_published_at"))
+    read_ids = set(user.case_reads.filter(case__in=week_cases).values_list("case_id", flat=True))
     return render(
         request,
         "lms/dashboard.html",
@@ -39,5 +44,19 @@ def dashboard(request):
             "checklist": golive_checklist(user=user, status=status) if status else [],
             "awaiting_sign_off": awaiting_sign_off,
             "today": today,
+            "notices": list(user.notices.filter(read_at__isnull=True)[:5]),
+            "week_cases": week_cases,
+            "week_read_ids": read_ids,
         },
     )
+
+
+@login_required
+def notice_open(request, pk):
+    """Open what a notice points to, and mark it read."""
+    notice = get_object_or_404(request.user.notices, pk=pk)
+    if notice.read_at is None:
+        notice.read_at = timezone.now()
+        notice.save(update_fields=["read_at"])
+    target = notice.url if url_has_allowed_host_and_scheme(notice.url, allowed_hosts=None) else "/"
+    return redirect(target or "lms:dashboard")

@@ -20,6 +20,10 @@ LEARNER = {
     "lms:attempt_save",
     "lms:attempt_submit",
     "lms:attempt_result",
+    "lms:notice",
+    "cases:week",
+    "cases:read",
+    "cases:check",
 }
 # Staff-facing: name -> kwargs builder (academy -> list of kwargs to walk).
 STAFF = {
@@ -31,6 +35,7 @@ STAFF = {
     "lms:golive_sign_off": lambda a: [{"pk": a.agent_a.pk}],
     "lms:golive_revert": lambda a: [{"pk": a.agent_a.pk}],
     "lms:api_live": lambda a: [{}],
+    "cases:team_reads": lambda a: [{}],
 }
 POST_ONLY = {"lms:golive_sign_off", "lms:golive_revert", "lms:review_item"}
 # Scoring written replies: leads and supervisors (their teams), QA (everyone), administrators.
@@ -234,3 +239,9 @@ def test_scoring_written_replies_is_for_leads_supervisors_qa_and_administrators(
     assert _fetch(client, "lms:review_item", {"pk": 999999}).status_code == (
         404 if allowed else 403
     )
+
+
+def test_a_lead_sees_only_their_teams_reads_of_this_weeks_cases(academy, login):
+    page = login(academy.lead_a).get(reverse("cases:team_reads")).content.decode()
+    assert academy.agent_a.display_name in page
+    assert academy.agent_b.display_name not in page and academy.agent_c.display_name not in page

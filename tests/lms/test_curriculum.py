@@ -3,6 +3,7 @@
 from django.urls import reverse
 from wagtail.test.utils import WagtailPageTestCase
 
+from cases.models import CaseLibraryPage
 from lms.models import (
     AcademyHomePage,
     CurriculumPage,
@@ -17,7 +18,7 @@ from tests.factories.learning import build_curriculum
 
 class PageTreeRules(WagtailPageTestCase):
     def test_curricula_hold_modules_which_hold_lessons_and_feedback(self):
-        self.assertAllowedSubpageTypes(AcademyHomePage, {CurriculumPage})
+        self.assertAllowedSubpageTypes(AcademyHomePage, {CurriculumPage, CaseLibraryPage})
         self.assertAllowedSubpageTypes(CurriculumPage, {ModulePage})
         self.assertAllowedSubpageTypes(ModulePage, {LessonPage, FeedbackFormPage})
         self.assertAllowedSubpageTypes(LessonPage, set())

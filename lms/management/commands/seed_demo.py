@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from cases.demo import seed_cases
 from lms.demo.seed import seed_onboarding
 from lms.models import Position, Team, User
 from lms.roles import Role
@@ -106,7 +107,8 @@ class Command(BaseCommand):
             if person.position == Position.SUPERVISOR and not person.superuser:
                 for team in teams.values():
                     team.supervisors.add(user)
-        seed_onboarding(today)
+        curriculum = seed_onboarding(today)
+        seed_cases(curriculum.get_parent())
         self.stdout.write(
             f"Demo academy: {created} people created, {len(PEOPLE) - created} already present. "
             f"Sign in as admin, trainer, lead, agent or newhire with password {DEMO_PASSWORD}."

@@ -3,6 +3,7 @@ Every recurring background job of the academy, declared in one place. Running th
 again updates the schedules in place, so it is safe on every start and deploy.
 """
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django_q.models import Schedule
 
@@ -17,6 +18,11 @@ SCHEDULES: dict[str, tuple[str, str, str]] = {
         "lms.tasks.pages_publish_scheduled",
         "* * * * *",
         "Publish (and unpublish) pages scheduled in the CMS, every minute.",
+    ),
+    "case_week_publish": (
+        "cases.tasks.case_week_publish",
+        settings.CASE_WEEK_OPENS_CRON,
+        "Open and announce the new case week (default Monday 09:00, Asia/Shanghai).",
     ),
     "attempts_close_overdue": (
         "lms.tasks.attempts_close_overdue",

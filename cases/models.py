@@ -1,0 +1,248 @@
+"""The case library: real front-line conversations, refreshed every week."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import StreamField
+from wagtail.models import AbstractGroupApprovalTask, Page
+
+from cases.blocks import CaseStreamBlock
+from cases.forms import CasePageForm
+
+
+class ScenarioType(models.Model):
+    """A kind of situation (退款, 物流延误, ...), a taxonomy trainers keep."""
+
+    name = models.CharField(_("name"), max_length=40, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("scenario type")
+        verbose_name_plural = _("scenario types")
+
+    def __str__(self):
+        return self.name
+
+
+class Product(models.Model):
+    """
+    A product or service cases are about. When it changes, `changed_at` is set and every
+    case published before that is flagged stale in the planning view.
+    """
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    changed_at = models.DateTimeField(
+        _("last changed"), null=True, blank=True,
+        help_text=_("Set when the product changes; older cases about it become stale."),
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+
+    def __str__(self):
+        return self.name
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    CHAT = "chat", _("Online chat")
+    ECOMMERCE = "ecommerce", _("E-commerce messages")
+
+
+class Difficulty(models.IntegerChoices):
+    EASY = 1, _("Basic")
+    MEDIUM = 2, _("Intermediate")
+    HARD = 3, _("Advanced")
+
+
+class CaseLibraryPage(RoutablePageMixin, Page):
+    """The case library at /cases/, with search at /cases/search/."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    max_count = 1
+    parent_page_types = ["lms.AcademyHomePage"]
+    subpage_types = ["cases.CasePage"]
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    class Meta:
+        verbose_name = _("case library")
+
+    @path("")
+    def library(self, request):
+        from cases.views import library_view
+
+        return library_view(request, self)
+
+    @path("search/")
+    def search(self, request):
+        from cases.views import library_view
+
+        return library_view(request, self, searching=True)
+
+
+class CasePage(Page):
+    """
+    One case. Personal data is masked when the case is saved (see cases.forms), and a
+    second person approves it through the library's review workflow before it goes live.
+    """
+
+    scenario = models.ForeignKey(
+        ScenarioType, on_delete=models.PROTECT, related_name="cases", verbose_name=_("scenario")
+    )
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    difficulty = models.PositiveSmallIntegerField(
+        _("difficulty"), choices=Difficulty.choices, default=Difficulty.MEDIUM
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.SET_NULL, null=True, blank=True, related_name="cases",
+        verbose_name=_("product"),
+    )  # fmt: skip
+    body = StreamField(CaseStreamBlock(), verbose_name=_("case"))
+    # What the automatic check masked on the last save: {kind: count}, never the originals.
+    masked_pii = models.JSONField(default=dict, blank=True, editable=False)
+    # Words of the title and text cut by jieba, so Chinese search finds words, not bytes.
+    search_text = models.TextField(blank=True, editable=False)
+
+    base_form_class = CasePageForm
+    parent_page_types = ["cases.CaseLibraryPage"]
+    subpage_types = []
+    content_panels = [
+        *Page.content_panels,
+        FieldRowPanel([FieldPanel("scenario"), FieldPanel("channel")]),
+        FieldRowPanel([FieldPanel("difficulty"), FieldPanel("product")]),
+        HelpPanel(
+            content=_(
+                "Cases come from real conversations: phone numbers, ID-card and bank card "
+                "numbers, e-mail and street addresses are masked automatically when you save."
+            )
+        ),
+        FieldPanel("body"),
+    ]
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+
+    def save(self, *args, **kwargs):
+        from cases.search import case_search_text
+
+        # Derived on every save, like the page's url_path: the index follows the text.
+        self.search_text = case_search_text(self)
+        return super().save(*args, **kwargs)
+
+    @property
+    def published_on(self) -> dt.date | None:
+        moment = self.first_published_at or self.go_live_at
+        return timezone.localdate(moment) if moment else None
+
+    def get_context(self, request, *args, **kwargs):
+        from cases.selectors import case_takeaways
+
+        context = super().get_context(request, *args, **kwargs)
+        context["read"] = bool(self.pk) and self.reads.filter(user=request.user).exists()
+        context["takeaways"] = case_takeaways(self) if self.pk else []
+        return context
+
+
+class CaseRead(models.Model):
+    """A learner marked a case as read."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_reads"
+    )
+    case = models.ForeignKey(CasePage, on_delete=models.CASCADE, related_name="reads")
+    read_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "case"], name="case_read_once")]
+
+    def __str__(self):
+        return f"{self.user} ✓ {self.case}"
+
+
+class CaseWeek(models.Model):
+    """
+    A week of the case library (本周案例), opened once on its Monday: the cases published
+    that week make its edition, announced to everyone once. The unique week makes a second
+    run of the weekly job a no-op.
+    """
+
+    week_start = models.DateField(_("week starting"), unique=True)
+    opened_at = models.DateTimeField(auto_now_add=True)
+    announced_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-week_start"]
+        verbose_name = _("case week")
+
+    def __str__(self):
+        return str(self.week_start)
+
+    @property
+    def week_end(self) -> dt.date:
+        return self.week_start + dt.timedelta(days=7)
+
+
+class ClinicSession(models.Model):
+    """A weekly case clinic (每周案例诊疗会): who met, which cases, and what they took away."""
+
+    held_on = models.DateField(_("date"))
+    teams = models.ManyToManyField(
+        "lms.Team", blank=True, related_name="clinic_sessions", verbose_name=_("teams")
+    )
+    cases = models.ManyToManyField(
+        CasePage, blank=True, related_name="clinic_sessions", verbose_name=_("cases discussed")
+    )
+    attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="clinic_sessions",
+        verbose_name=_("attendees"),
+    )
+    went_well = models.TextField(_("what worked"), blank=True)
+    to_improve = models.TextField(_("what to improve"), blank=True)
+    share_with_readers = models.BooleanField(
+        _("show the takeaways on the cases"), default=True,
+        help_text=_("Later readers of the cases see what this clinic concluded."),
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ["-held_on"]
+        verbose_name = _("case clinic session")
+        verbose_name_plural = _("case clinic sessions")
+
+    def __str__(self):
+        return f"{self.held_on} 案例诊疗会"
+
+
+class SecondPersonApprovalTask(AbstractGroupApprovalTask):
+    """
+    Review before publishing: members of the chosen groups approve, but never the person
+    who submitted the case: a case always passes a second pair of eyes.
+    """
+
+    def get_actions(self, obj, user):
+        state = getattr(obj, "current_workflow_state", None)
+        if state is not None and state.requested_by_id == user.pk:
+            return []
+        return super().get_actions(obj, user)
+
+    def get_task_states_user_can_moderate(self, user, **kwargs):
+        states = super().get_task_states_user_can_moderate(user, **kwargs)
+        return states.exclude(workflow_state__requested_by=user)
+
+    @classmethod
+    def get_description(cls):
+        return _("Members of the chosen groups approve; the person who submitted cannot.")
+
+    class Meta:
+        verbose_name = _("second-person approval")
+        verbose_name_plural = _("second-person approvals")

@@ -1,0 +1,119 @@
+"""Changing the case library: reading, the weekly edition, self-check quizzes."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import CasePage, CaseRead, CaseWeek
+from cases.selectors import cases_published_in_week, week_start_of
+from lms.models import Notice, Quiz, QuizSection, User
+
+
+def case_mark_read(*, user, case: CasePage) -> CaseRead:
+    try:
+        with transaction.atomic():
+            return CaseRead.objects.create(user=user, case=case)
+    except IntegrityError:
+        return CaseRead.objects.get(user=user, case=case)
+
+
+def case_week_open(*, now=None) -> CaseWeek | None:
+    """
+    Open this week's edition (本周案例) and announce it once: an in-app notice for every
+    active person and an e-mail to those with an address. Running it again in the same
+    week, or on two workers at once, announces nothing twice: the week is unique and the
+    announcement is claimed with a conditional update.
+    """
+    now = now or timezone.now()
+    week_start = week_start_of(timezone.localdate(now))
+    week, _created = CaseWeek.objects.get_or_create(week_start=week_start)
+    claimed = CaseWeek.objects.filter(pk=week.pk, announced_at__isnull=True).update(
+        announced_at=now
+    )
+    if not claimed:
+        return week
+    cases = list(cases_published_in_week(week_start))
+    if not cases:
+        return week
+    title = _("This week's cases: %(count)s new front-line cases") % {"count": len(cases)}
+    url = reverse("cases:week")
+    people = list(User.objects.filter(is_active=True).only("pk", "email"))
+    Notice.objects.bulk_create(
+        [
+            Notice(user=person, key=f"case_week:{week_start}", title=title, url=url)
+            for person in people
+        ],
+        ignore_conflicts=True,
+    )
+    lines = "\n".join(f"· {case.title}" for case in cases)
+    link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + url
+    body = _("This week's cases are online:\n\n%(cases)s\n\nRead them in the academy: %(link)s") % {
+        "cases": lines,
+        "link": link,
+    }
+    messages = [
+        (title, body, settings.DEFAULT_FROM_EMAIL, [person.email])
+        for person in people
+        if person.email
+    ]
+    if messages:
+        send_mass_mail(messages, fail_silently=True)
+    return week
+
+
+def case_check_quiz(case: CasePage) -> Quiz | None:
+    """The self-check quiz made from a case's check questions (created the first time)."""
+    question_ids = []
+    for block in case.body:
+        if block.block_type == "check_questions":
+            question_ids.extend(question.pk for question in block.value if question)
+    if not question_ids:
+        return None
+    title = _("Case check: %(title)s") % {"title": case.title}
+    quiz = Quiz.objects.filter(title=title[:120]).first()
+    if quiz is None:
+        quiz = Quiz.objects.create(
+            title=title[:120],
+            time_limit_minutes=None,
+            pass_mark_percent=60,
+            shuffle_questions=False,
+            review_when=Quiz.ReviewWhen.AFTER_SUBMIT,
+            review_shows_answers=True,
+        )
+        QuizSection.objects.bulk_create(
+            QuizSection(quiz=quiz, question_id=qid, sort_order=i)
+            for i, qid in enumerate(question_ids)
+        )
+    return quiz
+
+
+def week_bounds(week_start: dt.date) -> tuple[dt.date, dt.date]:
+    return week_start, week_start + dt.timedelta(days=6)
+
+
+REVIEW_WORKFLOW_NAME = "案例审核"
+
+
+@transaction.atomic
+def case_review_workflow_ensure(library) -> None:
+    """
+    The library's review workflow (idempotent): QA or an administrator approves each case,
+    and never the person who submitted it.
+    """
+    from django.contrib.auth.models import Group
+    from wagtail.models import Workflow, WorkflowPage, WorkflowTask
+
+    from cases.models import SecondPersonApprovalTask
+    from lms.roles import Role
+
+    workflow, created = Workflow.objects.get_or_create(name=REVIEW_WORKFLOW_NAME)
+    if created:
+        task = SecondPersonApprovalTask.objects.create(name=_("Second-person review"))
+        task.groups.set(Group.objects.filter(name__in=[Role.QA.value, Role.ADMINISTRATOR.value]))
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    WorkflowPage.objects.update_or_create(page=library, defaults={"workflow": workflow})

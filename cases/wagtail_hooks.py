@@ -1,0 +1,89 @@
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+from wagtail import hooks
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from cases.models import CasePage, ClinicSession, Product, ScenarioType
+from cases.pii import describe
+from cases.selectors import case_planning
+from lms.wagtail_hooks import PermissionMenuItem
+
+
+class ScenarioTypeViewSet(SnippetViewSet):
+    model = ScenarioType
+    icon = "tag"
+    menu_label = gettext_lazy("Scenario types")
+
+
+class ProductViewSet(SnippetViewSet):
+    model = Product
+    icon = "pick"
+    menu_label = gettext_lazy("Products")
+    list_display = ["name", "changed_at"]
+
+
+class ClinicSessionViewSet(SnippetViewSet):
+    model = ClinicSession
+    icon = "group"
+    menu_label = gettext_lazy("Case clinics")
+    list_display = ["__str__", "held_on"]
+
+
+class CaseLibraryViewSetGroup(SnippetViewSetGroup):
+    items = (ClinicSessionViewSet, ScenarioTypeViewSet, ProductViewSet)
+    menu_icon = "folder-open-1"
+    menu_label = gettext_lazy("Case library")
+    menu_name = "case-library"
+    menu_order = 220
+
+
+register_snippet(CaseLibraryViewSetGroup)
+
+
+class CasePlanningView(PermissionRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
+    """Cases per week against the target, reviews waiting, stale cases: the trainers' plan."""
+
+    permission_required = "cases.view_casepage"
+    raise_exception = True
+    template_name = "cases/admin/planning.html"
+    page_title = gettext_lazy("Case planning")
+    header_icon = "calendar"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "plan": case_planning()}
+
+
+@hooks.register("register_admin_urls")
+def register_case_planning_url():
+    return [path("case-planning/", CasePlanningView.as_view(), name="cases_planning")]
+
+
+@hooks.register("register_admin_menu_item")
+def register_case_planning_menu_item():
+    return PermissionMenuItem(
+        gettext_lazy("Case planning"),
+        reverse("cases_planning"),
+        icon_name="calendar",
+        order=215,
+        permission="cases.view_casepage",
+    )
+
+
+def _report_masking(request, page):
+    page = page.specific
+    if isinstance(page, CasePage) and page.masked_pii:
+        messages.warning(
+            request,
+            _("Personal data was masked before saving: %(what)s. Check the case still reads well.")
+            % {"what": describe(page.masked_pii)},
+        )
+
+
+hooks.register("after_create_page", _report_masking)
+hooks.register("after_edit_page", _report_masking)

@@ -1,0 +1,40 @@
+"""Customer personal data never stays in a case (个人信息保护法)."""
+
+import pytest
+
+from cases.pii import describe, mask_pii
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "masked"),
+    [
+        ("客户手机13812345678，请回电", "mobile", "138****5678"),
+        ("客户电话 +86 139-1234-5678", "mobile", "139****5678"),
+        ("座机010-62345678转客服", "landline", "010-****"),
+        ("身份证号110105199003071234核对", "id_card", "**************1234"),
+        ("身份证 11010519900307123X", "id_card", "**************123X"[-4:]),
+        ("退款到卡6222021234567890123", "bank_card", "***************0123"),
+        ("邮箱 wang.customer@example.com 已登记", "email", "w***@example.com"),
+        ("寄到朝阳区建国路88号3号楼2单元", "address", "【地址已遮盖】"),
+    ],
+)
+def test_each_kind_of_personal_data_is_masked(text, kind, masked):
+    result, found = mask_pii(text)
+    assert found[kind] == 1
+    assert masked in result
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) >= 7:
+        assert digits not in "".join(ch for ch in result if ch.isdigit())
+
+
+def test_ordinary_numbers_are_left_alone():
+    text = "2026年11月23日下单，金额199.00元，等待30秒，满意度85%，快递3天未到"
+    assert mask_pii(text) == (text, {})
+
+
+def test_what_was_masked_is_described_in_the_readers_language():
+    from django.utils import translation
+
+    _text, found = mask_pii("13812345678 和 13912345678，wang@example.com")
+    with translation.override("zh-hans"):
+        assert describe(found) == "手机号 × 2、邮箱地址 × 1"

@@ -1,0 +1,78 @@
+"""The weekly refresh: the edition opens once a week, announced once, on a controlled clock."""
+
+import datetime as dt
+
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+from django_q.models import Schedule
+
+from cases.models import CaseWeek
+from cases.selectors import case_planning, week_start_of
+from cases.services import case_week_open
+from lms.models import Notice
+from tests.factories.cases import build_case, monday
+
+
+def test_opening_the_week_announces_its_cases_once(academy, settings):
+    academy.agent_a.email = "wangfang@example.com"
+    academy.agent_a.save()
+    build_case("本周案例一", published_at=monday(0, hour=9))
+    build_case("本周案例二", published_at=monday(0, hour=10))
+    build_case("上周的案例", published_at=monday(1))
+    clock = monday(0, hour=9) + dt.timedelta(minutes=1)
+
+    week = case_week_open(now=clock)
+    case_week_open(now=clock + dt.timedelta(hours=3))  # a retried or second run
+
+    assert CaseWeek.objects.count() == 1
+    assert week.week_start == week_start_of(timezone.localdate(clock))
+    notices = Notice.objects.filter(user=academy.newhire_a)
+    assert [n.title for n in notices] == ["本周案例：2 个新的一线案例"]
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["wangfang@example.com"]
+    assert "本周案例一" in mail.outbox[0].body and "上周的案例" not in mail.outbox[0].body
+
+
+def test_the_next_monday_opens_the_next_week(academy):
+    build_case("新一周", published_at=monday(0, hour=9))
+    case_week_open(now=monday(1, hour=9))
+    case_week_open(now=monday(0, hour=9))
+    assert CaseWeek.objects.count() == 2
+
+
+def test_the_weekly_job_is_scheduled_for_monday_morning_shanghai_time(db):
+    call_command("setup_schedules", verbosity=0)
+    schedule = Schedule.objects.get(name="case_week_publish")
+    assert (schedule.func, schedule.cron) == ("cases.tasks.case_week_publish", "0 9 * * 1")
+    local = timezone.localtime(schedule.next_run)
+    assert (local.weekday(), local.hour, local.minute) == (0, 9, 0)
+
+
+def test_planning_counts_weeks_against_the_target_and_flags_short_ones(academy, settings):
+    settings.CASES_PER_WEEK_TARGET = 2
+    for weeks_ago in (1, 1, 2):
+        build_case(f"第{weeks_ago}周前", published_at=monday(weeks_ago))
+    scheduled = build_case("下周的案例", live=False)
+    scheduled.go_live_at = monday(-1)
+    scheduled.save()
+    plan = case_planning()
+    by_week = {week.week_start: week for week in plan.weeks}
+    last_week = week_start_of(timezone.localdate(monday(1)))
+    two_ago = week_start_of(timezone.localdate(monday(2)))
+    next_week = week_start_of(timezone.localdate(monday(-1)))
+    assert (by_week[last_week].published, by_week[last_week].short) == (2, False)
+    assert (by_week[two_ago].published, by_week[two_ago].short) == (1, True)
+    assert (by_week[next_week].scheduled, by_week[next_week].short) == (1, True)
+    assert by_week[next_week].is_future
+
+
+def test_old_cases_and_cases_about_a_changed_product_are_stale(academy, settings):
+    settings.CASE_STALE_AFTER_DAYS = 100
+    old = build_case("很久以前", published_at=timezone.now() - dt.timedelta(days=200))
+    changed = build_case("旧版音箱", product="智能音箱 S1", published_at=monday(3))
+    fresh = build_case("新鲜案例", published_at=monday(0))
+    changed.product.changed_at = timezone.now() - dt.timedelta(days=2)
+    changed.product.save()
+    stale = {case.pk for case in case_planning().stale}
+    assert old.pk in stale and changed.pk in stale and fresh.pk not in stale
