@@ -149,6 +149,7 @@ class CasePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["read"] = bool(self.pk) and self.reads.filter(user=request.user).exists()
         context["takeaways"] = case_takeaways(self) if self.pk else []
+        context["has_check_questions"] = any(b.block_type == "check_questions" for b in self.body)
         return context
 
 

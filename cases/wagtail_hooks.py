@@ -55,6 +55,9 @@ class CasePlanningView(PermissionRequiredMixin, WagtailAdminTemplateMixin, Templ
     page_title = gettext_lazy("Case planning")
     header_icon = "calendar"
 
+    def get_breadcrumbs_items(self):
+        return [*super().get_breadcrumbs_items(), {"url": "", "label": self.page_title}]
+
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "plan": case_planning()}
 

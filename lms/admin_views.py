@@ -100,6 +100,9 @@ class QuizStatsIndexView(QuizStatsPermissionMixin, WagtailAdminTemplateMixin, Te
     page_title = _("Quiz statistics")
     header_icon = "table"
 
+    def get_breadcrumbs_items(self):
+        return [*super().get_breadcrumbs_items(), {"url": "", "label": self.page_title}]
+
     def get_context_data(self, **kwargs):
         from lms.selectors.quiz_stats import quizzes_with_results
 

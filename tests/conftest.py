@@ -90,3 +90,12 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def _fresh_default_cache():
+    """Each test starts with an empty page cache (menus cache the library's address)."""
+    from django.core.cache import caches
+
+    caches["default"].clear()
+    yield
