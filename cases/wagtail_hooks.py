@@ -89,4 +89,15 @@ def _report_masking(request, page):
 
 
 hooks.register("after_create_page", _report_masking)
+
+
+@hooks.register("after_create_page")
+def _library_gets_its_review_workflow(request, page):
+    from cases.models import CaseLibraryPage
+    from cases.services import case_review_workflow_ensure
+
+    if isinstance(page.specific, CaseLibraryPage):
+        case_review_workflow_ensure(page)
+
+
 hooks.register("after_edit_page", _report_masking)

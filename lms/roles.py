@@ -83,7 +83,9 @@ ROLE_GRANTS: tuple[RoleGrant, ...] = (
             "cases.change_clinicsession",
             "cases.view_clinicsession",
         ),
-        page_permissions=("add_page", "change_page"),
+        # Publishing is how an approval takes effect; without bypass_workflow QA still
+        # goes through review like everyone else.
+        page_permissions=("add_page", "change_page", "publish_page"),
         collection_permissions=MEDIA,
     ),
     RoleGrant(
