@@ -21,6 +21,9 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+            # The mark (not only the fixture) tells pytest-django to keep a serialized copy
+            # of the migrated database to restore after each live-server test's flush.
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
 
 
 @pytest.fixture(scope="session")
@@ -60,22 +63,44 @@ class Browser:
         self.page.screenshot(path=str(SCREENSHOTS / f"{self.name}-{label}.png"), full_page=True)
 
 
+def _restore_reference_data():
+    """
+    Rows that Wagtail's data migrations create (default locale, root page and collection)
+    are gone after an earlier live-server test's flush; put them back, then the role
+    grants that hang off them.
+    """
+    from django.conf import settings
+    from wagtail.models import Collection, Locale, Page
+
+    from lms.services.roles import roles_sync
+
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    if Page.get_first_root_node() is None:
+        Page.add_root(title="Root", slug="root")
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    roles_sync()
+
+
 def _make(browser, live_server, request, **context_args):
+    _restore_reference_data()
     context = browser.new_context(locale="zh-CN", **context_args)
     context.set_default_timeout(15_000)
     page = context.new_page()
     return context, Browser(page, live_server.url, request.node.name)
 
 
+# Live-server tests commit for real and the database is flushed after each; serialized
+# rollback restores what migrations put there (Wagtail's root page, role groups).
 @pytest.fixture
-def desktop(browser, live_server, transactional_db, request):
+def desktop(browser, django_db_serialized_rollback, live_server, transactional_db, request):
     context, wrapped = _make(browser, live_server, request, viewport={"width": 1280, "height": 800})
     yield wrapped
     context.close()
 
 
 @pytest.fixture
-def phone(browser, live_server, transactional_db, request):
+def phone(browser, django_db_serialized_rollback, live_server, transactional_db, request):
     iphone = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2}
     context, wrapped = _make(
         browser, live_server, request, is_mobile=True, has_touch=True, **iphone

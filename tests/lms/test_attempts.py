@@ -278,7 +278,7 @@ def _race(target, count=2):
 
 
 @needs_postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_simultaneous_starts_make_one_attempt():
     learner = UserFactory()
     quiz = build_quiz(singles=3)
@@ -288,7 +288,7 @@ def test_two_simultaneous_starts_make_one_attempt():
 
 
 @needs_postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_simultaneous_submissions_grade_exactly_once():
     learner = UserFactory()
     quiz = build_quiz(singles=3)
@@ -373,7 +373,7 @@ def test_the_overview_counts_the_questions_an_attempt_will_hold(learner, client)
 
 
 @needs_postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_reviewers_scoring_at_once_give_one_score():
     learner = UserFactory()
     lead = UserFactory(position="team_lead", team=learner.team)
