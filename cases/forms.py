@@ -4,12 +4,36 @@ from wagtail.admin.forms import WagtailAdminPageForm
 
 from cases.pii import mask_in, mask_pii
 
+# Form fields that carry no free text.
+_NOT_TEXT = {"csrfmiddlewaretoken", "scenario", "channel", "difficulty", "product"}
+
 
 class CasePageForm(WagtailAdminPageForm):
     """
-    Masks customer personal data in the title and the case text before anything is saved,
-    drafts and revisions included, and records what it masked for the trainer to see.
+    Masks customer personal data before anything is saved, drafts and revisions included:
+    every value the editor sent (title, slug, SEO fields, comments, the case text) is
+    masked as it arrives, and what was masked is recorded for the trainer to see.
     """
+
+    def __init__(self, data=None, *args, **kwargs):
+        self.found_in_post: Counter = Counter()
+        if data is not None:
+            data = data.copy()
+            for key in data:
+                if key in _NOT_TEXT or key.endswith(("-id", "-type", "-order", "-deleted")):
+                    continue
+                values = data.getlist(key) if hasattr(data, "getlist") else [data[key]]
+                masked = []
+                for value in values:
+                    if isinstance(value, str):
+                        value, counts = mask_pii(value)
+                        self.found_in_post.update(counts)
+                    masked.append(value)
+                if hasattr(data, "setlist"):
+                    data.setlist(key, masked)
+                else:
+                    data[key] = masked[0]
+        super().__init__(data, *args, **kwargs)
 
     def clean(self):
         cleaned = super().clean()
@@ -23,5 +47,6 @@ class CasePageForm(WagtailAdminPageForm):
             masked = mask_in(body.get_prep_value(), found)
             if found:
                 cleaned["body"] = block.to_python(masked)
+        found.update(self.found_in_post)
         self.instance.masked_pii = dict(found)
         return cleaned

@@ -1,6 +1,7 @@
 """The case library: real front-line conversations, refreshed every week."""
 
 import datetime as dt
+from collections import Counter
 
 from django.conf import settings
 from django.db import models
@@ -110,6 +111,15 @@ class CasePage(Page):
     masked_pii = models.JSONField(default=dict, blank=True, editable=False)
     # Words of the title and text cut by jieba, so Chinese search finds words, not bytes.
     search_text = models.TextField(blank=True, editable=False)
+    # The self-check quiz made from the case's check questions (see case_check_quiz).
+    check_quiz = models.ForeignKey(
+        "lms.Quiz",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     base_form_class = CasePageForm
     parent_page_types = ["cases.CaseLibraryPage"]
@@ -132,8 +142,23 @@ class CasePage(Page):
         verbose_name_plural = _("cases")
 
     def save(self, *args, **kwargs):
+        from cases.pii import mask_in, mask_pii
         from cases.search import case_search_text
 
+        # Every path that saves a case (the CMS form, page copy, code) masks again here.
+        found = Counter()
+        for field in ("title", "draft_title", "seo_title", "search_description"):
+            value, counts = mask_pii(getattr(self, field) or "")
+            if counts:
+                setattr(self, field, value)
+                found.update(counts)
+        if self.body:
+            raw = self.body.get_prep_value()
+            masked = mask_in(raw, found)
+            if masked != raw:
+                self.body = masked
+        if found:
+            self.masked_pii = dict(Counter(self.masked_pii) + found)
         # Derived on every save, like the page's url_path: the index follows the text.
         self.search_text = case_search_text(self)
         return super().save(*args, **kwargs)
@@ -222,6 +247,14 @@ class ClinicSession(models.Model):
 
     def __str__(self):
         return f"{self.held_on} 案例诊疗会"
+
+    def save(self, *args, **kwargs):
+        from cases.pii import mask_pii
+
+        # Takeaways are shown on the cases: they get the same masking as the cases.
+        self.went_well = mask_pii(self.went_well)[0]
+        self.to_improve = mask_pii(self.to_improve)[0]
+        return super().save(*args, **kwargs)
 
 
 class SecondPersonApprovalTask(AbstractGroupApprovalTask):

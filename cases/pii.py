@@ -27,18 +27,35 @@ PATTERNS = [
             _NOT_DIGIT_BEFORE + r"\d{6}(?:19|20)\d{2}[01]\d[0-3]\d\d{3}[\dXx]" + _NOT_DIGIT_AFTER
         ),
     ),
-    ("bank_card", re.compile(_NOT_DIGIT_BEFORE + r"(?:\d[ -]?){15,18}\d" + _NOT_DIGIT_AFTER)),
+    ("bank_card", re.compile(_NOT_DIGIT_BEFORE + r"(?:\d ?){15,18}\d" + _NOT_DIGIT_AFTER)),
     ("mobile", re.compile(r"(?<![0-9])(?:\+?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?![0-9])")),
     ("landline", re.compile(_NOT_DIGIT_BEFORE + r"0\d{2,3}-\d{7,8}" + _NOT_DIGIT_AFTER)),
     ("email", re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")),
     (
         "address",
         re.compile(
-            r"[\u4e00-\u9fa5]{2,12}(?:路|街|大道|巷|弄|胡同)\d+号"
-            r"(?:[\d\u4e00-\u9fa5-]{0,12}(?:室|楼|单元|栋|层))?"
+            r"[\u4e00-\u9fa5]{2,5}(?:路|街|大道|巷|弄|胡同)\s*\d+\s*号"
+            r"(?:[\dA-Za-z\u4e00-\u9fa5-]{0,12}(?:室|楼|单元|栋|层|座))?"
+        ),
+    ),
+    (
+        "address",
+        re.compile(
+            r"[\u4e00-\u9fa5]{2,6}(?:小区|花园|公寓|大厦)\s*\d+\s*(?:栋|幢|号楼)[\d\s单元室层-]*"
         ),
     ),
 ]
+
+
+def _luhn_ok(digits: str) -> bool:
+    """Bank card numbers pass the Luhn check; most order and ticket numbers do not."""
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char)
+        if index % 2 == 1:
+            value = value * 2 - 9 if value > 4 else value * 2
+        total += value
+    return total % 10 == 0
 
 
 def _masked(kind: str, value: str) -> str:
@@ -65,8 +82,11 @@ def mask_pii(text: str) -> tuple[str, Counter]:
     for kind, pattern in PATTERNS:
 
         def replace(match, kind=kind):
+            value = match.group(0)
+            if kind == "bank_card" and not _luhn_ok(re.sub(r"\D", "", value)):
+                return value
             found[kind] += 1
-            return _masked(kind, match.group(0))
+            return _masked(kind, value)
 
         text = pattern.sub(replace, text)
     return text, found

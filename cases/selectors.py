@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import F, Q, QuerySet
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from wagtail.models import Page, WorkflowState
 
@@ -80,19 +79,19 @@ def case_planning(*, today=None, past_weeks=8, future_weeks=4) -> Planning:
         first + dt.timedelta(weeks=i): WeekPlan(first + dt.timedelta(weeks=i), target=target)
         for i in range(past_weeks + future_weeks + 1)
     }
-    rows = CasePage.objects.annotate(moment=Coalesce("first_published_at", "go_live_at")).values(
-        "pk", "live", "moment", "expired"
+    # Live cases count in the week they first went live; cases not live count only when
+    # their latest revision was approved with a go-live date (really scheduled).
+    rows = CasePage.objects.values(
+        "live", "first_published_at", "latest_revision__approved_go_live_at"
     )
     for row in rows:
-        if row["moment"] is None or row["expired"]:
-            continue
-        plan = weeks.get(week_start_of(timezone.localdate(row["moment"])))
-        if plan is None:
-            continue
         if row["live"]:
-            plan.published += 1
+            moment, kind = row["first_published_at"], "published"
         else:
-            plan.scheduled += 1
+            moment, kind = row["latest_revision__approved_go_live_at"], "scheduled"
+        plan = weeks.get(week_start_of(timezone.localdate(moment))) if moment else None
+        if plan is not None:
+            setattr(plan, kind, getattr(plan, kind) + 1)
 
     under_review = WorkflowState.objects.filter(
         status=WorkflowState.STATUS_IN_PROGRESS,

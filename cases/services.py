@@ -32,14 +32,20 @@ def case_week_open(*, now=None) -> CaseWeek | None:
     now = now or timezone.now()
     week_start = week_start_of(timezone.localdate(now))
     week, _created = CaseWeek.objects.get_or_create(week_start=week_start)
-    claimed = CaseWeek.objects.filter(pk=week.pk, announced_at__isnull=True).update(
-        announced_at=now
-    )
-    if not claimed:
-        return week
     cases = list(cases_published_in_week(week_start))
     if not cases:
-        return week
+        return week  # nothing to announce yet; a later run this week will
+    with transaction.atomic():
+        claimed = CaseWeek.objects.filter(pk=week.pk, announced_at__isnull=True).update(
+            announced_at=now
+        )
+        if not claimed:
+            return week
+        return _announce(week, cases)
+
+
+def _announce(week: CaseWeek, cases) -> CaseWeek:
+    week_start = week.week_start
     title = _("This week's cases: %(count)s new front-line cases") % {"count": len(cases)}
     url = reverse("cases:week")
     people = list(User.objects.filter(is_active=True).only("pk", "email"))
@@ -62,33 +68,42 @@ def case_week_open(*, now=None) -> CaseWeek | None:
         if person.email
     ]
     if messages:
-        send_mass_mail(messages, fail_silently=True)
+        # After the commit, so a rolled-back run sends nothing; the in-app notices stand
+        # even if the mail server is down.
+        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
     return week
 
 
 def case_check_quiz(case: CasePage) -> Quiz | None:
-    """The self-check quiz made from a case's check questions (created the first time)."""
+    """
+    The self-check quiz made from a case's check questions: created the first time, kept
+    on the case, and brought up to date when the trainer changes the questions.
+    """
     question_ids = []
     for block in case.body:
         if block.block_type == "check_questions":
             question_ids.extend(question.pk for question in block.value if question)
     if not question_ids:
         return None
-    title = _("Case check: %(title)s") % {"title": case.title}
-    quiz = Quiz.objects.filter(title=title[:120]).first()
-    if quiz is None:
-        quiz = Quiz.objects.create(
-            title=title[:120],
-            time_limit_minutes=None,
-            pass_mark_percent=60,
-            shuffle_questions=False,
-            review_when=Quiz.ReviewWhen.AFTER_SUBMIT,
-            review_shows_answers=True,
-        )
-        QuizSection.objects.bulk_create(
-            QuizSection(quiz=quiz, question_id=qid, sort_order=i)
-            for i, qid in enumerate(question_ids)
-        )
+    with transaction.atomic():
+        quiz = case.check_quiz
+        if quiz is None:
+            quiz = Quiz.objects.create(
+                title=(_("Case check: %(title)s") % {"title": case.title})[:120],
+                time_limit_minutes=None,
+                pass_mark_percent=60,
+                shuffle_questions=False,
+                review_when=Quiz.ReviewWhen.AFTER_SUBMIT,
+                review_shows_answers=True,
+            )
+            CasePage.objects.filter(pk=case.pk).update(check_quiz=quiz)
+        current = list(quiz.sections.order_by("sort_order").values_list("question_id", flat=True))
+        if current != question_ids:
+            quiz.sections.all().delete()
+            QuizSection.objects.bulk_create(
+                QuizSection(quiz=quiz, question_id=qid, sort_order=i)
+                for i, qid in enumerate(question_ids)
+            )
     return quiz
 
 

@@ -25,18 +25,19 @@ def library_view(request, library, searching=False):
     form = CaseFilterForm(request.GET or None)
     cases = live_cases().descendant_of(library)
     query = ""
-    if form.is_valid():
+    if form.is_bound:
+        form.is_valid()  # a bad field is reported on the form; the valid ones still apply
         data = form.cleaned_data
-        query = data["q"].strip()
+        query = (data.get("q") or "").strip()
         for field in ("scenario", "channel", "difficulty", "product"):
-            if data[field]:
+            if data.get(field):
                 cases = cases.filter(**{field: data[field]})
-        if data["week"]:
+        if data.get("week"):
             cases = cases.filter(
                 pk__in=cases_published_in_week(week_start_of(data["week"])).values("pk")
             )
     if query:
-        cases = matching(cases, query)
+        cases = matching(cases, query) if query_words(query) else cases.none()
     cases = cases.order_by("-first_published_at", "-pk")
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     read_ids = set(

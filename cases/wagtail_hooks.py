@@ -101,3 +101,38 @@ def _library_gets_its_review_workflow(request, page):
 
 
 hooks.register("after_edit_page", _report_masking)
+
+
+def _refuse_direct_publish(request, page):
+    """A case goes live only through review: the workflow's approval publishes it."""
+    from django.core.exceptions import PermissionDenied
+
+    is_case = isinstance(page, CasePage) or getattr(page, "specific_class", None) is CasePage
+    if is_case and request.method == "POST" and request.POST.get("action-publish"):
+        raise PermissionDenied(_("Cases are published by approving them in review."))
+
+
+@hooks.register("before_create_page")
+def _refuse_direct_publish_on_create(request, parent_page, page_class):
+    if page_class is CasePage and request.method == "POST" and request.POST.get("action-publish"):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied(_("Cases are published by approving them in review."))
+
+
+hooks.register("before_edit_page", _refuse_direct_publish)
+
+
+@hooks.register("construct_page_action_menu")
+def _no_publish_button_on_cases(menu_items, request, context):
+    page = context.get("page")
+    if page is not None:
+        is_case = isinstance(page, CasePage) or page.specific_class is CasePage
+    else:  # the create view names the page type only in its URL
+        match = request.resolver_match
+        is_case = bool(match) and (
+            match.kwargs.get("content_type_app_name"),
+            match.kwargs.get("content_type_model_name"),
+        ) == ("cases", "casepage")
+    if is_case:
+        menu_items[:] = [item for item in menu_items if item.name != "action-publish"]

@@ -81,7 +81,8 @@ def test_a_case_goes_from_trainer_to_agent_and_the_lead_sees_it_read(desktop):
     expect(page.locator(".turns")).to_contain_text("138****5678")
     expect(page.locator(".turns")).not_to_contain_text("13812345678")
     page.click("text=标记为已读")
-    expect(page.locator(".lesson-nav")).to_contain_text("已读")
+    expect(page.locator(".lesson-nav .badge--ok")).to_have_text("已读")
+    expect(page.locator(".lesson-nav")).not_to_contain_text("标记为已读")
     desktop.shot("3-case")
     page.click("text=退出登录")
 

@@ -75,3 +75,46 @@ def test_the_library_page_is_where_the_workflow_applies(academy):
     case_review_workflow_ensure(library)
     case_review_workflow_ensure(library)  # idempotent
     assert Page.objects.get(pk=library.pk).get_workflow().name == "案例审核"
+
+
+def test_cases_are_never_published_directly_only_through_review(academy, login):
+    library = case_library()
+    case_review_workflow_ensure(library)
+    client = login(academy.trainer)
+    url = reverse("wagtailadmin_pages:add", args=["cases", "casepage", library.pk])
+    client.post(url, case_form("直接发布的案例", "客户要求退款", {"action-publish": "publish"}))
+    assert not CasePage.objects.filter(live=True).exists()
+    editor = client.get(url).content.decode()
+    assert 'name="action-publish"' not in editor
+
+
+def test_every_field_the_editor_sends_is_masked_slug_and_seo_included(academy, login):
+    library = case_library()
+    client = login(academy.trainer)
+    url = reverse("wagtailadmin_pages:add", args=["cases", "casepage", library.pk])
+    data = case_form(
+        "客户投诉", "文本", {"seo_title": "客户13812345678", "search_description": "a@b.com"}
+    )
+    data["slug"] = "case-13812345678"
+    client.post(url, data)
+    assert "13812345678" not in str(list(CasePage.objects.values()))
+
+
+def test_saving_from_code_or_a_page_copy_masks_too(academy):
+    from tests.factories.cases import build_case
+
+    case = build_case("客户13912345678来电", text="我的邮箱是 someone@example.com")
+    case.refresh_from_db()
+    assert "13912345678" not in case.title and "someone@example.com" not in str(case.body.raw_data)
+    copy = case.copy(update_attrs={"slug": "copy", "title": "副本 13712345678"})
+    assert "13712345678" not in CasePage.objects.get(pk=copy.pk).title
+
+
+def test_clinic_takeaways_are_masked_before_readers_see_them(academy):
+    from cases.models import ClinicSession
+
+    session = ClinicSession.objects.create(
+        held_on="2026-11-20", went_well="回拨了客户 13812345678", to_improve="无"
+    )
+    session.refresh_from_db()
+    assert "13812345678" not in session.went_well

@@ -62,7 +62,9 @@ def test_marking_a_case_read_is_kept_once_and_shown(academy, login):
     for _ in range(2):
         client.post(reverse("cases:read", args=[case.pk]))
     assert CaseRead.objects.filter(user=academy.agent_a, case=case).count() == 1
-    assert "已读" in client.get(case.url).content.decode()
+    page = client.get(case.url).content.decode()
+    assert '<span class="badge badge--ok">已读</span>' in page
+    assert reverse("cases:read", args=[case.pk]) not in page  # no button once read
 
 
 def test_this_weeks_cases_and_who_in_the_team_read_them(academy, login):
@@ -79,3 +81,36 @@ def test_this_weeks_cases_and_who_in_the_team_read_them(academy, login):
     row_newhire = reads.split(academy.newhire_a.display_name)[1].split("</tr>")[0]
     assert "1 / 1" in row_agent and "0 / 1" in row_newhire
     assert academy.agent_b.display_name not in reads  # another team
+
+
+def test_a_bad_filter_keeps_the_search_and_punctuation_finds_nothing(academy, login):
+    build_case("快递延误三天，客户要求赔偿")
+    build_case("音箱无法联网", scenario="产品故障", text="客户：连不上网络。")
+    client = login(academy.agent_a)
+    page = search(client, q="联网", week="不是日期")
+    assert "音箱无法联网" in page and "快递延误三天" not in page
+    assert "快递延误三天" not in search(client, q="？？！")
+
+
+def test_a_cases_check_questions_become_its_quiz_and_follow_edits(academy, login):
+    import json
+
+    from lms.models import QuizSection
+    from tests.factories.learning import build_quiz
+
+    questions = list(build_quiz(singles=2).sections.values_list("question_id", flat=True))
+    case = build_case()
+    body = json.loads(json.dumps(case.body.get_prep_value()))
+    body.append({"type": "check_questions", "value": [questions[0]]})
+    case.body = body
+    case.save()
+    client = login(academy.agent_a)
+    first = client.post(reverse("cases:check", args=[case.pk]))
+    case.refresh_from_db()
+    assert first["Location"] == reverse("lms:quiz", args=[case.check_quiz_id])
+    body[-1]["value"] = questions
+    case.body = body
+    case.save()
+    client.post(reverse("cases:check", args=[case.pk]))
+    sections = QuizSection.objects.filter(quiz_id=case.check_quiz_id)
+    assert list(sections.values_list("question_id", flat=True)) == questions

@@ -14,7 +14,9 @@ from lms.models import Notice
 from tests.factories.cases import build_case, monday
 
 
-def test_opening_the_week_announces_its_cases_once(academy, settings):
+def test_opening_the_week_announces_its_cases_once(
+    academy, settings, django_capture_on_commit_callbacks
+):
     academy.agent_a.email = "wangfang@example.com"
     academy.agent_a.save()
     build_case("本周案例一", published_at=monday(0, hour=9))
@@ -22,8 +24,9 @@ def test_opening_the_week_announces_its_cases_once(academy, settings):
     build_case("上周的案例", published_at=monday(1))
     clock = monday(0, hour=9) + dt.timedelta(minutes=1)
 
-    week = case_week_open(now=clock)
-    case_week_open(now=clock + dt.timedelta(hours=3))  # a retried or second run
+    with django_capture_on_commit_callbacks(execute=True):
+        week = case_week_open(now=clock)
+        case_week_open(now=clock + dt.timedelta(hours=3))  # a retried or second run
 
     assert CaseWeek.objects.count() == 1
     assert week.week_start == week_start_of(timezone.localdate(clock))
@@ -34,11 +37,27 @@ def test_opening_the_week_announces_its_cases_once(academy, settings):
     assert "本周案例一" in mail.outbox[0].body and "上周的案例" not in mail.outbox[0].body
 
 
-def test_the_next_monday_opens_the_next_week(academy):
-    build_case("新一周", published_at=monday(0, hour=9))
-    case_week_open(now=monday(1, hour=9))
+def test_each_monday_opens_its_own_week(academy):
+    build_case("上一周", published_at=monday(1, hour=9))
+    build_case("这一周", published_at=monday(0, hour=9))
+    case_week_open(
+        now=monday(
+            1,
+            hour=9,
+        )
+    )
     case_week_open(now=monday(0, hour=9))
     assert CaseWeek.objects.count() == 2
+    assert Notice.objects.filter(user=academy.agent_a).count() == 2
+
+
+def test_a_week_that_opens_empty_is_announced_when_it_has_cases(academy):
+    clock = monday(0, hour=9)
+    case_week_open(now=clock)
+    assert not Notice.objects.exists()
+    build_case("周二上线", published_at=clock + dt.timedelta(days=1))
+    case_week_open(now=clock + dt.timedelta(days=1, hours=1))
+    assert Notice.objects.filter(user=academy.agent_a).count() == 1
 
 
 def test_the_weekly_job_is_scheduled_for_monday_morning_shanghai_time(db):
@@ -55,7 +74,10 @@ def test_planning_counts_weeks_against_the_target_and_flags_short_ones(academy, 
         build_case(f"第{weeks_ago}周前", published_at=monday(weeks_ago))
     scheduled = build_case("下周的案例", live=False)
     scheduled.go_live_at = monday(-1)
-    scheduled.save()
+    scheduled.save_revision().publish()  # approved with a future date: scheduled, not live
+    unapproved = build_case("只填了日期的草稿", live=False)
+    unapproved.go_live_at = monday(-1)
+    unapproved.save()
     plan = case_planning()
     by_week = {week.week_start: week for week in plan.weeks}
     last_week = week_start_of(timezone.localdate(monday(1)))
