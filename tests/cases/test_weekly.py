@@ -98,3 +98,15 @@ def test_old_cases_and_cases_about_a_changed_product_are_stale(academy, settings
     changed.product.save()
     stale = {case.pk for case in case_planning().stale}
     assert old.pk in stale and changed.pk in stale and fresh.pk not in stale
+
+
+def test_the_pending_announcement_job_announces_only_an_opened_week(academy):
+    from cases.tasks import case_week_announce_pending
+
+    build_case("本周第一个案例", published_at=timezone.now())
+    case_week_announce_pending()
+    assert not Notice.objects.exists()  # the week has not been opened by Monday's job
+    CaseWeek.objects.create(week_start=week_start_of(timezone.localdate()))
+    case_week_announce_pending()
+    case_week_announce_pending()
+    assert Notice.objects.filter(user=academy.agent_a).count() == 1

@@ -24,6 +24,11 @@ SCHEDULES: dict[str, tuple[str, str, str]] = {
         settings.CASE_WEEK_OPENS_CRON,
         "Open and announce the new case week (default Monday 09:00, Asia/Shanghai).",
     ),
+    "case_week_announce_pending": (
+        "cases.tasks.case_week_announce_pending",
+        "*/5 * * * *",
+        "Announce this week's cases once the first is out, if Monday had none.",
+    ),
     "attempts_close_overdue": (
         "lms.tasks.attempts_close_overdue",
         "* * * * *",
