@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cases.models import CasePage, CaseRead, CaseWeek
@@ -45,6 +45,12 @@ def case_week_open(*, now=None) -> CaseWeek | None:
 
 
 def _announce(week: CaseWeek, cases) -> CaseWeek:
+    # Written once for everyone, in the centre's language, whatever the worker had active.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _announce_in_active_language(week, cases)
+
+
+def _announce_in_active_language(week: CaseWeek, cases) -> CaseWeek:
     week_start = week.week_start
     title = _("This week's cases: %(count)s new front-line cases") % {"count": len(cases)}
     url = reverse("cases:week")
