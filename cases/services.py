@@ -1,10 +1,8 @@
 """Changing the case library: reading, the weekly edition, self-check quizzes."""
 
-import datetime as dt
-
 from django.conf import settings
 from django.core.mail import send_mass_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -15,11 +13,8 @@ from lms.models import Notice, Quiz, QuizSection, User
 
 
 def case_mark_read(*, user, case: CasePage) -> CaseRead:
-    try:
-        with transaction.atomic():
-            return CaseRead.objects.create(user=user, case=case)
-    except IntegrityError:
-        return CaseRead.objects.get(user=user, case=case)
+    """Mark a case read; get_or_create absorbs a double click racing on the unique row."""
+    return CaseRead.objects.get_or_create(user=user, case=case)[0]
 
 
 def case_week_open(*, now=None) -> CaseWeek | None:
@@ -111,10 +106,6 @@ def case_check_quiz(case: CasePage) -> Quiz | None:
                 for i, qid in enumerate(question_ids)
             )
     return quiz
-
-
-def week_bounds(week_start: dt.date) -> tuple[dt.date, dt.date]:
-    return week_start, week_start + dt.timedelta(days=6)
 
 
 REVIEW_WORKFLOW_NAME = "案例审核"

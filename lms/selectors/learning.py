@@ -169,21 +169,13 @@ def live_lesson_ids_by_curriculum(curriculum_ids) -> dict[int, set[int]]:
     return result
 
 
-def team_lesson_counts(*, user_ids, lesson_ids, per_lesson=False) -> dict:
-    """
-    Completed lessons per person, in one query, for team pages: a count, or with
-    per_lesson the set of completed lesson ids (for people on different curricula).
-    """
-    from django.db.models import Count
-
+def completed_lessons_by_person(*, user_ids, lesson_ids) -> dict[int, set[int]]:
+    """{person id: ids of these lessons they completed}, in one query, for team pages."""
     completions = LessonCompletion.objects.filter(user_id__in=user_ids, lesson_id__in=lesson_ids)
-    if per_lesson:
-        done: dict[int, set[int]] = {}
-        for user_id, lesson_id in completions.values_list("user_id", "lesson_id"):
-            done.setdefault(user_id, set()).add(lesson_id)
-        return done
-    rows = completions.values("user_id").annotate(n=Count("id"))
-    return {row["user_id"]: row["n"] for row in rows}
+    done: dict[int, set[int]] = {}
+    for user_id, lesson_id in completions.values_list("user_id", "lesson_id"):
+        done.setdefault(user_id, set()).add(lesson_id)
+    return done
 
 
 def can_review_written(user) -> bool:

@@ -1,17 +1,13 @@
 """Learners' progress through lessons, and enrolling people in curricula."""
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from lms.models import CurriculumKind, Enrolment, LessonCompletion, LessonPage, User
 
 
 def lesson_complete(*, user, lesson: LessonPage) -> LessonCompletion:
-    """Mark a lesson done; doing it twice keeps the first completion."""
-    try:
-        with transaction.atomic():
-            return LessonCompletion.objects.create(user=user, lesson=lesson)
-    except IntegrityError:
-        return LessonCompletion.objects.get(user=user, lesson=lesson)
+    """Mark a lesson done; doing it twice (or at once) keeps the first completion."""
+    return LessonCompletion.objects.get_or_create(user=user, lesson=lesson)[0]
 
 
 def enrolment_people(enrolment: Enrolment):

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
-from lms.roles import ROLE_GRANTS, Role
+from lms.roles import ROLE_GRANTS
 
 
 def roles_sync(*, using: str = "default") -> None:
@@ -50,12 +50,3 @@ def roles_sync_after_migrate(sender, using="default", apps=global_apps, **kwargs
     for app_config in global_apps.get_app_configs():
         create_permissions(app_config, verbosity=0, using=using)
     roles_sync(using=using)
-
-
-def user_roles(user) -> set[Role]:
-    """The roles a person holds, from their groups (superusers hold the administrator role)."""
-    names = {g.name for g in user.groups.all()}
-    roles = {role for role in Role if role.value in names}
-    if user.is_superuser:
-        roles.add(Role.ADMINISTRATOR)
-    return roles

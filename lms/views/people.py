@@ -36,9 +36,9 @@ def team_viewer_required(view):
 def _roster(request):
     """The filtered people the viewer may see, with the filter form."""
     teams = teams_visible_to(request.user)
-    form = RosterFilterForm(request.GET or None, teams=teams)
-    people = staff_visible_to(request.user)
-    people = form.filter(people) if form.is_bound else people.filter(is_active=True)
+    # Always bound: with no filters chosen the form's defaults (active people) apply.
+    form = RosterFilterForm(request.GET, teams=teams)
+    people = form.filter(staff_visible_to(request.user))
     people = people.select_related("team").order_by("team__name", "employee_no", "username")
     return form, teams, people
 
@@ -77,7 +77,7 @@ def team_roster(request):
 
 def _attach_onboarding_progress(members) -> None:
     """Set member.golive_status and member.onboarding_percent (a few queries in all)."""
-    from lms.selectors.learning import live_lesson_ids_by_curriculum, team_lesson_counts
+    from lms.selectors.learning import completed_lessons_by_person, live_lesson_ids_by_curriculum
 
     for member in members:
         # A missing reverse one-to-one raises an AttributeError subclass: getattr's default.
@@ -86,8 +86,8 @@ def _attach_onboarding_progress(members) -> None:
     in_onboarding = [m for m in members if m.golive_status is not None]
     lessons = live_lesson_ids_by_curriculum({m.golive_status.curriculum_id for m in in_onboarding})
     all_lessons = set().union(*lessons.values()) if lessons else set()
-    done_by_person = team_lesson_counts(
-        user_ids=[m.pk for m in in_onboarding], lesson_ids=all_lessons, per_lesson=True
+    done_by_person = completed_lessons_by_person(
+        user_ids=[m.pk for m in in_onboarding], lesson_ids=all_lessons
     )
     for member in in_onboarding:
         wanted = lessons.get(member.golive_status.curriculum_id, set())
