@@ -50,6 +50,16 @@ MEDIA = (
 )  # fmt: skip
 
 
+CERTIFICATION_ADMIN = (
+    *(
+        f"certification.{a}_{m}"
+        for m in ("cycle", "level", "trackstep", "qascore")
+        for a in ("add", "change", "delete", "view")
+    ),
+    "certification.view_certificate",
+    "certification.revoke_certificate",
+    "certification.record_exceptional_result",
+)
 ADMIN_ACCESS = "wagtailadmin.access_admin"
 
 ROLE_GRANTS: tuple[RoleGrant, ...] = (
@@ -57,11 +67,21 @@ ROLE_GRANTS: tuple[RoleGrant, ...] = (
     RoleGrant(Role.AGENT, ()),
     RoleGrant(
         Role.TEAM_LEAD,
-        ("lms.view_team_people", "lms.sign_off_golive", "lms.review_written_answers"),
+        (
+            "lms.view_team_people",
+            "lms.sign_off_golive",
+            "lms.review_written_answers",
+            "certification.add_recommendation",
+        ),
     ),
     RoleGrant(
         Role.SUPERVISOR,
-        ("lms.view_team_people", "lms.sign_off_golive", "lms.review_written_answers"),
+        (
+            "lms.view_team_people",
+            "lms.sign_off_golive",
+            "lms.review_written_answers",
+            "certification.add_recommendation",
+        ),
     ),
     # Trainers and QA author content, so they get the CMS; leads and agents do not.
     # Trainers publish; QA drafts and submits for review (cases), and scores written replies.
@@ -103,6 +123,7 @@ ROLE_GRANTS: tuple[RoleGrant, ...] = (
             "lms.delete_team",
             *TRAINING_CONTENT,
             *CASE_CONTENT,
+            *CERTIFICATION_ADMIN,
         ),
         page_permissions=("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
         collection_permissions=MEDIA,

@@ -44,6 +44,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("", include((app_patterns, "lms"))),
     path("", include("cases.urls")),
+    path("", include("certification.urls")),
 ]
 
 if settings.SERVE_MEDIA:

@@ -84,6 +84,9 @@ class User(AbstractUser):
         _("position"), max_length=20, choices=Position.choices, default=Position.AGENT
     )
     hire_date = models.DateField(_("hire date"), null=True, blank=True)
+    # When the person took up their current position; NULL means since the hire date.
+    # Promotion steps count tenure in the current position from here.
+    position_since = models.DateField(_("in this position since"), null=True, blank=True)
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("staff member")

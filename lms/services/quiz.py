@@ -84,7 +84,12 @@ def quiz_result(*, user, quiz: Quiz, attempts: list[Attempt] | None = None) -> Q
 
 def attempt_start_refusal(*, user, quiz: Quiz, now=None) -> AttemptRefused | None:
     """Why this person may not start a new attempt now, or None when they may."""
+    from certification.services import exam_start_refusal
+
     now = now or timezone.now()
+    exam_refusal = exam_start_refusal(user=user, quiz=quiz, now=now)
+    if exam_refusal:
+        return AttemptRefused("exam_closed", exam_refusal)
     attempts = Attempt.objects.filter(user=user, quiz=quiz)
     if quiz.max_attempts is not None and attempts.count() >= quiz.max_attempts:
         return AttemptRefused(
@@ -356,12 +361,15 @@ def attempt_finalise_if_marked(attempt: Attempt, now=None) -> Attempt:
     attempt.graded_at = now or timezone.now()
     attempt.save(update_fields=["points", "percent", "passed", "status", "graded_at"])
 
+    from certification.services import result_record_from_attempt
     from lms.services.golive import golive_refresh
 
     if attempt.passed:
         transaction.on_commit(
             lambda: golive_refresh(user_id=attempt.user_id, passed_quiz_id=attempt.quiz_id)
         )
+    # A certification exam's result (pass or fail) follows every graded attempt.
+    transaction.on_commit(lambda: result_record_from_attempt(attempt.pk))
     return attempt
 
 

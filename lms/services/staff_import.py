@@ -431,7 +431,15 @@ def _check_sign_in_names(result: ImportResult) -> None:
 
 # --- Saving -------------------------------------------------------------------------
 
-_SYNCED_FIELDS = ("display_name", "team_id", "position", "hire_date", "is_active", "email")
+_SYNCED_FIELDS = (
+    "display_name",
+    "team_id",
+    "position",
+    "position_since",
+    "hire_date",
+    "is_active",
+    "email",
+)
 
 
 def _values_for(row: StaffRow, teams: dict, user: User | None) -> dict:
@@ -489,6 +497,9 @@ def staff_rows_apply(rows: list[StaffRow], *, result: ImportResult) -> ImportRes
                 )
             )
             continue
+        if user.position != values["position"]:
+            # A new post starts the tenure the promotion tracks count.
+            values["position_since"] = timezone.localdate()
         if any(getattr(user, name) != value for name, value in values.items()):
             if user.is_active and values.get("is_active") is False:
                 deactivated.append(user)

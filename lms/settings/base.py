@@ -24,6 +24,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 INSTALLED_APPS = [
     "lms",
     "cases",
+    "certification",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -235,3 +236,12 @@ CASES_PER_WEEK_TARGET = env_int("CASES_PER_WEEK_TARGET", 5)
 CASE_WEEK_OPENS_CRON = env_str("CASE_WEEK_OPENS_CRON", "0 9 * * 1")
 CASE_STALE_AFTER_DAYS = env_int("CASE_STALE_AFTER_DAYS", 180)
 ACADEMY_QUIZ_GRACE_SECONDS = env_int("QUIZ_GRACE_SECONDS", 30)
+# Certification: how long a verification answer is cached, rate limit of the public
+# verification page (requests per address per minute), when to warn of a lapse, and the
+# bounds on rendering a certificate PDF.
+CERTIFICATE_VERIFY_CACHE_SECONDS = env_int("CERTIFICATE_VERIFY_CACHE_SECONDS", 300)
+CERTIFICATE_VERIFY_RATE_PER_MINUTE = env_int("CERTIFICATE_VERIFY_RATE_PER_MINUTE", 60)
+CERTIFICATE_LAPSE_WARNING_DAYS = env_int("CERTIFICATE_LAPSE_WARNING_DAYS", 60)
+CERTIFICATE_RENDER_TIMEOUT_SECONDS = env_int("CERTIFICATE_RENDER_TIMEOUT_SECONDS", 30)
+CERTIFICATE_RENDER_MAX_ATTEMPTS = env_int("CERTIFICATE_RENDER_MAX_ATTEMPTS", 3)
+CERTIFICATE_RENDER_RETRY_SECONDS = env_int("CERTIFICATE_RENDER_RETRY_SECONDS", 300)

@@ -9,7 +9,16 @@ import json
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-PUBLIC = {"healthz", "login", "logout", "set_language"}
+PUBLIC = {
+    "healthz",
+    "login",
+    "logout",
+    "set_language",
+    # Anyone holding a certificate's code may check it (rate limited; see the feature tests).
+    "certification:verify",
+    "certification:verify_pdf",
+    "certification:verify_badge",
+}
 # Any signed-in person; what belongs to someone (an attempt) is checked in the feature's tests.
 LEARNER = {
     "lms:dashboard",
@@ -24,6 +33,9 @@ LEARNER = {
     "cases:week",
     "cases:read",
     "cases:check",
+    "certification:mine",
+    "certification:register",
+    "certification:certificate_pdf",
 }
 # Staff-facing: name -> kwargs builder (academy -> list of kwargs to walk).
 STAFF = {
@@ -36,8 +48,17 @@ STAFF = {
     "lms:golive_revert": lambda a: [{"pk": a.agent_a.pk}],
     "lms:api_live": lambda a: [{}],
     "cases:team_reads": lambda a: [{}],
+    "certification:team": lambda a: [{}],
+    "certification:team_export": lambda a: [{"fmt": "csv"}, {"fmt": "xlsx"}],
+    "certification:team_zip": lambda a: [{}],
+    "certification:recommend": lambda a: [{"pk": a.agent_a.pk}],
 }
-POST_ONLY = {"lms:golive_sign_off", "lms:golive_revert", "lms:review_item"}
+POST_ONLY = {
+    "lms:golive_sign_off",
+    "lms:golive_revert",
+    "lms:review_item",
+    "certification:recommend",
+}
 # Scoring written replies: leads and supervisors (their teams), QA (everyone), administrators.
 REVIEWER = {"lms:review_queue": lambda a: [{}], "lms:review_item": lambda a: [{"pk": 999999}]}
 
@@ -122,7 +143,16 @@ def test_agents_trainers_and_qa_are_refused_staff_pages(academy, login, role, na
 
 
 @pytest.mark.parametrize("role", sorted(SCOPE))
-@pytest.mark.parametrize("name", ["lms:team_roster", "lms:team_export", "lms:api_people"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "lms:team_roster",
+        "lms:team_export",
+        "lms:api_people",
+        "certification:team",
+        "certification:team_export",
+    ],
+)
 def test_staff_lists_show_exactly_the_viewers_teams(academy, login, role, name):
     client = login(academy.by_role()[role])
     for kwargs in STAFF[name](academy):

@@ -1,0 +1,206 @@
+"""
+The certification desk in the Wagtail admin: certificates with their render state and
+audit trail, revoking, exceptional results, bulk issue at the close of a cycle, QA scores.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView, TemplateView, View
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from certification.forms import ExceptionalResultForm, QAScoreImportForm, RevokeForm
+from certification.models import BulkIssue, Certificate, Cycle
+from certification.qa_import import qa_scores_import
+from certification.services import (
+    CertificationRefused,
+    bulk_issue_progress,
+    certificate_render_again,
+    certificate_revoke,
+    cycle_bulk_issue_start,
+    result_record_exceptional,
+)
+from lms.models import User
+
+_CERTIFICATES = gettext_lazy("Certificates")
+
+
+class CertificationDeskMixin(PermissionRequiredMixin, WagtailAdminTemplateMixin):
+    permission_required = "certification.view_certificate"
+    raise_exception = True
+    header_icon = "tick-inverse"
+    breadcrumbs_items = [
+        *WagtailAdminTemplateMixin.breadcrumbs_items,
+        {"url": reverse_lazy("certification_admin_index"), "label": _CERTIFICATES},
+    ]
+
+
+class CertificateIndexView(CertificationDeskMixin, TemplateView):
+    """Every certificate, newest first, with filters; and each cycle's bulk issue."""
+
+    template_name = "certification/admin/certificate_index.html"
+    page_title = _CERTIFICATES
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        certificates = Certificate.objects.select_related("cycle").order_by("-created_at", "-pk")
+        q = self.request.GET.get("q", "").strip()
+        if q:
+            certificates = certificates.filter(
+                Q(holder_name__icontains=q)
+                | Q(serial__icontains=q.upper())
+                | Q(holder_employee_no__icontains=q)
+            )
+        state = self.request.GET.get("state", "")
+        if state == "failed":
+            certificates = certificates.filter(render_state=Certificate.RenderState.FAILED)
+        elif state == "pending":
+            certificates = certificates.filter(render_state=Certificate.RenderState.PENDING)
+        elif state == "revoked":
+            certificates = certificates.exclude(revoked_at=None)
+        cycle_id = self.request.GET.get("cycle", "")
+        if cycle_id.isdigit():
+            certificates = certificates.filter(cycle_id=cycle_id)
+        page = Paginator(certificates, 50).get_page(self.request.GET.get("page"))
+        cycles = list(Cycle.objects.all())
+        latest_runs = {}
+        for bulk in BulkIssue.objects.filter(cycle__in=cycles).order_by("cycle_id", "-created_at"):
+            latest_runs.setdefault(bulk.cycle_id, bulk)
+        for cycle in cycles:
+            run = latest_runs.get(cycle.pk)
+            cycle.bulk = bulk_issue_progress(run) if run else None
+        context.update(
+            page=page,
+            q=q,
+            state=state,
+            cycle_id=cycle_id,
+            cycles=cycles,
+            failed_count=Certificate.objects.filter(
+                render_state=Certificate.RenderState.FAILED
+            ).count(),
+            running=any(
+                c.bulk and c.bulk.status in (BulkIssue.Status.QUEUED, BulkIssue.Status.RUNNING)
+                for c in cycles
+            ),
+        )
+        return context
+
+
+class CertificateDetailView(CertificationDeskMixin, FormView):
+    """One certificate: the frozen record, its audit trail, revoke and render again."""
+
+    template_name = "certification/admin/certificate_detail.html"
+    form_class = RevokeForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.certificate = get_object_or_404(
+            Certificate.objects.select_related("user", "cycle"), pk=kwargs["pk"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return self.certificate.serial
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            certificate=self.certificate,
+            status=self.certificate.status(),
+            events=self.certificate.events.all()[:100],
+            can_revoke=self.request.user.has_perm("certification.revoke_certificate"),
+        )
+        return context
+
+    def form_valid(self, form):
+        try:
+            certificate_revoke(
+                certificate=self.certificate,
+                actor=self.request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except CertificationRefused as refusal:
+            form.add_error("reason", refusal.message)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Certificate %(serial)s is revoked.") % {"serial": self.certificate.serial},
+        )
+        return redirect("certification_admin_detail", pk=self.certificate.pk)
+
+
+class CertificateRenderAgainView(CertificationDeskMixin, View):
+    def post(self, request, pk):
+        certificate = get_object_or_404(Certificate, pk=pk)
+        certificate_render_again(certificate=certificate, actor=request.user)
+        messages.success(request, _("The PDF will be rendered again shortly."))
+        return redirect("certification_admin_detail", pk=pk)
+
+
+class CycleBulkIssueView(CertificationDeskMixin, View):
+    permission_required = "certification.change_cycle"
+
+    def post(self, request, pk):
+        cycle = get_object_or_404(Cycle, pk=pk)
+        cycle_bulk_issue_start(cycle=cycle, actor=request.user)
+        messages.success(
+            request,
+            _("Issuing the certificates of %(cycle)s in the background.") % {"cycle": cycle},
+        )
+        return redirect(reverse("certification_admin_index") + f"?cycle={cycle.pk}")
+
+
+class ExceptionalResultView(CertificationDeskMixin, FormView):
+    permission_required = "certification.record_exceptional_result"
+    template_name = "certification/admin/form.html"
+    form_class = ExceptionalResultForm
+    page_title = gettext_lazy("Record an exceptional result")
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        person = User.objects.filter(employee_no=data["employee_no"].strip()).first()
+        if person is None:
+            form.add_error("employee_no", _("Nobody has this employee number."))
+            return self.form_invalid(form)
+        try:
+            result_record_exceptional(
+                user=person,
+                cycle=data["cycle"],
+                level=data["level"],
+                passed=data["passed"],
+                percent=data["percent"],
+                reason=data["reason"],
+                actor=self.request.user,
+            )
+        except CertificationRefused as refusal:
+            form.add_error(None, refusal.message)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Result recorded for %(name)s.") % {"name": person.get_full_name()},
+        )
+        return redirect("certification_admin_index")
+
+
+class QAScoreImportView(CertificationDeskMixin, FormView):
+    permission_required = "certification.add_qascore"
+    template_name = "certification/admin/form.html"
+    form_class = QAScoreImportForm
+    page_title = gettext_lazy("Import QA scores")
+
+    def form_valid(self, form):
+        result = qa_scores_import(content=form.cleaned_data["file"].read())
+        if result.errors:
+            for error in result.errors[:50]:
+                form.add_error("file", error)
+            if len(result.errors) > 50:
+                form.add_error(
+                    "file", _("…and %(n)s more problems.") % {"n": len(result.errors) - 50}
+                )
+            return self.form_invalid(form)
+        messages.success(self.request, _("%(n)s QA scores imported.") % {"n": result.saved})
+        return redirect("certification_admin_qa_import")

@@ -1,0 +1,93 @@
+"""
+Certificates as Open Badges 3.0 credentials (1EdTech), so they can travel to HR systems and
+wallets. The credential is built from the frozen certificate only; it is unsigned (no
+`proof`): whoever imports it checks it against the verification page it links to.
+"""
+
+from django.conf import settings
+from django.urls import reverse
+
+from certification.models import Certificate, CertificateStatus, LevelCode
+
+OB3_CONTEXT = [
+    "https://www.w3.org/ns/credentials/v2",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+]
+
+
+def _absolute(path: str) -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def _date_time(day) -> str:
+    return f"{day.isoformat()}T00:00:00+08:00"
+
+
+def open_badge_credential(certificate: Certificate) -> dict:
+    """The certificate as an AchievementCredential (a JSON-LD dict)."""
+    verify_url = _absolute(reverse("certification:verify", args=[certificate.verification_code]))
+    level_label = f"{certificate.level_name_zh}（{certificate.level_name_en}）"
+    achievement_name = f"客服服务技能认证 · {certificate.level_name_zh}"
+    credential = {
+        "@context": OB3_CONTEXT,
+        "id": verify_url,
+        "type": ["VerifiableCredential", "AchievementCredential"],
+        "name": f"{achievement_name} · {certificate.cycle_name_zh}",
+        "issuer": {
+            "id": _absolute("/"),
+            "type": ["Profile"],
+            "name": certificate.issuer_name,
+        },
+        "validFrom": _date_time(certificate.issued_on),
+        "validUntil": f"{certificate.expires_on.isoformat()}T23:59:59+08:00",
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "identifier": [
+                {
+                    "type": "IdentityObject",
+                    "identityType": "name",
+                    "hashed": False,
+                    "identityHash": certificate.holder_name,
+                }
+            ],
+            "achievement": {
+                # The level is the achievement: the same id for every holder of it.
+                "id": f"urn:kefu-academy:certification:{certificate.level}",
+                "type": ["Achievement"],
+                "achievementType": "Certificate",
+                "name": achievement_name,
+                "description": (
+                    f"{certificate.issuer_name}半年度服务技能认证，{level_label}。"
+                    f" Semiannual customer-service skills certification, "
+                    f"{LevelCode(certificate.level).label} level."
+                ),
+                "criteria": {
+                    "narrative": "通过本周期认证考试（Pass the certification exam of the cycle)."
+                },
+                "humanCode": certificate.serial,
+                "inLanguage": "zh-CN",
+            },
+            "result": [
+                {
+                    "type": ["Result"],
+                    "value": f"{certificate.percent.normalize():f}",
+                    "status": "Completed",
+                }
+            ],
+        },
+        "evidence": [
+            {
+                "id": verify_url,
+                "type": ["Evidence"],
+                "name": f"{certificate.serial}",
+                "description": (
+                    f"PDF SHA-256 {certificate.pdf_sha256}" if certificate.pdf_sha256 else ""
+                ),
+            }
+        ],
+    }
+    status = certificate.status()
+    if status != CertificateStatus.VALID:
+        # Importers that ignore validUntil still see that this one no longer stands.
+        credential["description"] = f"{status}: {verify_url}"
+    return credential

@@ -1,0 +1,84 @@
+"""Forms of the certification pages: the lead's filters, revoking, exceptional results."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from certification.models import Cycle, LevelCode
+from certification.selectors import STANDING_LABELS
+from lms.models import Team
+
+
+class TeamCertificationFilterForm(forms.Form):
+    """Filters on the team certification page; teams are limited to the viewer's."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Name or employee number")}),
+    )
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Team.objects.none(), required=False, empty_label=_("All my teams")
+    )
+    level = forms.ChoiceField(
+        label=_("Level held"), required=False, choices=[("", _("Any level")), *LevelCode.choices]
+    )
+    standing = forms.ChoiceField(
+        label=_("Certification"),
+        required=False,
+        choices=[("", _("Everyone")), *STANDING_LABELS.items()],
+    )
+    promotion = forms.ChoiceField(
+        label=_("Promotion"),
+        required=False,
+        choices=[
+            ("", _("Everyone")),
+            ("eligible", _("Eligible now")),
+            ("close", _("One requirement short")),
+        ],
+    )
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+
+    def filter_people(self, people):
+        """The database part of the filter (search and team); the rest needs the rows."""
+        from django.db.models import Q
+
+        if not self.is_valid():
+            return people.none()
+        data = self.cleaned_data
+        if data["team"]:
+            people = people.filter(team=data["team"])
+        if data["q"]:
+            people = people.filter(
+                Q(display_name__icontains=data["q"]) | Q(employee_no__icontains=data["q"])
+            )
+        return people
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text=_("Shown in the audit trail; the public page shows only the date."),
+    )
+
+
+class ExceptionalResultForm(forms.Form):
+    employee_no = forms.CharField(label=_("Employee number"), max_length=32)
+    cycle = forms.ModelChoiceField(label=_("Cycle"), queryset=Cycle.objects.all())
+    level = forms.ChoiceField(label=_("Level"), choices=LevelCode.choices)
+    passed = forms.BooleanField(label=_("Passed"), required=False)
+    percent = forms.DecimalField(label=_("Score (%)"), min_value=0, max_value=100, decimal_places=2)
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000
+    )
+
+
+class QAScoreImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("QA score file (CSV)"),
+        help_text=_("Columns: employee number, period, score (e.g. KF1234,2026Q3,92.5)."),
+    )

@@ -1,0 +1,102 @@
+"""
+QA scores (质检得分) per person and period, imported from the QA team's CSV. All or nothing:
+a file with one bad row saves nothing and names every bad row, so nobody is left with half
+a period imported.
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from certification.models import QAScore
+from lms.models import User
+
+PERIOD_RE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])|Q[1-4]|H[12])$")
+HEADER_WORDS = {"工号", "employee number", "employee_no", "员工编号"}
+MAX_ROWS = 50_000
+
+
+@dataclass
+class QAImportResult:
+    saved: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def _decode(content: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValueError
+
+
+def qa_scores_import(*, content: bytes) -> QAImportResult:
+    result = QAImportResult()
+    try:
+        text = _decode(content)
+    except ValueError:
+        result.errors.append(_("The file is neither UTF-8 nor GBK text. Save it as CSV again."))
+        return result
+    rows = list(csv.reader(io.StringIO(text)))
+    if rows and rows[0] and rows[0][0].strip().lower() in HEADER_WORDS:
+        rows = [None, *rows[1:]]  # keep row numbers as the spreadsheet shows them
+    else:
+        rows = [None, *rows]
+    if len(rows) > MAX_ROWS:
+        result.errors.append(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS})
+        return result
+    numbers = {row[0].strip() for row in rows[1:] if row and row[0].strip()}
+    people = dict(User.objects.filter(employee_no__in=numbers).values_list("employee_no", "pk"))
+    parsed: dict[tuple[int, str], Decimal] = {}
+    for number, row in enumerate(rows, start=1):
+        if row is None or not any(cell.strip() for cell in row):
+            continue
+        if len(row) < 3:
+            result.errors.append(
+                _("Row %(row)s: expected employee number, period and score.") % {"row": number}
+            )
+            continue
+        employee_no, period, raw_score = (cell.strip() for cell in row[:3])
+        if employee_no not in people:
+            result.errors.append(
+                _("Row %(row)s: nobody has employee number “%(value)s”.")
+                % {"row": number, "value": employee_no}
+            )
+            continue
+        if not PERIOD_RE.match(period):
+            result.errors.append(
+                _("Row %(row)s: period “%(value)s” is not like 2026-10, 2026Q3 or 2026H2.")
+                % {"row": number, "value": period}
+            )
+            continue
+        try:
+            score = Decimal(raw_score)
+        except InvalidOperation:
+            score = None
+        if score is None or not (0 <= score <= 100):
+            result.errors.append(
+                _("Row %(row)s: score “%(value)s” is not a number from 0 to 100.")
+                % {"row": number, "value": raw_score}
+            )
+            continue
+        parsed[(people[employee_no], period)] = score
+    if result.errors:
+        return result
+    if not parsed:
+        result.errors.append(_("The file has no score rows."))
+        return result
+    with transaction.atomic():
+        QAScore.objects.bulk_create(
+            [QAScore(user_id=uid, period=period, score=s) for (uid, period), s in parsed.items()],
+            update_conflicts=True,
+            unique_fields=["user", "period"],
+            update_fields=["score", "imported_at"],
+        )
+    result.saved = len(parsed)
+    return result

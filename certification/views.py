@@ -1,0 +1,427 @@
+"""
+Certification pages: a person's own certification and next career steps, the lead's team
+certification page with exports, and the public verification page.
+"""
+
+import csv
+import json
+import re
+import tempfile
+import zipfile
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from certification.badges import open_badge_credential
+from certification.forms import TeamCertificationFilterForm
+from certification.models import (
+    Certificate,
+    Level,
+    Recommendation,
+    Registration,
+    Result,
+    TrackStep,
+)
+from certification.selectors import (
+    certificates_by_user,
+    lapse_timeline,
+    last_cycle_with_results,
+    level_distribution,
+    promotion_options_for,
+    results_in_cycle,
+    score_display,
+    standing_of,
+)
+from certification.services import (
+    CertificationRefused,
+    cycle_open_for_registration,
+    cycle_with_open_exam,
+    registration_create,
+    registration_missing,
+    verification_lookup,
+    verification_status,
+)
+from lms.models import Attempt
+from lms.selectors.people import staff_visible_to, teams_visible_to
+from lms.views.people import _cell, _Echo, team_viewer_required
+
+PAGE_SIZE = 50
+CODE_RE = re.compile(r"[a-z2-7]{32}")
+
+
+# --- The person's own page ------------------------------------------------------------------
+
+
+@login_required
+def my_certification(request):
+    """Where I stand, what I can register for or sit now, and my next career steps."""
+    user = request.user
+    today = timezone.localdate()
+    certificates = list(Certificate.objects.filter(user=user).order_by("-issued_on", "-pk"))
+    standing = standing_of(certificates, today)
+    registration_cycle = cycle_open_for_registration(today)
+    exam_cycle = cycle_with_open_exam(today)
+    cycle = registration_cycle or exam_cycle
+    levels = list(Level.objects.select_related("exam").order_by("code"))
+    levels.sort(key=lambda level: level.rank)
+    registered = set()
+    results = {}
+    if cycle:
+        registered = set(
+            Registration.objects.filter(user=user, cycle=cycle).values_list("level", flat=True)
+        )
+        results = {r.level: r for r in Result.objects.filter(user=user, cycle=cycle)}
+    open_attempts = set(
+        Attempt.objects.filter(
+            user=user, quiz__in=[level.exam_id for level in levels], status="in_progress"
+        ).values_list("quiz_id", flat=True)
+    )
+    offers = []
+    for level in levels:
+        offers.append(
+            {
+                "level": level,
+                "registered": level.code in registered,
+                "missing": registration_missing(
+                    user=user, level=level, today=today, certificates=certificates
+                ),
+                "can_register": registration_cycle is not None,
+                "exam_open": exam_cycle is not None and exam_cycle == cycle,
+                "result": results.get(level.code),
+                "attempt_open": level.exam_id in open_attempts,
+                "held": standing.rank >= level.rank,
+            }
+        )
+    options = promotion_options_for([user], today, certificates={user.pk: certificates})[user.pk]
+    return render(
+        request,
+        "certification/my_certification.html",
+        {
+            "standing": standing,
+            "certificates": [(c, c.status(today)) for c in certificates],
+            "cycle": cycle,
+            "offers": offers,
+            "options": options,
+        },
+    )
+
+
+@require_POST
+@login_required
+def register(request):
+    level = get_object_or_404(Level, code=request.POST.get("level", ""))
+    try:
+        registration = registration_create(user=request.user, level=level)
+    except CertificationRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(
+            request,
+            _("You are registered for the %(level)s certification in %(cycle)s.")
+            % {"level": level.get_code_display(), "cycle": registration.cycle.name_zh},
+        )
+    return redirect("certification:mine")
+
+
+def _pdf_response(certificate: Certificate, *, inline: bool = True) -> FileResponse:
+    if certificate.render_state != Certificate.RenderState.READY or not certificate.pdf:
+        raise Http404(_("This certificate's PDF is still being prepared."))
+    return FileResponse(
+        certificate.pdf.open("rb"),
+        as_attachment=not inline,
+        filename=f"{certificate.serial}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@login_required
+def certificate_download(request, pk):
+    """The holder, or a lead/supervisor/administrator who may see the holder."""
+    certificate = get_object_or_404(Certificate, pk=pk)
+    if certificate.user_id != request.user.pk and not (
+        staff_visible_to(request.user).filter(pk=certificate.user_id).exists()
+    ):
+        raise Http404
+    return _pdf_response(certificate, inline=False)
+
+
+# --- The lead's team page ------------------------------------------------------------------
+
+
+def _team_rows(request):
+    """Everyone in the viewer's scope with standing, last result and promotion options."""
+    today = timezone.localdate()
+    teams = teams_visible_to(request.user)
+    form = TeamCertificationFilterForm(request.GET, teams=teams)
+    people = form.filter_people(staff_visible_to(request.user).filter(is_active=True))
+    people = list(people.select_related("team").order_by("team__name", "employee_no", "username"))
+    ids = [p.pk for p in people]
+    certificates = certificates_by_user(ids)
+    last_cycle = last_cycle_with_results()
+    results = results_in_cycle(last_cycle, ids)
+    options = promotion_options_for(people, today, certificates=certificates)
+    rows = []
+    for person in people:
+        person_options = options[person.pk]
+        rows.append(
+            {
+                "person": person,
+                "standing": standing_of(certificates.get(person.pk, []), today),
+                "results": sorted(results.get(person.pk, []), key=lambda r: r.level),
+                "eligible": [o for o in person_options if o.eligible],
+                "close": [o for o in person_options if o.close],
+            }
+        )
+    data = form.cleaned_data if form.is_valid() else {}
+    if data.get("level"):
+        rows = [r for r in rows if r["standing"].current and r["standing"].level == data["level"]]
+    if data.get("standing"):
+        rows = [r for r in rows if r["standing"].status == data["standing"]]
+    if data.get("promotion"):
+        rows = [r for r in rows if r[data["promotion"]]]
+    return form, teams, rows, last_cycle, today
+
+
+@team_viewer_required
+def team_certifications(request):
+    """
+    The lead's team certification page: each member's level, status, last result and
+    promotion eligibility, with a chart. A fixed number of queries whatever the team size.
+    """
+    form, teams, rows, last_cycle, today = _team_rows(request)
+    standings = {row["person"].pk: row["standing"] for row in rows}
+    distribution = level_distribution(standings)
+    timeline = lapse_timeline(standings, today)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    steps = {s.pk: s for s in TrackStep.objects.all()}
+    return render(
+        request,
+        "certification/team_certifications.html",
+        {
+            "form": form,
+            "teams": teams,
+            "page": page,
+            "rows": page.object_list,
+            "last_cycle": last_cycle,
+            "distribution": distribution,
+            "distribution_max": max((n for _c, _l, n in distribution), default=0) or 1,
+            "timeline": timeline,
+            "timeline_max": max((n for _l, n in timeline), default=0) or 1,
+            "query": query.urlencode(),
+            "can_recommend": request.user.has_perm("certification.add_recommendation"),
+            "steps": steps,
+        },
+    )
+
+
+def _export_row(row) -> list[str]:
+    person, standing = row["person"], row["standing"]
+    passed, failed = _("passed"), _("not passed")
+    return [
+        person.employee_no or "",
+        _cell(person.get_full_name()),
+        _cell(person.team.name) if person.team else "",
+        person.get_position_display(),
+        str(standing.level_name) if standing.certificate else "",
+        str(standing.label),
+        standing.certificate.expires_on.isoformat() if standing.certificate else "",
+        "；".join(
+            f"{result.get_level_display()} {passed if result.passed else failed} "
+            f"{score_display(result.percent)}"
+            for result in row["results"]
+        ),
+        "；".join(str(option.step) for option in row["eligible"]),
+        "；".join(str(option.step) for option in row["close"]),
+    ]
+
+
+def _export_headers(last_cycle) -> list[str]:
+    return [
+        _("Employee number"),
+        _("Name"),
+        _("Team"),
+        _("Position"),
+        _("Level held"),
+        _("Certification"),
+        _("Valid until"),
+        _("Result %(cycle)s") % {"cycle": last_cycle.name_zh} if last_cycle else _("Last result"),
+        _("Eligible now"),
+        _("One requirement short"),
+    ]
+
+
+@team_viewer_required
+def team_certifications_export(request, fmt):
+    _form, _teams, rows, last_cycle, today = _team_rows(request)
+    filename = f"certifications-{today.isoformat()}.{fmt}"
+    if fmt == "csv":
+        writer = csv.writer(_Echo())
+
+        def stream():
+            yield "\ufeff"  # Excel on Chinese Windows reads UTF-8 with a BOM
+            yield writer.writerow(_export_headers(last_cycle))
+            for row in rows:
+                yield writer.writerow(_export_row(row))
+
+        response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    else:
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(_("Certification"))
+        sheet.append(_export_headers(last_cycle))
+        for row in rows:
+            sheet.append(_export_row(row))
+        response = HttpResponse(
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        workbook.save(response)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@team_viewer_required
+def team_certificates_zip(request):
+    """Every current certificate PDF of the people on the (filtered) page, as one ZIP."""
+    _form, _teams, rows, _cycle, today = _team_rows(request)
+    wanted = [row["standing"].certificate.pk for row in rows if row["standing"].current]
+    certificates = Certificate.objects.filter(
+        pk__in=wanted, render_state=Certificate.RenderState.READY
+    ).exclude(pdf="")
+    spool = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115
+    with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_STORED) as archive:
+        for certificate in certificates.iterator():
+            with certificate.pdf.open("rb") as pdf:
+                owner = certificate.holder_employee_no or certificate.pk
+                name = f"{owner}-{certificate.holder_name}-{certificate.serial}.pdf"
+                archive.writestr(name, pdf.read())
+    spool.seek(0)
+    return FileResponse(
+        spool,
+        as_attachment=True,
+        filename=f"certificates-{today.isoformat()}.zip",
+        content_type="application/zip",
+    )
+
+
+@require_POST
+@team_viewer_required
+def recommend(request, pk):
+    """A lead recommends a member of their own team for a track step (never themselves)."""
+    if not request.user.has_perm("certification.add_recommendation"):
+        raise PermissionDenied
+    person = get_object_or_404(staff_visible_to(request.user), pk=pk)
+    if person.pk == request.user.pk:
+        raise PermissionDenied
+    step = get_object_or_404(TrackStep, pk=request.POST.get("step"), from_position=person.position)
+    _recommendation, created = Recommendation.objects.get_or_create(
+        user=person,
+        step=step,
+        defaults={
+            "recommended_by": request.user,
+            "recommended_by_name": request.user.get_full_name(),
+            "note": request.POST.get("note", "")[:500],
+        },
+    )
+    if created:
+        from certification.models import CertificationEvent
+
+        CertificationEvent.objects.create(
+            kind=CertificationEvent.Kind.RECOMMENDED,
+            user=person,
+            actor=request.user,
+            actor_name=request.user.get_full_name(),
+            detail=str(step),
+        )
+        messages.success(
+            request,
+            _("%(name)s is recommended for %(step)s.")
+            % {"name": person.get_full_name(), "step": step},
+        )
+    return redirect(request.POST.get("next") or reverse("certification:team"))
+
+
+# --- Public verification ----------------------------------------------------------------------
+
+
+def _client_address(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _rate_limited(request) -> bool:
+    """A fixed window per client address: enough for people, too slow to guess codes."""
+    window = int(timezone.now().timestamp() // 60)
+    key = f"verify-rate:{_client_address(request)}:{window}"
+    cache.add(key, 0, 70)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, 70)
+        count = 1
+    return count > settings.CERTIFICATE_VERIFY_RATE_PER_MINUTE
+
+
+def _lookup_or_none(request, code: str):
+    # Every unknown code, well-formed or not, gets the same answer.
+    return verification_lookup(code) if CODE_RE.fullmatch(code) else None
+
+
+def _public(response):
+    response["X-Robots-Tag"] = "noindex"
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def verify(request, code):
+    """Public: is this certificate genuine and valid? Anyone may ask, within the rate limit."""
+    if _rate_limited(request):
+        response = render(request, "certification/verify.html", {"limited": True}, status=429)
+        response["Retry-After"] = "60"
+        return _public(response)
+    found = _lookup_or_none(request, code)
+    if found is None:
+        return _public(render(request, "certification/verify.html", {"found": None}, status=404))
+    return _public(
+        render(
+            request,
+            "certification/verify.html",
+            {"found": found, "status": verification_status(found)},
+        )
+    )
+
+
+def verify_pdf(request, code):
+    if _rate_limited(request):
+        return HttpResponse(status=429)
+    found = _lookup_or_none(request, code)
+    if found is None:
+        raise Http404
+    return _public(_pdf_response(Certificate.objects.get(pk=found["pk"])))
+
+
+def verify_badge(request, code):
+    """The certificate as an Open Badges 3.0 credential, for other systems to import."""
+    if _rate_limited(request):
+        return HttpResponse(status=429)
+    found = _lookup_or_none(request, code)
+    if found is None:
+        raise Http404
+    credential = open_badge_credential(Certificate.objects.get(pk=found["pk"]))
+    response = HttpResponse(
+        json.dumps(credential, ensure_ascii=False, indent=2),
+        content_type="application/vc+ld+json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'inline; filename="{found["serial"]}.json"'
+    return _public(response)

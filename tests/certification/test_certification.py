@@ -1,0 +1,330 @@
+"""Cycles, exams, results, issuing exactly once, revoking, superseding and lapse reminders."""
+
+import datetime as dt
+import threading
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from certification.models import (
+    BulkIssue,
+    Certificate,
+    CertificationEvent,
+    LevelCode,
+    Registration,
+    Result,
+)
+from certification.services import (
+    CertificationRefused,
+    certificate_issue,
+    certificate_revoke,
+    certificates_remind_lapsing,
+    certificates_render_pending,
+    cycle_bulk_issue_start,
+    registration_create,
+    result_record_exceptional,
+)
+from lms.models import Notice
+from lms.services.quiz import AttemptRefused, attempt_start, attempt_submit
+from tests.factories import UserFactory
+from tests.factories import certification as cert
+from tests.factories.learning import right_answers, wrong_answers
+
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def levels(db):
+    junior = cert.level(LevelCode.JUNIOR)
+    intermediate = cert.level(
+        LevelCode.INTERMEDIATE, required_level=LevelCode.JUNIOR, min_tenure_months=12
+    )
+    return junior, intermediate
+
+
+@pytest.fixture
+def open_cycle(db):
+    return cert.cycle(2026, 2)
+
+
+@pytest.fixture
+def past_cycle(db):
+    return cert.cycle(2026, 1, open_now=False)
+
+
+committed = cert.committed
+
+
+def _sit(user, quiz, *, right=True):
+    attempt = attempt_start(user=user, quiz=quiz)
+    answers = right_answers(attempt) if right else wrong_answers(attempt)
+    with committed():
+        return attempt_submit(attempt_id=attempt.pk, user=user, revision=0, answers=answers)
+
+
+def _veteran(academy, past_cycle):
+    """agent_a: hired two years ago, holding a valid junior certificate."""
+    academy.agent_a.hire_date = TODAY - dt.timedelta(days=800)
+    academy.agent_a.save()
+    cert.certificate(academy.agent_a, past_cycle, LevelCode.JUNIOR)
+    return academy.agent_a
+
+
+# --- Registration and the exam -----------------------------------------------------------
+
+
+def test_intermediate_needs_a_valid_junior_certificate_and_tenure(academy, levels, open_cycle):
+    _junior, intermediate = levels
+    academy.agent_a.hire_date = TODAY - dt.timedelta(days=100)
+    academy.agent_a.save()
+    with pytest.raises(CertificationRefused) as refused:
+        registration_create(user=academy.agent_a, level=intermediate)
+    assert "初级" in refused.value.message or "Junior" in refused.value.message
+    assert "12" in refused.value.message
+    assert not Registration.objects.exists()
+
+
+def test_the_exam_opens_only_to_registered_people_in_the_exam_window(
+    academy, levels, open_cycle, past_cycle
+):
+    _junior, intermediate = levels
+    agent = _veteran(academy, past_cycle)
+    with pytest.raises(AttemptRefused) as refused:
+        attempt_start(user=agent, quiz=intermediate.exam)
+    assert refused.value.code == "exam_closed"
+    registration_create(user=agent, level=intermediate)
+    assert attempt_start(user=agent, quiz=intermediate.exam).pk
+    # After the window the same registered person is turned away.
+    open_cycle.exam_closes = TODAY - dt.timedelta(days=1)
+    open_cycle.exam_opens = TODAY - dt.timedelta(days=3)
+    open_cycle.save()
+    other = UserFactory(hire_date=TODAY - dt.timedelta(days=800))
+    with pytest.raises(AttemptRefused):
+        attempt_start(user=other, quiz=intermediate.exam)
+
+
+def test_passing_the_exam_issues_a_frozen_certificate_with_its_pdf(
+    academy, levels, open_cycle, past_cycle
+):
+    _junior, intermediate = levels
+    agent = _veteran(academy, past_cycle)
+    registration_create(user=agent, level=intermediate)
+    _sit(agent, intermediate.exam, right=True)
+
+    result = Result.objects.get(user=agent, cycle=open_cycle, level=LevelCode.INTERMEDIATE)
+    assert result.passed and result.percent == Decimal("100.00")
+    certificate = Certificate.objects.get(result=result)
+    assert certificate.serial == f"IM-{open_cycle.code}-00001"
+    assert len(certificate.verification_code) == 32  # 160 random bits in base32
+    assert certificate.holder_name == "王芳" and certificate.level_name_zh == "中级"
+    assert certificate.cycle_name_zh == "2026年下半年"
+    assert certificate.expires_on == dt.date(2027, 6, 30)  # end of the following half year
+    assert certificate.render_state == Certificate.RenderState.READY
+    assert certificate.pdf_sha256 and certificate.pdf.read().startswith(b"%PDF")
+    # The junior certificate is superseded by the higher level.
+    junior = Certificate.objects.get(user=agent, level=LevelCode.JUNIOR)
+    assert junior.superseded_by == certificate
+
+    agent.display_name = "王芳芳"
+    agent.save()
+    certificate.refresh_from_db()
+    assert certificate.holder_name == "王芳"
+
+
+def test_a_failed_exam_records_the_result_and_issues_nothing(
+    academy, levels, open_cycle, past_cycle
+):
+    _junior, intermediate = levels
+    agent = _veteran(academy, past_cycle)
+    registration_create(user=agent, level=intermediate)
+    _sit(agent, intermediate.exam, right=False)
+    result = Result.objects.get(user=agent, level=LevelCode.INTERMEDIATE)
+    assert result.passed is False
+    assert not Certificate.objects.filter(level=LevelCode.INTERMEDIATE).exists()
+
+
+def test_issuing_the_same_pass_twice_gives_one_certificate(academy, levels, open_cycle):
+    result = cert.passed_result(academy.agent_a, open_cycle, LevelCode.JUNIOR)
+    with committed():
+        first = certificate_issue(result_id=result.pk)
+    with committed():
+        second = certificate_issue(result_id=result.pk)
+    assert first.pk == second.pk
+    assert Certificate.objects.count() == 1
+    assert CertificationEvent.objects.filter(kind=CertificationEvent.Kind.ISSUED).count() == 1
+    assert CertificationEvent.objects.filter(kind=CertificationEvent.Kind.RENDERED).count() == 1
+
+
+needs_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="real concurrency needs PostgreSQL"
+)
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_workers_issuing_the_same_pass_make_one_certificate_and_one_pdf():
+    user = UserFactory()
+    cycle = cert.cycle(2026, 2)
+    results = [cert.passed_result(user, cycle, LevelCode.JUNIOR)]
+    other = cert.passed_result(UserFactory(), cycle, LevelCode.JUNIOR)
+    barrier = threading.Barrier(4)
+    issued = []
+
+    def run(result_id):
+        from django.db import connections
+
+        barrier.wait()
+        try:
+            issued.append(certificate_issue(result_id=result_id).pk)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=run, args=(rid,))
+        for rid in (results[0].pk, results[0].pk, other.pk, other.pk)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(issued) == 4
+    assert Certificate.objects.count() == 2
+    serials = set(Certificate.objects.values_list("serial", flat=True))
+    assert serials == {f"JR-{cycle.code}-00001", f"JR-{cycle.code}-00002"}
+    assert CertificationEvent.objects.filter(kind=CertificationEvent.Kind.RENDERED).count() == 2
+
+
+def test_a_failed_render_is_retried_a_bounded_number_of_times_and_then_shows_failed(
+    academy, open_cycle, settings, login
+):
+    settings.CERTIFICATE_RENDER_MAX_ATTEMPTS = 2
+    result = cert.passed_result(academy.agent_a, open_cycle, LevelCode.JUNIOR)
+    with mock.patch(
+        "certification.rendering.certificate_pdf", side_effect=RuntimeError("字体缺失")
+    ):
+        with committed():
+            certificate = certificate_issue(result_id=result.pk)
+        certificate.refresh_from_db()
+        assert certificate.render_state == Certificate.RenderState.PENDING
+        assert certificate.render_attempts == 1
+        later = timezone.now() + dt.timedelta(hours=1)
+        certificates_render_pending(now=later)
+    certificate.refresh_from_db()
+    assert certificate.render_state == Certificate.RenderState.FAILED
+    assert certificate.render_attempts == 2 and "字体缺失" in certificate.render_error
+    assert certificate.serial and certificate.holder_name == "王芳"  # the record is intact
+    # No more tries once failed, until an administrator asks again.
+    certificates_render_pending(now=later + dt.timedelta(hours=1))
+    certificate.refresh_from_db()
+    assert certificate.render_attempts == 2
+    admin = login(academy.admin)
+    listing = admin.get(reverse("certification_admin_index"), {"state": "failed"})
+    assert certificate.serial in listing.content.decode()
+    with committed():
+        admin.post(reverse("certification_admin_render_again", args=[certificate.pk]))
+    certificate.refresh_from_db()
+    assert certificate.render_state == Certificate.RenderState.READY
+
+
+def test_recertification_in_a_later_cycle_is_a_new_certificate_superseding_the_old(
+    academy, levels, past_cycle, open_cycle
+):
+    old = cert.certificate(academy.agent_a, past_cycle, LevelCode.JUNIOR)
+    new = cert.certificate(academy.agent_a, open_cycle, LevelCode.JUNIOR)
+    old.refresh_from_db()
+    assert new.pk != old.pk
+    assert old.superseded_by == new and old.status() == "superseded"
+    assert new.status() == "valid"
+
+
+def test_an_older_cycle_issued_late_does_not_supersede_a_newer_certificate(
+    academy, past_cycle, open_cycle
+):
+    new = cert.certificate(academy.agent_a, open_cycle, LevelCode.JUNIOR)
+    cert.certificate(academy.agent_a, past_cycle, LevelCode.JUNIOR)
+    new.refresh_from_db()
+    assert new.superseded_by is None
+
+
+# --- Exceptional results and revoking --------------------------------------------------------
+
+
+def test_an_exceptional_result_needs_a_reason_and_the_right_and_is_audited(
+    academy, open_cycle
+):
+    kwargs = dict(
+        user=academy.agent_b, cycle=open_cycle, level=LevelCode.JUNIOR, passed=True,
+        percent=Decimal("88"),
+    )  # fmt: skip
+    with pytest.raises(CertificationRefused):
+        result_record_exceptional(**kwargs, reason=" ", actor=academy.admin)
+    with pytest.raises(CertificationRefused):
+        result_record_exceptional(**kwargs, reason="纸质考试", actor=academy.lead_a)
+    with committed():
+        result_record_exceptional(**kwargs, reason="系统故障，改为纸质考试", actor=academy.admin)
+    event = CertificationEvent.objects.get(kind=CertificationEvent.Kind.RESULT_EXCEPTIONAL)
+    assert event.actor_name == "系统管理员" and "纸质考试" in event.detail
+    assert Certificate.objects.get(user=academy.agent_b).percent == Decimal("88")
+
+
+def test_revoking_needs_a_reason_and_the_permission(academy, open_cycle):
+    certificate = cert.certificate(academy.agent_a, open_cycle)
+    with pytest.raises(CertificationRefused):
+        certificate_revoke(certificate=certificate, actor=academy.admin, reason="")
+    with pytest.raises(CertificationRefused):
+        certificate_revoke(certificate=certificate, actor=academy.lead_a, reason="作弊")
+    certificate_revoke(certificate=certificate, actor=academy.admin, reason="考试作弊")
+    certificate.refresh_from_db()
+    assert certificate.status() == "revoked"
+    event = CertificationEvent.objects.get(kind=CertificationEvent.Kind.REVOKED)
+    assert event.actor == academy.admin and event.detail == "考试作弊"
+
+
+# --- Lapsing -----------------------------------------------------------------------------------
+
+
+def test_people_whose_certificate_lapses_soon_are_reminded_once(academy, settings):
+    settings.CERTIFICATE_LAPSE_WARNING_DAYS = 60
+    soon = cert.cycle(2026, 1, open_now=False, valid_until=TODAY + dt.timedelta(days=20))
+    later_cycle = cert.cycle(2025, 2, open_now=False, valid_until=TODAY + dt.timedelta(days=200))
+    cert.certificate(academy.agent_a, soon)
+    cert.certificate(academy.agent_b, later_cycle)
+    assert certificates_remind_lapsing(TODAY) == 1
+    assert certificates_remind_lapsing(TODAY) == 0
+    notice = Notice.objects.get(user=academy.agent_a)
+    assert "初级" in notice.title
+    assert not Notice.objects.filter(user=academy.agent_b).exists()
+
+
+# --- Bulk issue ----------------------------------------------------------------------------------
+
+
+def test_bulk_issue_at_the_close_of_a_cycle_issues_every_pass_and_reports_progress(
+    academy, open_cycle, login
+):
+    people = [UserFactory() for _ in range(5)]
+    for person in people:
+        Result.objects.create(
+            user=person, cycle=open_cycle, level=LevelCode.JUNIOR, passed=True, percent=90
+        )
+    Result.objects.create(
+        user=academy.agent_c, cycle=open_cycle, level=LevelCode.JUNIOR, passed=False, percent=40
+    )
+    with committed():
+        bulk = cycle_bulk_issue_start(cycle=open_cycle, actor=academy.admin)
+    bulk.refresh_from_db()
+    assert Certificate.objects.filter(cycle=open_cycle).count() == 5
+    page = login(academy.admin).get(reverse("certification_admin_index"))
+    body = page.content.decode()
+    assert 'data-bulk-status="done"' in body
+    bulk.refresh_from_db()
+    assert (bulk.total, bulk.done, bulk.failed) == (5, 5, 0)
+    # Running it again issues nothing new.
+    with committed():
+        cycle_bulk_issue_start(cycle=open_cycle, actor=academy.admin)
+    assert Certificate.objects.filter(cycle=open_cycle).count() == 5
+    assert BulkIssue.objects.count() == 2

@@ -1,0 +1,252 @@
+"""The person's page, the lead's team page with its exports, and public verification."""
+
+import datetime as dt
+import hashlib
+import io
+import json
+import re
+import zipfile
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from certification.models import CertificationEvent, LevelCode, QAScore, TrackStep
+from certification.services import certificate_revoke
+from lms.models import Position
+from tests.factories import UserFactory
+from tests.factories import certification as cert
+from tests.querycount import assert_queries_constant
+
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def open_cycle(db):
+    return cert.cycle(2026, 2)
+
+
+def _verify(client, code):
+    return client.get(reverse("certification:verify", args=[code]))
+
+
+# --- Public verification ------------------------------------------------------------------------
+
+
+def test_the_verification_page_shows_holder_level_and_the_pdfs_fingerprint(
+    academy, client, open_cycle
+):
+    certificate = cert.certificate(academy.agent_a, open_cycle, LevelCode.INTERMEDIATE)
+    response = _verify(client, certificate.verification_code)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "王芳" in body and "中级" in body and certificate.serial in body
+    assert 'verify__status--valid' in body
+    pdf = client.get(reverse("certification:verify_pdf", args=[certificate.verification_code]))
+    digest = hashlib.sha256(b"".join(pdf.streaming_content)).hexdigest()
+    assert digest == certificate.pdf_sha256 and digest in body
+
+
+def test_revoked_expired_and_superseded_certificates_say_so(academy, client, open_cycle):
+    old_cycle = cert.cycle(2025, 2, open_now=False)
+    revoked = cert.certificate(academy.agent_a, open_cycle)
+    expired = cert.certificate(academy.agent_b, old_cycle)
+    superseded = cert.certificate(academy.agent_c, old_cycle)
+    cert.certificate(academy.agent_c, open_cycle)
+    assert 'verify__status--valid' in _verify(client, revoked.verification_code).content.decode()
+    with cert.committed():
+        certificate_revoke(certificate=revoked, actor=academy.admin, reason="考试作弊")
+    body = _verify(client, revoked.verification_code).content.decode()
+    assert "verify__status--revoked" in body and TODAY.strftime("%Y-%m-%d") in body
+    assert "考试作弊" not in body  # the reason stays in the audit trail
+    expired_body = _verify(client, expired.verification_code).content.decode()
+    assert "verify__status--expired" in expired_body
+    assert "verify__status--superseded" in _verify(
+        client, superseded.verification_code
+    ).content.decode()
+
+
+def test_every_unknown_code_gets_the_same_answer(academy, client, open_cycle):
+    cert.certificate(academy.agent_a, open_cycle)
+    def answer(response):
+        # The language switch carries a fresh CSRF token and the address asked for.
+        body = re.sub(
+            r'name="(csrfmiddlewaretoken|next)" value="[^"]+"', "", response.content.decode()
+        )
+        return response.status_code, body
+
+    answers = {
+        answer(r)
+        for r in (
+            _verify(client, "a" * 32),
+            _verify(client, "not-a-code"),
+            _verify(client, "Z" * 40),
+        )
+    }
+    assert len(answers) == 1
+    assert next(iter(answers))[0] == 404
+
+
+def test_the_verification_page_is_rate_limited_per_address(academy, client, settings, open_cycle):
+    settings.CERTIFICATE_VERIFY_RATE_PER_MINUTE = 5
+    certificate = cert.certificate(academy.agent_a, open_cycle)
+    codes = [response.status_code for response in (
+        _verify(client, certificate.verification_code) for _ in range(7)
+    )]  # fmt: skip
+    assert codes[:5] == [200] * 5 and codes[5:] == [429, 429]
+    other = client.get(
+        reverse("certification:verify", args=[certificate.verification_code]),
+        REMOTE_ADDR="10.0.0.9",
+    )
+    assert other.status_code == 200
+
+
+def test_the_open_badge_carries_the_frozen_certificate(academy, client, open_cycle):
+    certificate = cert.certificate(academy.agent_a, open_cycle, LevelCode.INTERMEDIATE)
+    response = client.get(
+        reverse("certification:verify_badge", args=[certificate.verification_code])
+    )
+    badge = json.loads(response.content)
+    assert "https://www.w3.org/ns/credentials/v2" in badge["@context"]
+    assert "AchievementCredential" in badge["type"]
+    assert badge["id"].endswith(f"/verify/{certificate.verification_code}/")
+    subject = badge["credentialSubject"]
+    assert subject["identifier"][0]["identityHash"] == "王芳"
+    assert subject["achievement"]["humanCode"] == certificate.serial
+    assert badge["validUntil"].startswith("2027-06-30")
+
+
+# --- The person's own page ------------------------------------------------------------------
+
+
+def test_a_person_registers_and_downloads_only_their_own_certificates(
+    academy, login, open_cycle
+):
+    cert.level(LevelCode.JUNIOR)
+    client = login(academy.agent_b)
+    page = client.get(reverse("certification:mine")).content.decode()
+    assert "2026年下半年" in page
+    response = client.post(reverse("certification:register"), {"level": LevelCode.JUNIOR})
+    assert response.status_code == 302
+    assert academy.agent_b.cert_registrations.filter(level=LevelCode.JUNIOR).exists()
+    mine = cert.certificate(academy.agent_b, open_cycle)
+    theirs = cert.certificate(academy.agent_c, open_cycle)
+    own = client.get(reverse("certification:certificate_pdf", args=[mine.pk]))
+    assert own.status_code == 200 and own["Content-Type"] == "application/pdf"
+    assert client.get(reverse("certification:certificate_pdf", args=[theirs.pk])).status_code == 404
+    # The lead of team A sees agent_a's, not team C's.
+    lead = login(academy.lead_a)
+    assert lead.get(reverse("certification:certificate_pdf", args=[theirs.pk])).status_code == 404
+
+
+def test_next_career_steps_list_exactly_what_is_missing(academy, login, open_cycle):
+    TrackStep.objects.create(
+        from_position=Position.AGENT,
+        to_position=Position.SENIOR_AGENT,
+        kind=TrackStep.Kind.VERTICAL,
+        required_level=LevelCode.INTERMEDIATE,
+        min_months_in_position=12,
+        min_qa_score=85,
+    )
+    academy.agent_a.hire_date = TODAY - dt.timedelta(days=400)
+    academy.agent_a.save()
+    QAScore.objects.create(user=academy.agent_a, period="2026Q3", score=80)
+    page = login(academy.agent_a).get(reverse("certification:mine")).content.decode()
+    assert "资深客服" in page
+    assert page.count("○") == 2  # intermediate certificate and QA score still missing
+    assert "2026Q3：80" in page  # the score it has, in the reader's language
+
+
+# --- The lead's team page ---------------------------------------------------------------------
+
+
+def test_the_team_page_shows_levels_status_and_promotion_within_scope(
+    academy, login, open_cycle, settings
+):
+    settings.CERTIFICATE_LAPSE_WARNING_DAYS = 60
+    lapsing_cycle = cert.cycle(2026, 1, open_now=False, valid_until=TODAY + dt.timedelta(days=9))
+    cert.certificate(academy.agent_a, lapsing_cycle, LevelCode.INTERMEDIATE)
+    cert.certificate(academy.agent_b, open_cycle)
+    page = login(academy.lead_a).get(reverse("certification:team")).content.decode()
+    assert "王芳" in page and "badge--cert-lapsing" in page
+    assert "林俊杰" not in page  # team B is not the lead's
+    filtered = login(academy.lead_a).get(reverse("certification:team"), {"standing": "never"})
+    assert "王芳" not in filtered.content.decode()
+
+
+def test_team_page_query_count_is_constant_in_team_size(academy, login, open_cycle):
+    client = login(academy.lead_a)
+    TrackStep.objects.create(
+        from_position=Position.AGENT, to_position=Position.QA, kind=TrackStep.Kind.LATERAL,
+        required_level=LevelCode.JUNIOR, courses_authored=1, min_qa_score=90,
+        needs_recommendation=True,
+    )  # fmt: skip
+
+    def grow(n):
+        while academy.team_a.members.count() < n:
+            person = UserFactory(team=academy.team_a)
+            cert.certificate(person, open_cycle)
+            QAScore.objects.create(user=person, period="2026Q3", score=91)
+
+    assert_queries_constant(
+        lambda: client.get(reverse("certification:team")), grow, sizes=(4, 12)
+    )
+
+
+def test_exports_and_the_zip_hold_exactly_the_leads_team(academy, login, open_cycle):
+    mine = cert.certificate(academy.agent_a, open_cycle)
+    cert.certificate(academy.agent_b, open_cycle)
+    client = login(academy.lead_a)
+    csv_response = client.get(reverse("certification:team_export", args=["csv"]))
+    text = b"".join(csv_response.streaming_content).decode("utf-8-sig")
+    assert "王芳" in text and "初级" in text and "林俊杰" not in text
+    archive = client.get(reverse("certification:team_zip"))
+    names = zipfile.ZipFile(io.BytesIO(b"".join(archive.streaming_content))).namelist()
+    assert names == [f"{academy.agent_a.employee_no}-王芳-{mine.serial}.pdf"]
+
+
+def test_a_lead_recommends_a_team_member_but_not_someone_elses(academy, login):
+    step = TrackStep.objects.create(
+        from_position=Position.AGENT, to_position=Position.SENIOR_AGENT,
+        kind=TrackStep.Kind.VERTICAL, needs_recommendation=True,
+    )  # fmt: skip
+    client = login(academy.lead_a)
+    url = reverse("certification:recommend", args=[academy.agent_a.pk])
+    assert client.post(url, {"step": step.pk}).status_code == 302
+    event = CertificationEvent.objects.get(kind=CertificationEvent.Kind.RECOMMENDED)
+    assert event.user == academy.agent_a and event.actor_name == "张伟"
+    other = reverse("certification:recommend", args=[academy.agent_b.pk])
+    assert client.post(other, {"step": step.pk}).status_code == 404
+
+
+# --- Administrators ----------------------------------------------------------------------------
+
+
+def test_a_qa_score_file_with_a_bad_row_saves_nothing_and_names_the_row(academy, login):
+    client = login(academy.admin)
+    number = academy.agent_a.employee_no
+    bad = f"工号,周期,得分\n{number},2026Q3,92\nKF0000,2026Q3,88\n{number},2026Q9,70\n"
+    upload = io.BytesIO(bad.encode("utf-8-sig"))
+    upload.name = "qa.csv"
+    page = client.post(reverse("certification_admin_qa_import"), {"file": upload})
+    body = page.content.decode()
+    assert "KF0000" in body and "2026Q9" in body
+    assert ("第 3 行" in body) or ("Row 3" in body)
+    assert not QAScore.objects.exists()
+    good = io.BytesIO(f"{number},2026Q3,92\n".encode("gbk"))
+    good.name = "qa.csv"
+    client.post(reverse("certification_admin_qa_import"), {"file": good})
+    assert QAScore.objects.get(user=academy.agent_a).score == 92
+
+
+def test_an_administrator_revokes_from_the_certificate_desk(academy, login, client, open_cycle):
+    certificate = cert.certificate(academy.agent_a, open_cycle)
+    admin = login(academy.admin)
+    url = reverse("certification_admin_detail", args=[certificate.pk])
+    assert "王芳" in admin.get(url).content.decode()
+    refused = admin.post(url, {"reason": ""})
+    assert refused.status_code == 200
+    with cert.committed():
+        admin.post(url, {"reason": "证书信息有误"})
+    certificate.refresh_from_db()
+    assert certificate.revoked_at is not None and certificate.revoked_reason == "证书信息有误"
