@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 
 from lms.models import Position
@@ -23,9 +24,10 @@ from lms.models import Position
 class LevelCode(models.TextChoices):
     """The three certification levels, lowest first; the value order is the rank order."""
 
-    JUNIOR = "junior", _("Junior")
-    INTERMEDIATE = "intermediate", _("Intermediate")
-    SENIOR = "senior", _("Senior")
+    # In context: "Intermediate" elsewhere (course levels) reads 中等, a level here 中级.
+    JUNIOR = "junior", pgettext_lazy("certification level", "Junior")
+    INTERMEDIATE = "intermediate", pgettext_lazy("certification level", "Intermediate")
+    SENIOR = "senior", pgettext_lazy("certification level", "Senior")
 
 
 LEVEL_RANK = {LevelCode.JUNIOR: 1, LevelCode.INTERMEDIATE: 2, LevelCode.SENIOR: 3}

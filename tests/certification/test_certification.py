@@ -253,13 +253,14 @@ def test_an_older_cycle_issued_late_does_not_supersede_a_newer_certificate(
 # --- Exceptional results and revoking --------------------------------------------------------
 
 
-def test_an_exceptional_result_needs_a_reason_and_the_right_and_is_audited(
-    academy, open_cycle
-):
-    kwargs = dict(
-        user=academy.agent_b, cycle=open_cycle, level=LevelCode.JUNIOR, passed=True,
-        percent=Decimal("88"),
-    )  # fmt: skip
+def test_an_exceptional_result_needs_a_reason_and_the_right_and_is_audited(academy, open_cycle):
+    kwargs = {
+        "user": academy.agent_b,
+        "cycle": open_cycle,
+        "level": LevelCode.JUNIOR,
+        "passed": True,
+        "percent": Decimal("88"),
+    }
     with pytest.raises(CertificationRefused):
         result_record_exceptional(**kwargs, reason=" ", actor=academy.admin)
     with pytest.raises(CertificationRefused):

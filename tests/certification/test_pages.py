@@ -41,7 +41,7 @@ def test_the_verification_page_shows_holder_level_and_the_pdfs_fingerprint(
     body = response.content.decode()
     assert response.status_code == 200
     assert "王芳" in body and "中级" in body and certificate.serial in body
-    assert 'verify__status--valid' in body
+    assert "verify__status--valid" in body
     pdf = client.get(reverse("certification:verify_pdf", args=[certificate.verification_code]))
     digest = hashlib.sha256(b"".join(pdf.streaming_content)).hexdigest()
     assert digest == certificate.pdf_sha256 and digest in body
@@ -53,7 +53,7 @@ def test_revoked_expired_and_superseded_certificates_say_so(academy, client, ope
     expired = cert.certificate(academy.agent_b, old_cycle)
     superseded = cert.certificate(academy.agent_c, old_cycle)
     cert.certificate(academy.agent_c, open_cycle)
-    assert 'verify__status--valid' in _verify(client, revoked.verification_code).content.decode()
+    assert "verify__status--valid" in _verify(client, revoked.verification_code).content.decode()
     with cert.committed():
         certificate_revoke(certificate=revoked, actor=academy.admin, reason="考试作弊")
     body = _verify(client, revoked.verification_code).content.decode()
@@ -61,13 +61,15 @@ def test_revoked_expired_and_superseded_certificates_say_so(academy, client, ope
     assert "考试作弊" not in body  # the reason stays in the audit trail
     expired_body = _verify(client, expired.verification_code).content.decode()
     assert "verify__status--expired" in expired_body
-    assert "verify__status--superseded" in _verify(
-        client, superseded.verification_code
-    ).content.decode()
+    assert (
+        "verify__status--superseded"
+        in _verify(client, superseded.verification_code).content.decode()
+    )
 
 
 def test_every_unknown_code_gets_the_same_answer(academy, client, open_cycle):
     cert.certificate(academy.agent_a, open_cycle)
+
     def answer(response):
         # The language switch carries a fresh CSRF token and the address asked for.
         body = re.sub(
@@ -119,9 +121,7 @@ def test_the_open_badge_carries_the_frozen_certificate(academy, client, open_cyc
 # --- The person's own page ------------------------------------------------------------------
 
 
-def test_a_person_registers_and_downloads_only_their_own_certificates(
-    academy, login, open_cycle
-):
+def test_a_person_registers_and_downloads_only_their_own_certificates(academy, login, open_cycle):
     cert.level(LevelCode.JUNIOR)
     client = login(academy.agent_b)
     page = client.get(reverse("certification:mine")).content.decode()
@@ -188,9 +188,7 @@ def test_team_page_query_count_is_constant_in_team_size(academy, login, open_cyc
             cert.certificate(person, open_cycle)
             QAScore.objects.create(user=person, period="2026Q3", score=91)
 
-    assert_queries_constant(
-        lambda: client.get(reverse("certification:team")), grow, sizes=(4, 12)
-    )
+    assert_queries_constant(lambda: client.get(reverse("certification:team")), grow, sizes=(4, 12))
 
 
 def test_exports_and_the_zip_hold_exactly_the_leads_team(academy, login, open_cycle):

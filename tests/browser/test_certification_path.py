@@ -1,0 +1,117 @@
+"""
+The certification path in Chromium: an agent registers and passes the intermediate exam,
+the certificate is issued and rendered by the queue, the agent downloads the PDF and opens
+its verification link; the lead's team page shows it; an administrator revokes it and the
+verification page says so.
+"""
+
+import datetime as dt
+import hashlib
+
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from certification.models import Certificate, LevelCode
+from certification.rendering import verification_url
+from tests.conftest import build_academy
+from tests.factories import certification as cert
+from tests.factories.people import PASSWORD
+
+
+def test_an_agent_certifies_the_lead_sees_it_and_a_revocation_shows_publicly(
+    desktop, browser, live_server, settings, request
+):
+    from tests.browser.conftest import _make
+
+    settings.WAGTAILADMIN_BASE_URL = live_server.url  # the QR code points at this server
+    academy = build_academy()
+    agent = academy.agent_a
+    agent.hire_date = timezone.localdate() - dt.timedelta(days=500)
+    agent.save()
+    cert.level(LevelCode.JUNIOR)
+    cert.level(LevelCode.INTERMEDIATE, required_level=LevelCode.JUNIOR, min_tenure_months=12)
+    cert.certificate(agent, cert.cycle(2026, 1, open_now=False), LevelCode.JUNIOR)
+    cert.cycle(2026, 2)  # open now: registration and exam
+    page = desktop.page
+
+    # The agent registers and sits the exam.
+    desktop.sign_in(agent.username, PASSWORD)
+    desktop.go("/certification/")
+    expect(page.locator(".hero")).to_contain_text("初级")
+    offer = page.locator(".level-offer", has_text="中级")
+    offer.locator("button", has_text="报名").click()
+    expect(page.locator(".message")).to_contain_text("已报名")
+    desktop.shot("1-registered")
+    page.locator(".level-offer", has_text="中级").locator("a", has_text="参加考试").click()
+    page.click("text=开始测验")
+    page.locator("fieldset.question label.option", has_text="1小时内").click()
+    expect(page.locator("[data-savestate]")).to_contain_text("已于")
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.click("text=交卷")
+    expect(page.locator(".result__score")).to_contain_text("通过")
+
+    # Issued and rendered by the queue; the agent downloads the PDF.
+    certificate = Certificate.objects.get(user=agent, level=LevelCode.INTERMEDIATE)
+    assert certificate.render_state == Certificate.RenderState.READY
+    desktop.go("/certification/")
+    row = page.locator("tr", has_text=certificate.serial)
+    expect(row).to_contain_text("有效")
+    desktop.shot("2-my-certificates")
+    with page.expect_download() as download_info:
+        row.locator("a", has_text="下载 PDF").click()
+    pdf = open(download_info.value.path(), "rb").read()  # noqa: SIM115
+    assert pdf.startswith(b"%PDF")
+    digest = hashlib.sha256(pdf).hexdigest()
+
+    # The QR code's link: the public page says valid and shows the PDF's fingerprint.
+    qr_link = verification_url(certificate.verification_code)
+    assert qr_link.startswith(live_server.url)
+    public = browser.new_context(locale="zh-CN").new_page()
+    public.goto(qr_link)
+    expect(public.locator(".verify__status")).to_contain_text("证书有效")
+    expect(public.locator(".verify")).to_contain_text("王芳")
+    expect(public.locator(".sha")).to_have_text(digest)
+    public.screenshot(path=str(desktop_path(desktop, "3-verify-valid")), full_page=True)
+
+    # The lead's team page shows the new level.
+    lead_context, lead = _make(
+        browser, live_server, request, viewport={"width": 1280, "height": 800}
+    )
+    lead.sign_in(academy.lead_a.username, PASSWORD)
+    lead.go("/team/certifications/")
+    lead_row = lead.page.locator("tr", has_text="王芳")
+    expect(lead_row).to_contain_text("中级")
+    expect(lead_row).to_contain_text("有效")
+    expect(lead.page.locator(".barchart")).to_contain_text("中级")
+    lead.name = request.node.name + "-lead"
+    lead.shot("4-team")
+    lead_context.close()
+
+    # An administrator revokes it in the CMS.
+    admin_context, admin = _make(
+        browser, live_server, request, viewport={"width": 1280, "height": 900}
+    )
+    admin.name = request.node.name + "-admin"
+    admin.sign_in(academy.admin.username, PASSWORD)
+    admin.go("/cms/certification/")
+    admin.page.locator("a", has_text=certificate.serial).click()
+    admin.page.fill("textarea[name=reason]", "考试期间违规，经复核撤销")
+    admin.page.locator("button", has_text="撤销").click()
+    expect(admin.page.locator("[data-status]")).to_contain_text("已撤销")
+    admin.shot("5-revoked")
+    admin_context.close()
+
+    public.reload()
+    expect(public.locator(".verify__status")).to_contain_text("撤销")
+    expect(public.locator(".verify__status")).to_contain_text(
+        timezone.localdate().strftime("%Y-%m-%d")
+    )
+    public.screenshot(path=str(desktop_path(desktop, "6-verify-revoked")), full_page=True)
+    public.context.close()
+
+
+def desktop_path(desktop, label):
+    from tests.browser.conftest import SCREENSHOTS
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS / f"{desktop.name}-{label}.png"
