@@ -29,6 +29,16 @@ SCHEDULES: dict[str, tuple[str, str, str]] = {
         "*/5 * * * *",
         "Announce this week's cases once the first is out, if Monday had none.",
     ),
+    "certificates_render_pending": (
+        "certification.tasks.certificates_render_pending",
+        "*/5 * * * *",
+        "Render certificate PDFs still waiting (after a crash or a failed try), bounded.",
+    ),
+    "certificates_remind_lapsing": (
+        "certification.tasks.certificates_remind_lapsing",
+        "30 8 * * *",
+        "Remind holders whose certification lapses soon, once per certificate.",
+    ),
     "attempts_close_overdue": (
         "lms.tasks.attempts_close_overdue",
         "* * * * *",
