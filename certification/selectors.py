@@ -153,8 +153,11 @@ def _authored_counts(user_ids) -> tuple[dict[int, int], dict[int, int]]:
 
     def counts(model):
         rows = (
+            # Page querysets order by tree path; without order_by() the path joins the
+            # GROUP BY and every page counts as its own group.
             model.objects.live()
             .filter(owner_id__in=list(user_ids))
+            .order_by()
             .values("owner_id")
             .annotate(n=Count("pk"))
         )

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.demo import seed_cases
+from certification.demo import seed_certification
 from lms.demo.seed import seed_onboarding
 from lms.models import Position, Team, User
 from lms.roles import Role
@@ -61,6 +62,7 @@ PEOPLE = (
     DemoPerson("KF2003", "高珊", "电话二组", P.AGENT, 330),
     DemoPerson("KF2004", "罗斌", "电话二组", P.AGENT, 200),
     DemoPerson("KF2005", "郑晓燕", "电话二组", P.AGENT, 95),
+    DemoPerson("KF2006", "宋佳琪", "电话二组", P.AGENT, 800),  # ready for 资深客服
     DemoPerson("KF2101", "谢婷", "电话二组", P.AGENT, 12),
     DemoPerson("KF2102", "韩冬", "电话二组", P.AGENT, 12),
     # 在线三组
@@ -109,6 +111,7 @@ class Command(BaseCommand):
                     team.supervisors.add(user)
         curriculum = seed_onboarding(today)
         seed_cases(curriculum.get_parent())
+        seed_certification(today)
         self.stdout.write(
             f"Demo academy: {created} people created, {len(PEOPLE) - created} already present. "
             f"Sign in as admin, trainer, lead, agent or newhire with password {DEMO_PASSWORD}."
