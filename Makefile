@@ -12,16 +12,17 @@ PORT ?= 8000
 # Debian packages: CJK fonts for PDFs and pages, HarfBuzz subsetting (WeasyPrint subsets
 # fonts 100x faster with it), Pango for WeasyPrint, gettext for the translations.
 SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 gettext
-# Browser tests drive Debian's Chromium (Playwright's own browser download does not work here).
-TEST_SYSTEM_PACKAGES := chromium
+# Browser tests drive Debian's Chromium (Playwright's own browser download does not work here);
+# poppler-utils lets the certificate tests read the PDF's text layer (skipped without it).
+TEST_SYSTEM_PACKAGES := chromium poppler-utils
 
 # `make run` serves the demo with production settings over plain HTTP on this machine.
 RUN_ENV := DJANGO_SETTINGS_MODULE=lms.settings.production HTTPS=0 \
 	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost,$(HOST)}" \
 	SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" SERVE_MEDIA=1
 
-.PHONY: help install install-dev system-deps system-deps-test run dev test lint format \
-	messages migrate seed clean
+.PHONY: help install install-dev system-deps system-deps-test run dev test bench-pdf lint \
+	format messages migrate seed clean
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
@@ -96,6 +97,9 @@ dev: install ## Auto-reloading development server (DEBUG on) with demo data
 
 test: install-dev ## Install everything and run the whole suite (unit, integration, browser)
 	$(BIN)/pytest
+
+bench-pdf: install-dev ## Time certificate PDFs against a one-line document (var/bench/)
+	$(BIN)/python -m tests.bench.certificate_pdf
 
 lint: install-dev ## Check style with ruff
 	$(BIN)/ruff check .

@@ -22,7 +22,7 @@ def test_a_new_hire_signs_in_sees_the_dashboard_and_signs_out(desktop):
     expect(page.locator(".facts")).to_contain_text(academy.newhire_a.employee_no)
     expect(page.locator(".facts")).to_contain_text("电商一组")
     # A new hire has no team page and no content admin in their menu.
-    expect(page.locator(".mainnav a")).to_have_text(["我的学习"])
+    expect(page.locator(".mainnav a")).to_have_text(["我的学习", "能力认证"])
     desktop.shot("dashboard")
 
     page.click("text=退出登录")

@@ -1,0 +1,246 @@
+"""
+Turning an issued certificate into its PDF (WeasyPrint, A4 landscape, Chinese with English).
+
+Two guards surround every render, because the PDF is produced unattended in a background
+worker from text that came from HR imports:
+
+- `RestrictedURLFetcher` lets WeasyPrint read nothing but `data:` URLs and the project's own
+  static files, so a stray or injected URL can neither read the worker's disk (file://) nor
+  make it call other machines (http://, https://, ftp://, the cloud metadata address...).
+- `render_time_limit` stops a render that runs past CERTIFICATE_RENDER_TIMEOUT_SECONDS, so
+  one pathological certificate cannot hold a worker (and the row lock) for the whole
+  django-q2 task timeout.
+"""
+
+import datetime as dt
+import mimetypes
+import signal
+import threading
+import time
+import unicodedata
+from contextlib import contextmanager
+from decimal import Decimal
+from urllib.parse import unquote
+
+import segno
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from certification.models import Certificate
+
+TEMPLATE = "certification/certificate_pdf.html"
+# The one scheme besides data: that the fetcher serves: `academy-static:img/logo.svg` is the
+# file `img/logo.svg` as the staticfiles finders see it. A scheme of its own (rather than
+# STATIC_URL) needs no base URL and cannot be confused with a real web address.
+STATIC_SCHEME = "academy-static"
+# Certificate artwork is a logo, not a photo album: anything bigger is a mistake that
+# would slow every render down.
+STATIC_MAX_BYTES = 512 * 1024
+STATIC_TYPES = ("image/", "text/css", "font/")
+# The benchmark's baseline: the least WeasyPrint can be asked to do.
+MINIMAL_HTML = "<p>Kefu Academy</p>"
+# How wide a holder's name may be (CJK characters count 2, Latin letters 1) before it is set
+# smaller, and smaller again, so that it always stays on one line.
+HOLDER_NAME_WIDTHS = ((12, ""), (40, "long"))
+HOLDER_NAME_LONGEST = "longer"
+# Printed dates are part of the frozen artefact, so they do not follow the active locale.
+MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+class CertificateRenderTimeout(Exception):
+    """A render ran past CERTIFICATE_RENDER_TIMEOUT_SECONDS and was stopped."""
+
+
+class _RenderDeadline(BaseException):
+    # Raised from the SIGALRM handler. A BaseException, because WeasyPrint catches
+    # `Exception` around resource loading and would log it and carry on.
+    pass
+
+
+class RestrictedURLFetcher(URLFetcher):
+    """
+    WeasyPrint's URL fetcher, cut down to `data:` URLs and the project's static files.
+
+    WeasyPrint follows every URL in a document (images, stylesheets, @import, fonts) with
+    urllib, which reads local files and calls any host. The certificate needs neither: its
+    QR code is inline and its logo is a static file. Everything else raises, which
+    WeasyPrint logs and skips, so nothing is ever read from disk or the network except
+    files the staticfiles finders would publish anyway.
+    """
+
+    def __init__(self, **kwargs):
+        # urllib only ever sees data: URLs (see `fetch`); saying so here as well means a
+        # future change to `fetch` cannot quietly open the other protocols again.
+        super().__init__(allowed_protocols=("data",), allow_redirects=False, **kwargs)
+
+    def fetch(self, url, headers=None):
+        scheme = url.split(":", 1)[0].lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == STATIC_SCHEME:
+            return self._static(url)
+        raise ValueError(f"certificates may not load {url[:80]!r}")
+
+    def _static(self, url: str) -> URLFetcherResponse:
+        name = unquote(url.split(":", 1)[1]).split("?", 1)[0].split("#", 1)[0]
+        if not name or name.startswith("/") or "\\" in name or "\x00" in name:
+            raise ValueError(f"not a static file name: {name[:80]!r}")
+        if ".." in name.split("/"):
+            raise ValueError(f"path traversal refused: {name[:80]!r}")
+        content_type, _ = mimetypes.guess_type(name)
+        if not content_type or not content_type.startswith(STATIC_TYPES):
+            raise ValueError(f"not an image, stylesheet or font: {name[:80]!r}")
+        path = finders.find(name)
+        if not path:
+            raise ValueError(f"no such static file: {name[:80]!r}")
+        with open(path, "rb") as file:
+            body = file.read(STATIC_MAX_BYTES + 1)
+        if len(body) > STATIC_MAX_BYTES:
+            raise ValueError(f"static file too big for a certificate: {name[:80]!r}")
+        return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
+
+
+@contextmanager
+def render_time_limit(seconds: float):
+    """
+    Raise CertificateRenderTimeout if the block runs longer than `seconds`.
+
+    Uses SIGALRM, which only the main thread can receive; django-q2 workers run each task
+    in their process's main thread. Elsewhere (a thread of a web server) the block runs
+    without a limit of its own. django-q2 arms the same alarm for its task timeout, so an
+    alarm already set is kept: if it is due first it still ends the block, and it is
+    re-armed with the time it has left afterwards.
+    """
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    armed = True
+
+    def expire(signum, frame):
+        if armed:
+            raise _RenderDeadline
+
+    started = time.monotonic()
+    previous_handler = signal.signal(signal.SIGALRM, expire)
+    outer_left, outer_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    limit = min(seconds, outer_left) if outer_left > 0 else seconds
+    if limit < seconds:
+        signal.setitimer(signal.ITIMER_REAL, limit)
+    try:
+        yield
+    except _RenderDeadline:
+        raise CertificateRenderTimeout(
+            f"rendering took longer than {limit:g} seconds and was stopped"
+        ) from None
+    finally:
+        armed = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous_handler)
+        if outer_left > 0:
+            left = outer_left - (time.monotonic() - started)
+            signal.setitimer(signal.ITIMER_REAL, max(left, 0.001), outer_interval)
+
+
+_fonts = threading.local()
+
+
+def _font_config() -> FontConfiguration:
+    # One per thread, kept between renders: Pango then keeps the CJK font it has loaded,
+    # which saves 20-30 ms of a certificate's ~140 ms. Our documents declare no @font-face,
+    # so nothing accumulates in it.
+    if not hasattr(_fonts, "config"):
+        _fonts.config = FontConfiguration()
+    return _fonts.config
+
+
+def html_pdf(html: str) -> bytes:
+    """Any trusted HTML to PDF, with the restricted fetcher and within the time limit."""
+    with render_time_limit(settings.CERTIFICATE_RENDER_TIMEOUT_SECONDS):
+        document = HTML(string=html, url_fetcher=RestrictedURLFetcher())
+        return document.write_pdf(font_config=_font_config())
+
+
+def verification_url(code: str) -> str:
+    """The absolute public address that verifies a certificate (printed and in the QR)."""
+    try:
+        path = reverse("certification:verify", args=[code])
+    except NoReverseMatch:
+        path = f"/verify/{code}/"  # the address the verify view is mounted at
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def qr_svg(data: str) -> str:
+    """An inline <svg> QR code: one vector path, crisp at any size and cheap to render."""
+    return segno.make(data, error="m", micro=False).svg_inline(
+        border=0, omitsize=True, dark="#1f2a37", svgclass="qr-code"
+    )
+
+
+def _date_zh(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _date_en(day: dt.date) -> str:
+    return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
+
+
+def holder_name_size(name: str) -> str:
+    """The CSS size class for the holder's name: "" (large), "long" or "longer"."""
+    width = sum(2 if unicodedata.east_asian_width(char) in ("W", "F") else 1 for char in name)
+    for widest, size in HOLDER_NAME_WIDTHS:
+        if width <= widest:
+            return size
+    return HOLDER_NAME_LONGEST
+
+
+def _percent(value: Decimal) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def certificate_html(certificate: Certificate) -> str:
+    """
+    The certificate as HTML. Only the fields frozen at issue are used, never the user row,
+    so rendering again later prints exactly what was issued.
+    """
+    url = verification_url(certificate.verification_code)
+    context = {
+        "certificate": certificate,
+        "holder_name_size": holder_name_size(certificate.holder_name),
+        "percent": _percent(certificate.percent),
+        "issued_zh": _date_zh(certificate.issued_on),
+        "issued_en": _date_en(certificate.issued_on),
+        "expires_zh": _date_zh(certificate.expires_on),
+        "expires_en": _date_en(certificate.expires_on),
+        "verification_url": url,
+        "qr_svg": qr_svg(url),
+        "logo_url": f"{STATIC_SCHEME}:img/logo.svg",
+    }
+    return render_to_string(TEMPLATE, context)
+
+
+def certificate_pdf(certificate: Certificate) -> bytes:
+    """The certificate's PDF: one A4 landscape page."""
+    return html_pdf(certificate_html(certificate))
+
+
+def minimal_pdf() -> bytes:
+    """A one-line document through the same path: the baseline for the render benchmark."""
+    return html_pdf(MINIMAL_HTML)
