@@ -5,9 +5,9 @@ wallets. The credential is built from the frozen certificate only; it is unsigne
 """
 
 from django.conf import settings
-from django.urls import reverse
 
 from certification.models import Certificate, CertificateStatus, LevelCode
+from certification.rendering import verification_url
 
 OB3_CONTEXT = [
     "https://www.w3.org/ns/credentials/v2",
@@ -25,7 +25,7 @@ def _date_time(day) -> str:
 
 def open_badge_credential(certificate: Certificate) -> dict:
     """The certificate as an AchievementCredential (a JSON-LD dict)."""
-    verify_url = _absolute(reverse("certification:verify", args=[certificate.verification_code]))
+    verify_url = verification_url(certificate.verification_code)
     level_label = f"{certificate.level_name_zh}（{certificate.level_name_en}）"
     achievement_name = f"客服服务技能认证 · {certificate.level_name_zh}"
     credential = {

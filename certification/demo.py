@@ -22,7 +22,6 @@ from certification.models import (
     Level,
     LevelCode,
     QAScore,
-    Recommendation,
     Registration,
     Result,
     TrackStep,
@@ -30,6 +29,7 @@ from certification.models import (
 from certification.services import (
     certificate_issue,
     certificate_revoke,
+    recommendation_create,
     registration_create,
     registration_missing,
     result_record_exceptional,
@@ -542,24 +542,9 @@ def recommendations_ensure(people, steps) -> None:
         person, lead = people.get(number), people.get(by_number)
         if person is None or lead is None:
             continue
-        step = steps[from_position, to_position]
-        _recommendation, created = Recommendation.objects.get_or_create(
-            user=person,
-            step=step,
-            defaults={
-                "recommended_by": lead,
-                "recommended_by_name": lead.get_full_name(),
-                "note": note,
-            },
+        recommendation_create(
+            person=person, step=steps[from_position, to_position], by=lead, note=note
         )
-        if created:
-            CertificationEvent.objects.create(
-                kind=CertificationEvent.Kind.RECOMMENDED,
-                user=person,
-                actor=lead,
-                actor_name=lead.get_full_name(),
-                detail=str(step),
-            )
 
 
 def _stream(lesson) -> str:

@@ -5,20 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from certification.models import Cycle, LevelCode
 from certification.selectors import STANDING_LABELS
-from lms.models import Team
+from lms.forms import TeamScopeFilterForm
 
 
-class TeamCertificationFilterForm(forms.Form):
-    """Filters on the team certification page; teams are limited to the viewer's."""
+class TeamCertificationFilterForm(TeamScopeFilterForm):
+    """Filters on the team certification page (standing and promotion need the rows)."""
 
-    q = forms.CharField(
-        label=_("Search"),
-        required=False,
-        widget=forms.TextInput(attrs={"placeholder": _("Name or employee number")}),
-    )
-    team = forms.ModelChoiceField(
-        label=_("Team"), queryset=Team.objects.none(), required=False, empty_label=_("All my teams")
-    )
     level = forms.ChoiceField(
         label=_("Level held"), required=False, choices=[("", _("Any level")), *LevelCode.choices]
     )
@@ -37,24 +29,9 @@ class TeamCertificationFilterForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args, teams, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = teams
-
     def filter_people(self, people):
         """The database part of the filter (search and team); the rest needs the rows."""
-        from django.db.models import Q
-
-        if not self.is_valid():
-            return people.none()
-        data = self.cleaned_data
-        if data["team"]:
-            people = people.filter(team=data["team"])
-        if data["q"]:
-            people = people.filter(
-                Q(display_name__icontains=data["q"]) | Q(employee_no__icontains=data["q"])
-            )
-        return people
+        return self.filter_scope(people) if self.is_valid() else people.none()
 
 
 class RevokeForm(forms.Form):

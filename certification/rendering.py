@@ -19,19 +19,19 @@ import threading
 import time
 import unicodedata
 from contextlib import contextmanager
-from decimal import Decimal
 from urllib.parse import unquote
 
 import segno
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from certification.models import Certificate
+from certification.selectors import score_display
 
 TEMPLATE = "certification/certificate_pdf.html"
 # The one scheme besides data: that the fetcher serves: `academy-static:img/logo.svg` is the
@@ -180,10 +180,7 @@ def html_pdf(html: str) -> bytes:
 
 def verification_url(code: str) -> str:
     """The absolute public address that verifies a certificate (printed and in the QR)."""
-    try:
-        path = reverse("certification:verify", args=[code])
-    except NoReverseMatch:
-        path = f"/verify/{code}/"  # the address the verify view is mounted at
+    path = reverse("certification:verify", args=[code])
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
@@ -211,10 +208,6 @@ def holder_name_size(name: str) -> str:
     return HOLDER_NAME_LONGEST
 
 
-def _percent(value: Decimal) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".")
-
-
 def certificate_html(certificate: Certificate) -> str:
     """
     The certificate as HTML. Only the fields frozen at issue are used, never the user row,
@@ -224,7 +217,7 @@ def certificate_html(certificate: Certificate) -> str:
     context = {
         "certificate": certificate,
         "holder_name_size": holder_name_size(certificate.holder_name),
-        "percent": _percent(certificate.percent),
+        "percent": score_display(certificate.percent),
         "issued_zh": _date_zh(certificate.issued_on),
         "issued_en": _date_en(certificate.issued_on),
         "expires_zh": _date_zh(certificate.expires_on),

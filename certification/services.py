@@ -537,6 +537,35 @@ def bulk_issue_progress(bulk: BulkIssue) -> BulkIssue:
     return bulk
 
 
+# --- Promotion recommendations -------------------------------------------------------------
+
+
+def recommendation_create(*, person, step, by, note: str = ""):
+    """
+    A lead's or supervisor's recommendation of `person` for a track step, audited once;
+    recommending again changes nothing. Whether `person` is in `by`'s scope is the
+    caller's check (pages answer 404 for people outside it).
+    """
+    from certification.models import Recommendation
+
+    if not by.has_perm("certification.add_recommendation") or by.pk == person.pk:
+        raise CertificationRefused(_("You may not recommend this person."))
+    if step.from_position != person.position:
+        raise CertificationRefused(_("This step does not start from the person's position."))
+    recommendation, created = Recommendation.objects.get_or_create(
+        user=person,
+        step=step,
+        defaults={
+            "recommended_by": by,
+            "recommended_by_name": by.get_full_name(),
+            "note": note[:500],
+        },
+    )
+    if created:
+        _audit(CertificationEvent.Kind.RECOMMENDED, user=person, actor=by, detail=str(step))
+    return recommendation, created
+
+
 # --- Revoking and reminders ------------------------------------------------------------------
 
 

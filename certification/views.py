@@ -3,7 +3,6 @@ Certification pages: a person's own certification and next career steps, the lea
 certification page with exports, and the public verification page.
 """
 
-import csv
 import json
 import re
 import tempfile
@@ -15,10 +14,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -27,7 +27,6 @@ from certification.forms import TeamCertificationFilterForm
 from certification.models import (
     Certificate,
     Level,
-    Recommendation,
     Registration,
     Result,
     TrackStep,
@@ -46,14 +45,16 @@ from certification.services import (
     CertificationRefused,
     cycle_open_for_registration,
     cycle_with_open_exam,
+    recommendation_create,
     registration_create,
     registration_missing,
     verification_lookup,
     verification_status,
 )
+from lms.exports import spreadsheet_text, table_response
 from lms.models import Attempt
 from lms.selectors.people import staff_visible_to, teams_visible_to
-from lms.views.people import _cell, _Echo, team_viewer_required
+from lms.views.people import team_viewer_required
 
 PAGE_SIZE = 50
 CODE_RE = re.compile(r"[a-z2-7]{32}")
@@ -231,8 +232,8 @@ def _export_row(row) -> list[str]:
     passed, failed = _("passed"), _("not passed")
     return [
         person.employee_no or "",
-        _cell(person.get_full_name()),
-        _cell(person.team.name) if person.team else "",
+        spreadsheet_text(person.get_full_name()),
+        spreadsheet_text(person.team.name) if person.team else "",
         person.get_position_display(),
         str(standing.level_name) if standing.certificate else "",
         str(standing.label),
@@ -265,31 +266,13 @@ def _export_headers(last_cycle) -> list[str]:
 @team_viewer_required
 def team_certifications_export(request, fmt):
     _form, _teams, rows, last_cycle, today = _team_rows(request)
-    filename = f"certifications-{today.isoformat()}.{fmt}"
-    if fmt == "csv":
-        writer = csv.writer(_Echo())
-
-        def stream():
-            yield "\ufeff"  # Excel on Chinese Windows reads UTF-8 with a BOM
-            yield writer.writerow(_export_headers(last_cycle))
-            for row in rows:
-                yield writer.writerow(_export_row(row))
-
-        response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
-    else:
-        from openpyxl import Workbook
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(_("Certification"))
-        sheet.append(_export_headers(last_cycle))
-        for row in rows:
-            sheet.append(_export_row(row))
-        response = HttpResponse(
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        workbook.save(response)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return table_response(
+        fmt=fmt,
+        filename=f"certifications-{today.isoformat()}.{fmt}",
+        headers=_export_headers(last_cycle),
+        rows=(_export_row(row) for row in rows),
+        sheet_title=_("Certification"),
+    )
 
 
 @team_viewer_required
@@ -319,38 +302,25 @@ def team_certificates_zip(request):
 @require_POST
 @team_viewer_required
 def recommend(request, pk):
-    """A lead recommends a member of their own team for a track step (never themselves)."""
-    if not request.user.has_perm("certification.add_recommendation"):
-        raise PermissionDenied
+    """A lead recommends a member of their own teams for a track step (never themselves)."""
     person = get_object_or_404(staff_visible_to(request.user), pk=pk)
-    if person.pk == request.user.pk:
-        raise PermissionDenied
     step = get_object_or_404(TrackStep, pk=request.POST.get("step"), from_position=person.position)
-    _recommendation, created = Recommendation.objects.get_or_create(
-        user=person,
-        step=step,
-        defaults={
-            "recommended_by": request.user,
-            "recommended_by_name": request.user.get_full_name(),
-            "note": request.POST.get("note", "")[:500],
-        },
-    )
-    if created:
-        from certification.models import CertificationEvent
-
-        CertificationEvent.objects.create(
-            kind=CertificationEvent.Kind.RECOMMENDED,
-            user=person,
-            actor=request.user,
-            actor_name=request.user.get_full_name(),
-            detail=str(step),
+    try:
+        _recommendation, created = recommendation_create(
+            person=person, step=step, by=request.user, note=request.POST.get("note", "")
         )
+    except CertificationRefused:
+        raise PermissionDenied from None
+    if created:
         messages.success(
             request,
             _("%(name)s is recommended for %(step)s.")
             % {"name": person.get_full_name(), "step": step},
         )
-    return redirect(request.POST.get("next") or reverse("certification:team"))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = reverse("certification:team")
+    return redirect(back)
 
 
 # --- Public verification ----------------------------------------------------------------------

@@ -5,8 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from lms.models import GoLiveState, Position, Team
 
 
-class RosterFilterForm(forms.Form):
-    """Filters on the team roster; the team choices are limited to the viewer's teams."""
+class TeamScopeFilterForm(forms.Form):
+    """
+    Search and team filters for pages listing the viewer's people; the team choices are
+    limited to the viewer's teams, so a filter can narrow the scope but never widen it.
+    """
 
     q = forms.CharField(
         label=_("Search"),
@@ -16,6 +19,27 @@ class RosterFilterForm(forms.Form):
     team = forms.ModelChoiceField(
         label=_("Team"), queryset=Team.objects.none(), required=False, empty_label=_("All my teams")
     )
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+
+    def filter_scope(self, people):
+        """Apply search and team (call only on a valid form)."""
+        data = self.cleaned_data
+        if data["team"]:
+            people = people.filter(team=data["team"])
+        if data["q"]:
+            q = data["q"].strip()
+            people = people.filter(display_name__icontains=q) | people.filter(
+                employee_no__icontains=q
+            )
+        return people
+
+
+class RosterFilterForm(TeamScopeFilterForm):
+    """Filters on the team roster."""
+
     position = forms.ChoiceField(
         label=_("Position"), required=False, choices=[("", _("All positions")), *Position.choices]
     )
@@ -30,16 +54,11 @@ class RosterFilterForm(forms.Form):
         choices=[("active", _("Active")), ("inactive", _("Left")), ("all", _("All"))],
     )
 
-    def __init__(self, *args, teams, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = teams
-
     def filter(self, people):
         if not self.is_valid():
             return people.none()
         data = self.cleaned_data
-        if data["team"]:
-            people = people.filter(team=data["team"])
+        people = self.filter_scope(people)
         if data["golive"]:
             people = people.filter(golive__state=data["golive"])
         if data["position"]:
@@ -47,11 +66,6 @@ class RosterFilterForm(forms.Form):
         status = data["status"] or "active"
         if status != "all":
             people = people.filter(is_active=status == "active")
-        if data["q"]:
-            q = data["q"].strip()
-            people = people.filter(display_name__icontains=q) | people.filter(
-                employee_no__icontains=q
-            )
         return people
 
 

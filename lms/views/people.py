@@ -1,17 +1,16 @@
 """Staff-facing pages about people: the team roster, a person's profile, exports."""
 
-import csv
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Case, When
-from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lms.exports import spreadsheet_text, table_response
 from lms.forms import RosterFilterForm
 from lms.models import GoLiveState, User
 from lms.selectors.people import can_view_teams, staff_visible_to, teams_visible_to
@@ -102,60 +101,30 @@ def person_detail(request, pk):
     return render(request, "lms/person_detail.html", {"person": person})
 
 
-def _cell(text: str) -> str:
-    """Text a spreadsheet would run as a formula (=, +, -, @) is quoted to stay text."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
-
-
 def _export_rows(people):
     """Rows in the same shape the staff import reads, so an export can be edited and re-imported."""
     for person in people.iterator(chunk_size=1000):
         yield [
             person.employee_no or "",
-            _cell(person.get_full_name()),
-            _cell(person.team.name) if person.team else "",
+            spreadsheet_text(person.get_full_name()),
+            spreadsheet_text(person.team.name) if person.team else "",
             person.get_position_display(),
             person.hire_date.isoformat() if person.hire_date else "",
             "是" if person.is_active else "否",
-            _cell(person.email),
+            spreadsheet_text(person.email),
         ]
-
-
-class _Echo:
-    def write(self, value):
-        return value
 
 
 @team_viewer_required
 def team_export(request, fmt):
     _form, _teams, people = _roster(request)
-    stamp = timezone.localdate().isoformat()
-    filename = f"staff-{stamp}.{fmt}"
-    if fmt == "csv":
-        writer = csv.writer(_Echo())
-
-        def stream():
-            # A BOM so Excel on Chinese Windows opens UTF-8 Chinese text correctly.
-            yield "\ufeff"
-            yield writer.writerow([label for _key, label in STAFF_FILE_HEADERS])
-            for row in _export_rows(people):
-                yield writer.writerow(row)
-
-        response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
-    else:
-        from openpyxl import Workbook
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(_("Staff"))
-        sheet.append([label for _key, label in STAFF_FILE_HEADERS])
-        for row in _export_rows(people):
-            sheet.append(row)
-        response = HttpResponse(
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        workbook.save(response)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return table_response(
+        fmt=fmt,
+        filename=f"staff-{timezone.localdate().isoformat()}.{fmt}",
+        headers=[label for _key, label in STAFF_FILE_HEADERS],
+        rows=_export_rows(people),
+        sheet_title=_("Staff"),
+    )
 
 
 def person_as_json(person: User) -> dict:

@@ -217,6 +217,18 @@ def test_a_lead_recommends_a_team_member_but_not_someone_elses(academy, login):
     assert client.post(other, {"step": step.pk}).status_code == 404
 
 
+def test_after_recommending_the_lead_is_never_sent_off_site(academy, login):
+    step = TrackStep.objects.create(
+        from_position=Position.AGENT, to_position=Position.SENIOR_AGENT,
+        kind=TrackStep.Kind.VERTICAL, needs_recommendation=True,
+    )  # fmt: skip
+    response = login(academy.lead_a).post(
+        reverse("certification:recommend", args=[academy.agent_a.pk]),
+        {"step": step.pk, "next": "https://evil.example/phish"},
+    )
+    assert response["Location"] == reverse("certification:team")
+
+
 # --- Administrators ----------------------------------------------------------------------------
 
 
