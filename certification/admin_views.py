@@ -26,6 +26,7 @@ from certification.services import (
     result_record_exceptional,
 )
 from lms.models import User
+from lms.services.staff_import import normalise_employee_no
 
 _CERTIFICATES = gettext_lazy("Certificates")
 
@@ -99,7 +100,7 @@ class CertificateDetailView(CertificationDeskMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         self.certificate = get_object_or_404(
-            Certificate.objects.select_related("user", "cycle"), pk=kwargs["pk"]
+            Certificate.objects.select_related("user", "cycle", "result"), pk=kwargs["pk"]
         )
         return super().dispatch(request, *args, **kwargs)
 
@@ -110,7 +111,6 @@ class CertificateDetailView(CertificationDeskMixin, FormView):
         context = super().get_context_data(**kwargs)
         context.update(
             certificate=self.certificate,
-            status=self.certificate.status(),
             events=self.certificate.events.all()[:100],
             can_revoke=self.request.user.has_perm("certification.revoke_certificate"),
         )
@@ -134,6 +134,9 @@ class CertificateDetailView(CertificationDeskMixin, FormView):
 
 
 class CertificateRenderAgainView(CertificationDeskMixin, View):
+    # Changing a certificate's state is for those who run the cycles, not every viewer.
+    permission_required = "certification.change_cycle"
+
     def post(self, request, pk):
         certificate = get_object_or_404(Certificate, pk=pk)
         certificate_render_again(certificate=certificate, actor=request.user)
@@ -162,7 +165,7 @@ class ExceptionalResultView(CertificationDeskMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        person = User.objects.filter(employee_no=data["employee_no"].strip()).first()
+        person = User.objects.filter(employee_no=normalise_employee_no(data["employee_no"])).first()
         if person is None:
             form.add_error("employee_no", _("Nobody has this employee number."))
             return self.form_invalid(form)

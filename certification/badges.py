@@ -4,10 +4,13 @@ wallets. The credential is built from the frozen certificate only; it is unsigne
 `proof`): whoever imports it checks it against the verification page it links to.
 """
 
+import datetime as dt
+
 from django.conf import settings
+from django.utils import timezone
 
 from certification.models import Certificate, CertificateStatus, LevelCode
-from certification.rendering import verification_url
+from certification.services import verification_url
 
 OB3_CONTEXT = [
     "https://www.w3.org/ns/credentials/v2",
@@ -19,8 +22,10 @@ def _absolute(path: str) -> str:
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
-def _date_time(day) -> str:
-    return f"{day.isoformat()}T00:00:00+08:00"
+def _date_time(day, time=dt.time.min) -> str:
+    """A date as the moment it starts (or `time`) in the centre's time zone, ISO 8601."""
+    moment = dt.datetime.combine(day, time, tzinfo=timezone.get_current_timezone())
+    return moment.isoformat(timespec="seconds")
 
 
 def open_badge_credential(certificate: Certificate) -> dict:
@@ -39,7 +44,7 @@ def open_badge_credential(certificate: Certificate) -> dict:
             "name": certificate.issuer_name,
         },
         "validFrom": _date_time(certificate.issued_on),
-        "validUntil": f"{certificate.expires_on.isoformat()}T23:59:59+08:00",
+        "validUntil": _date_time(certificate.expires_on, dt.time(23, 59, 59)),
         "credentialSubject": {
             "type": ["AchievementSubject"],
             "identifier": [

@@ -365,7 +365,6 @@ def _past_cycle(year: int, half: int) -> Cycle:
             "exam_opens": dt.date(year, first + 4, 10),
             "exam_closes": dt.date(year, first + 4, 30),
             "results_published_on": published,
-            "closed_at": _moment(published, 18),
         },
     )
     return cycle

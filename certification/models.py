@@ -14,8 +14,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 
 from lms.models import Position
@@ -107,7 +107,6 @@ class Cycle(models.Model):
         blank=True,
         help_text=_("Empty for the default: the end of the following half year."),
     )
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
 
     panels = [
         MultiFieldPanel([FieldPanel("year"), FieldPanel("half")], heading=_("Cycle")),
@@ -139,7 +138,7 @@ class Cycle(models.Model):
         ]
 
     def __str__(self):
-        return self.name_zh
+        return str(self.label)
 
     def save(self, *args, **kwargs):
         if not self.valid_until:
@@ -151,6 +150,13 @@ class Cycle(models.Model):
         return f"{self.year}H{self.half}"
 
     @property
+    def label(self) -> str:
+        """The cycle's name in the reader's language (pages; certificates use name_zh/en)."""
+        if self.half == 1:
+            return _("First half of %(year)s") % {"year": self.year}
+        return _("Second half of %(year)s") % {"year": self.year}
+
+    @property
     def name_zh(self) -> str:
         return f"{self.year}年{'上' if self.half == 1 else '下'}半年"
 
@@ -158,17 +164,14 @@ class Cycle(models.Model):
     def name_en(self) -> str:
         return f"{'First' if self.half == 1 else 'Second'} half of {self.year}"
 
+    def registration_is_open(self, today: dt.date) -> bool:
+        return self.registration_opens <= today <= self.registration_closes
+
     def default_valid_until(self) -> dt.date:
         # The end of the following half year: H1 → 31 Dec same year, H2 → 30 Jun next year.
         if self.half == 1:
             return dt.date(self.year, 12, 31)
         return dt.date(self.year + 1, 6, 30)
-
-    def registration_is_open(self, today: dt.date) -> bool:
-        return self.registration_opens <= today <= self.registration_closes
-
-    def exam_is_open(self, today: dt.date) -> bool:
-        return self.exam_opens <= today <= self.exam_closes
 
 
 class Registration(models.Model):
@@ -297,8 +300,12 @@ class Certificate(models.Model):
             ("record_exceptional_result", _("Can record exceptional certification results")),
         ]
         constraints = [
+            # A revoked certificate stays on record; after an administrator records a new
+            # result the same cycle and level may be issued again.
             models.UniqueConstraint(
-                fields=["user", "cycle", "level"], name="certificate_once_per_level"
+                fields=["user", "cycle", "level"],
+                condition=Q(revoked_at__isnull=True),
+                name="certificate_once_per_level",
             )
         ]
         indexes = [models.Index(fields=["user", "expires_on"])]
@@ -307,15 +314,21 @@ class Certificate(models.Model):
         return self.serial
 
     def status(self, today: dt.date | None = None) -> str:
-        """valid, expired, revoked or superseded (revocation wins, then supersession)."""
-        today = today or timezone.localdate()
-        if self.revoked_at:
-            return CertificateStatus.REVOKED
-        if self.superseded_by_id:
-            return CertificateStatus.SUPERSEDED
-        if self.expires_on < today:
-            return CertificateStatus.EXPIRED
-        return CertificateStatus.VALID
+        return certificate_status(
+            revoked=bool(self.revoked_at),
+            superseded=bool(self.superseded_by_id),
+            expires_on=self.expires_on,
+            today=today,
+        )
+
+    @property
+    def status_label(self) -> str:
+        return CertificateStatus(self.status()).label
+
+    @property
+    def cycle_name(self) -> str:
+        """The frozen cycle name in the reader's language."""
+        return self.cycle_name_en if get_language().startswith("en") else self.cycle_name_zh
 
 
 class CertificateStatus(models.TextChoices):
@@ -325,6 +338,22 @@ class CertificateStatus(models.TextChoices):
     SUPERSEDED = "superseded", _("Superseded")
 
 
+def certificate_status(
+    *, revoked: bool, superseded: bool, expires_on: dt.date, today: dt.date | None = None
+) -> str:
+    """
+    The one rule for a certificate's status, used by the model and by the cached public
+    answer: revocation wins, then supersession, then the expiry date.
+    """
+    if revoked:
+        return CertificateStatus.REVOKED
+    if superseded:
+        return CertificateStatus.SUPERSEDED
+    if expires_on < (today or timezone.localdate()):
+        return CertificateStatus.EXPIRED
+    return CertificateStatus.VALID
+
+
 class CertificationEvent(models.Model):
     """The audit trail: issues, renders, revocations, exceptional results, reminders."""
 
@@ -332,9 +361,11 @@ class CertificationEvent(models.Model):
         RESULT_EXCEPTIONAL = "exceptional", _("Exceptional result recorded")
         ISSUED = "issued", _("Certificate issued")
         RENDERED = "rendered", _("PDF rendered")
+        RENDER_REQUESTED = "render_again", _("PDF rendering requested again")
         RENDER_FAILED = "render_failed", _("PDF rendering failed")
         REVOKED = "revoked", _("Certificate revoked")
         SUPERSEDED = "superseded", _("Certificate superseded")
+        REINSTATED = "reinstated", _("Certificate valid again")
         REMINDED = "reminded", _("Lapse reminder sent")
         RECOMMENDED = "recommended", _("Recommended for promotion")
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from certification.models import QAScore
 from lms.models import User
+from lms.services.staff_import import normalise_employee_no
 
 PERIOD_RE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])|Q[1-4]|H[12])$")
 HEADER_WORDS = {"工号", "employee number", "employee_no", "员工编号"}
@@ -51,7 +52,7 @@ def qa_scores_import(*, content: bytes) -> QAImportResult:
     if len(rows) > MAX_ROWS:
         result.errors.append(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS})
         return result
-    numbers = {row[0].strip() for row in rows[1:] if row and row[0].strip()}
+    numbers = {normalise_employee_no(row[0]) for row in rows[1:] if row and row[0].strip()}
     people = dict(User.objects.filter(employee_no__in=numbers).values_list("employee_no", "pk"))
     parsed: dict[tuple[int, str], Decimal] = {}
     for number, row in enumerate(rows, start=1):
@@ -63,6 +64,7 @@ def qa_scores_import(*, content: bytes) -> QAImportResult:
             )
             continue
         employee_no, period, raw_score = (cell.strip() for cell in row[:3])
+        employee_no = normalise_employee_no(employee_no)
         if employee_no not in people:
             result.errors.append(
                 _("Row %(row)s: nobody has employee number “%(value)s”.")

@@ -25,13 +25,13 @@ import segno
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-from django.urls import reverse
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from certification.models import Certificate
 from certification.selectors import score_display
+from certification.services import verification_url
 
 TEMPLATE = "certification/certificate_pdf.html"
 # The one scheme besides data: that the fetcher serves: `academy-static:img/logo.svg` is the
@@ -176,12 +176,6 @@ def html_pdf(html: str) -> bytes:
     with render_time_limit(settings.CERTIFICATE_RENDER_TIMEOUT_SECONDS):
         document = HTML(string=html, url_fetcher=RestrictedURLFetcher())
         return document.write_pdf(font_config=_font_config())
-
-
-def verification_url(code: str) -> str:
-    """The absolute public address that verifies a certificate (printed and in the QR)."""
-    path = reverse("certification:verify", args=[code])
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
 def qr_svg(data: str) -> str:

@@ -26,7 +26,16 @@ from certification.models import (
     Result,
     TrackStep,
 )
-from certification.services import tenure_months
+
+
+def tenure_months(start: dt.date | None, today: dt.date) -> int:
+    """Whole months from `start` to `today` (0 when unknown)."""
+    if start is None:
+        return 0
+    months = (today.year - start.year) * 12 + today.month - start.month
+    if today.day < start.day:
+        months -= 1
+    return max(months, 0)
 
 
 class Standing:
@@ -166,17 +175,31 @@ def _authored_counts(user_ids) -> tuple[dict[int, int], dict[int, int]]:
     return counts(CurriculumPage), counts(CasePage)
 
 
+def qa_period_end(period: str) -> tuple[int, int]:
+    """(year, last month) of a QA period written 2026-10, 2026Q3 or 2026H2, to compare them."""
+    year, rest = int(period[:4]), period[4:]
+    if rest.startswith("Q"):
+        return year, 3 * int(rest[1:])
+    if rest.startswith("H"):
+        return year, 6 * int(rest[1:])
+    return year, int(rest.lstrip("-") or 12)
+
+
 def latest_qa_scores(user_ids) -> dict[int, QAScore]:
+    """Each person's most recent QA score, whichever way its period was written."""
     latest: dict[int, QAScore] = {}
-    for score in QAScore.objects.filter(user_id__in=list(user_ids)).order_by("user_id", "-period"):
-        latest.setdefault(score.user_id, score)
+    for score in QAScore.objects.filter(user_id__in=list(user_ids)):
+        best = latest.get(score.user_id)
+        if best is None or qa_period_end(score.period) > qa_period_end(best.period):
+            latest[score.user_id] = score
     return latest
 
 
-def promotion_options_for(users, today: dt.date | None = None, certificates=None):
+def promotion_options_for(users, today: dt.date | None = None, standings=None):
     """
     For each person, every track step open from their position with each requirement
-    checked: {user_id: [StepOption, ...]}, eligible steps first. Seven queries in all.
+    checked: {user_id: [StepOption, ...]}, eligible steps first. Six queries in all (five
+    when the caller already has the standings).
     """
     today = today or timezone.localdate()
     users = list(users)
@@ -184,8 +207,8 @@ def promotion_options_for(users, today: dt.date | None = None, certificates=None
     steps_by_position: dict[str, list[TrackStep]] = defaultdict(list)
     for step in TrackStep.objects.all():
         steps_by_position[step.from_position].append(step)
-    if certificates is None:
-        certificates = certificates_by_user(user_ids)
+    if standings is None:
+        standings = standings_for(user_ids, today)
     courses, cases = _authored_counts(user_ids)
     qa = latest_qa_scores(user_ids)
     recommended = set(
@@ -193,7 +216,7 @@ def promotion_options_for(users, today: dt.date | None = None, certificates=None
     )
     options: dict[int, list[StepOption]] = {}
     for user in users:
-        rank = standing_of(certificates.get(user.pk, []), today).rank
+        rank = standings[user.pk].rank
         months = tenure_months(user.position_since or user.hire_date, today)
         person_options = []
         for step in steps_by_position.get(user.position, []):
@@ -268,19 +291,17 @@ def level_distribution(standings: dict) -> list[tuple[str, str, int]]:
 
 def lapse_timeline(standings: dict, today: dt.date, months: int = 12) -> list[tuple[str, int]]:
     """How many current certifications lapse in each of the coming months."""
-    buckets = []
-    for offset in range(months):
-        month = (today.month - 1 + offset) % 12 + 1
-        year = today.year + (today.month - 1 + offset) // 12
-        buckets.append(((year, month), f"{year}-{month:02d}", 0))
-    index = {key: i for i, (key, _label, _n) in enumerate(buckets)}
-    counts = [0] * len(buckets)
+    keys = [
+        (today.year + (today.month - 1 + offset) // 12, (today.month - 1 + offset) % 12 + 1)
+        for offset in range(months)
+    ]
+    counts = dict.fromkeys(keys, 0)
     for standing in standings.values():
         if standing.current:
-            key = (standing.certificate.expires_on.year, standing.certificate.expires_on.month)
-            if key in index:
-                counts[index[key]] += 1
-    return [(label, counts[i]) for i, (_key, label, _n) in enumerate(buckets)]
+            expires = standing.certificate.expires_on
+            if (expires.year, expires.month) in counts:
+                counts[expires.year, expires.month] += 1
+    return [(f"{year}-{month:02d}", counts[year, month]) for year, month in keys]
 
 
 def score_display(value: Decimal | None) -> str:

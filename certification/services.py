@@ -9,12 +9,14 @@ import hashlib
 import logging
 import secrets
 from base64 import b32encode
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -29,9 +31,12 @@ from certification.models import (
     CertificationEvent,
     Cycle,
     Level,
+    LevelCode,
     Registration,
     Result,
+    certificate_status,
 )
+from certification.selectors import Standing, standing_of, tenure_months
 from lms.models import Attempt, Notice
 
 log = logging.getLogger(__name__)
@@ -74,29 +79,26 @@ def cycle_with_open_exam(today: dt.date | None = None) -> Cycle | None:
     return Cycle.objects.filter(exam_opens__lte=today, exam_closes__gte=today).first()
 
 
-def tenure_months(start: dt.date | None, today: dt.date) -> int:
-    """Whole months from `start` to `today` (0 when unknown)."""
-    if start is None:
-        return 0
-    months = (today.year - start.year) * 12 + today.month - start.month
-    if today.day < start.day:
-        months -= 1
-    return max(months, 0)
-
-
-def held_rank(certificates, today: dt.date) -> int:
-    """The highest level among valid certificates (0 for none)."""
-    return max((LEVEL_RANK[c.level] for c in certificates if c.status(today) == "valid"), default=0)
-
-
 def registration_missing(*, user, level: Level, today: dt.date, certificates=None) -> list[str]:
-    """What this person still lacks to register for `level` (empty: may register)."""
+    """What stands between this person and registering for `level` (empty: may register)."""
     if certificates is None:
         certificates = list(Certificate.objects.filter(user=user))
+    standing = standing_of(certificates, today)
     missing = []
-    if level.required_level and held_rank(certificates, today) < LEVEL_RANK[level.required_level]:
+    if standing.rank > level.rank:
         missing.append(
-            _("A valid %(level)s certification") % {"level": LEVEL_NAME_ZH[level.required_level]}
+            _("You already hold the higher %(level)s certification")
+            % {"level": standing.level_name}
+        )
+    elif standing.rank == level.rank and standing.status == Standing.VALID:
+        # Recertifying is for a certificate about to lapse, not one with a year to run.
+        missing.append(
+            _("You hold this certification until %(date)s; register again closer to then")
+            % {"date": standing.certificate.expires_on.isoformat()}
+        )
+    if level.required_level and standing.rank < LEVEL_RANK[level.required_level]:
+        missing.append(
+            _("A valid %(level)s certification") % {"level": LevelCode(level.required_level).label}
         )
     months = tenure_months(user.hire_date, today)
     if months < level.min_tenure_months:
@@ -122,38 +124,68 @@ def registration_create(*, user, level: Level, today: dt.date | None = None) -> 
     return Registration.objects.get_or_create(user=user, cycle=cycle, level=level.code)[0]
 
 
-def exam_start_refusal(*, user, quiz, now=None) -> str | None:
+@dataclass
+class ExamRules:
+    """What certification adds to a quiz's own rules (nothing for a quiz that is no exam)."""
+
+    refusal: str | None = None
+    # Attempts before this moment belong to earlier cycles: they neither use up this
+    # cycle's attempts nor count towards its result.
+    counts_from: dt.datetime | None = None
+
+
+def _exam_window(cycle: Cycle) -> tuple[dt.datetime, dt.datetime]:
+    """The exam window as moments: from the first day's start to the last day's end."""
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(cycle.exam_opens, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(cycle.exam_closes + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    return start, end
+
+
+def exam_rules(*, user, quiz, now=None) -> ExamRules:
     """
-    Why this person may not start `quiz` now if it is a certification exam (None when
-    they may, or when the quiz is no exam). An exam opens only in a cycle's exam window,
-    to people registered for its level in that cycle.
+    The certification rules for `quiz` now. An exam opens only in a cycle's exam window, to
+    people registered for its level in that cycle, and only that window's attempts count.
     """
     levels = [level.code for level in Level.objects.filter(exam=quiz)]
     if not levels:
-        return None
+        return ExamRules()
     today = timezone.localdate(now or timezone.now())
     cycle = cycle_with_open_exam(today)
     if cycle is None:
-        return _("This certification exam is not open at the moment.")
+        return ExamRules(refusal=_("This certification exam is not open at the moment."))
+    counts_from = _exam_window(cycle)[0]
     if not Registration.objects.filter(user=user, cycle=cycle, level__in=levels).exists():
-        return _("Register for this level in %(cycle)s before taking the exam.") % {
-            "cycle": cycle.name_zh
-        }
-    return None
+        return ExamRules(
+            refusal=_("Register for this level in %(cycle)s before taking the exam.")
+            % {"cycle": cycle.label},
+            counts_from=counts_from,
+        )
+    return ExamRules(counts_from=counts_from)
 
 
 # --- Results ------------------------------------------------------------------------------
 
 
 def _exam_attempts(*, user, quiz, cycle: Cycle) -> list[Attempt]:
-    tz = timezone.get_current_timezone()
-    start = dt.datetime.combine(cycle.exam_opens, dt.time.min, tzinfo=tz)
-    end = dt.datetime.combine(cycle.exam_closes + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    start, end = _exam_window(cycle)
     return list(
         Attempt.objects.filter(
             user=user, quiz=quiz, started_at__gte=start, started_at__lt=end
         ).order_by("number")
     )
+
+
+def exam_result_follow(attempt: Attempt) -> None:
+    """
+    After any graded attempt: if its quiz is a certification exam, bring the result up to
+    date once the grade is committed. One cheap query for other quizzes; a failure here is
+    logged and never undoes or hides the grade the learner already has.
+    """
+    if not Level.objects.filter(exam_id=attempt.quiz_id).exists():
+        return
+    attempt_id = attempt.pk
+    transaction.on_commit(lambda: result_record_from_attempt(attempt_id), robust=True)
 
 
 def result_record_from_attempt(attempt_id: int) -> Result | None:
@@ -231,10 +263,14 @@ def result_record_exceptional(
     existing = (
         Result.objects.select_for_update().filter(user=user, cycle=cycle, level=level).first()
     )
-    if existing and Certificate.objects.filter(result=existing).exists():
-        raise CertificationRefused(
-            _("A certificate was already issued for this result; revoke it first.")
-        )
+    if existing:
+        issued = Certificate.objects.filter(result=existing)
+        if issued.filter(revoked_at=None).exists():
+            raise CertificationRefused(
+                _("A certificate was already issued for this result; revoke it first.")
+            )
+        # A revoked certificate stays on record as it was; the new result may issue anew.
+        issued.update(result=None)
     result, _created = Result.objects.update_or_create(
         user=user,
         cycle=cycle,
@@ -253,8 +289,7 @@ def result_record_exceptional(
         CertificationEvent.Kind.RESULT_EXCEPTIONAL,
         user=user,
         actor=actor,
-        detail=f"{cycle.code} {LEVEL_NAME_ZH[level]} {'通过' if passed else '未通过'} "
-        f"{percent}%: {reason}",
+        detail=f"{cycle.code} {level} {'passed' if passed else 'failed'} {percent}%: {reason}",
     )
     if passed:
         _enqueue_issue(result)
@@ -274,6 +309,12 @@ def verification_code_new() -> str:
     return b32encode(secrets.token_bytes(20)).decode().lower()
 
 
+def verification_url(code: str) -> str:
+    """The absolute public address that verifies a certificate (printed and in the QR)."""
+    path = reverse("certification:verify", args=[code])
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
 def _serial(cycle: Cycle, level: str) -> str:
     prefix = f"{LEVEL_SERIAL[level]}-{cycle.code}-"
     last = (
@@ -286,26 +327,30 @@ def _serial(cycle: Cycle, level: str) -> str:
     return f"{prefix}{number:05d}"
 
 
-def certificate_issue(*, result_id: int, today: dt.date | None = None) -> Certificate | None:
+def certificate_issue(
+    *, result_id: int, today: dt.date | None = None, render: bool = True
+) -> Certificate | None:
     """
     Issue the certificate for a passed result, exactly once: a retried job or a second
-    worker finds the certificate already there. Earlier certificates of the person at the
-    same or a lower level are superseded. The PDF is rendered afterwards, in the background.
+    worker finds the certificate already there (a revoked one included: a revoked pass
+    issues nothing until an administrator records a new result). Earlier certificates of
+    the person at the same or a lower level are superseded. The PDF is rendered afterwards
+    in the background (`render=False` when the caller queues the renders itself).
     """
     today = today or timezone.localdate()
     result = Result.objects.select_related("user", "cycle").get(pk=result_id)
     if not result.passed:
         return None
-    existing = Certificate.objects.filter(result=result).first()
-    if existing:
-        return existing
     try:
         with transaction.atomic():
             # Serial numbers count per cycle and level: one issuer at a time per cycle.
             cycle = Cycle.objects.select_for_update().get(pk=result.cycle_id)
-            existing = Certificate.objects.filter(
-                user=result.user, cycle=cycle, level=result.level
-            ).first()
+            existing = (
+                Certificate.objects.filter(result=result).first()
+                or Certificate.objects.filter(
+                    user=result.user, cycle=cycle, level=result.level, revoked_at=None
+                ).first()
+            )
             if existing:
                 return existing
             certificate = Certificate.objects.create(
@@ -334,17 +379,19 @@ def certificate_issue(*, result_id: int, today: dt.date | None = None) -> Certif
                 detail=certificate.serial,
             )
             _supersede_earlier(certificate)
-            certificate_id = certificate.pk
-            transaction.on_commit(lambda: _enqueue_render(certificate_id), robust=True)
+            if render:
+                certificate_id = certificate.pk
+                transaction.on_commit(lambda: _enqueue_render(certificate_id), robust=True)
     except IntegrityError:
         # Two issuers raced past the checks (SQLite has no row locks): the first one won.
-        return Certificate.objects.get(user=result.user, cycle=result.cycle, level=result.level)
-    _verification_cache_clear(certificate)
+        return Certificate.objects.get(
+            user=result.user, cycle=result.cycle, level=result.level, revoked_at=None
+        )
     return certificate
 
 
 def _enqueue(func_path: str, *args) -> None:
-    from certification.tasks import enqueue
+    from lms.tasks import enqueue
 
     enqueue(func_path, *args)
 
@@ -354,6 +401,7 @@ def _enqueue_render(certificate_id: int) -> None:
 
 
 def _supersede_earlier(certificate: Certificate) -> None:
+    """Mark the person's earlier current certificates at this level or below superseded."""
     rank = LEVEL_RANK[certificate.level]
     cycle = certificate.cycle
     earlier = (
@@ -377,95 +425,112 @@ def _supersede_earlier(certificate: Certificate) -> None:
             certificate=old,
             detail=certificate.serial,
         )
-        _verification_cache_clear(old)
+        _verification_cache_clear_on_commit(old)
 
 
 # --- Rendering ------------------------------------------------------------------------------
 
 
-def certificate_render(*, certificate_id: int) -> Certificate | None:
+def _claim_window() -> dt.timedelta:
+    # A claimed render is someone else's for this long (well past the render time limit).
+    return dt.timedelta(seconds=2 * settings.CERTIFICATE_RENDER_TIMEOUT_SECONDS + 30)
+
+
+def certificate_render(*, certificate_id: int, now=None) -> Certificate | None:
     """
-    Render and store the certificate's PDF once. The row is locked while rendering, so a
-    second worker given the same job skips it; a failure is recorded on the certificate
-    (which stays intact) and retried by the sweeper until the attempts run out.
+    Render and store the certificate's PDF once. A worker first claims the certificate in
+    one UPDATE, so a second worker given the same job skips it; the render itself runs
+    outside any transaction (it takes a tenth of a second to seconds, and SQLite would
+    hold its write lock that long). A failure is recorded on the certificate, which stays
+    intact, and retried by the sweeper until the attempts run out.
     """
     from certification.rendering import certificate_pdf
 
-    with transaction.atomic():
-        certificate = (
-            Certificate.objects.select_for_update(skip_locked=True)
-            .filter(pk=certificate_id, render_state=Certificate.RenderState.PENDING)
-            .first()
-        )
-        if certificate is None:
-            return None  # already rendered, given up on, or being rendered right now
-        now = timezone.now()
-        try:
-            pdf = certificate_pdf(certificate)
-        except Exception as exc:
-            log.exception("certificate %s failed to render", certificate.serial)
-            certificate.render_attempts += 1
-            certificate.render_tried_at = now
-            certificate.render_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if certificate.render_attempts >= settings.CERTIFICATE_RENDER_MAX_ATTEMPTS:
-                certificate.render_state = Certificate.RenderState.FAILED
+    now = now or timezone.now()
+    claimed = (
+        Certificate.objects.filter(pk=certificate_id, render_state=Certificate.RenderState.PENDING)
+        .filter(Q(render_tried_at__isnull=True) | Q(render_tried_at__lt=now - _claim_window()))
+        .update(render_tried_at=now)
+    )
+    if not claimed:
+        return None  # already rendered, given up on, or being rendered right now
+    certificate = Certificate.objects.get(pk=certificate_id)
+    try:
+        pdf = certificate_pdf(certificate)
+    except Exception as exc:
+        log.exception("certificate %s failed to render", certificate.serial)
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        attempts = certificate.render_attempts + 1
+        gave_up = attempts >= settings.CERTIFICATE_RENDER_MAX_ATTEMPTS
+        with transaction.atomic():
+            Certificate.objects.filter(pk=certificate_id).update(
+                render_attempts=attempts,
+                render_error=error,
+                render_state=Certificate.RenderState.FAILED
+                if gave_up
+                else Certificate.RenderState.PENDING,
+            )
+            if gave_up:
                 _audit(
                     CertificationEvent.Kind.RENDER_FAILED,
                     user=certificate.user,
                     certificate=certificate,
-                    detail=certificate.render_error,
+                    detail=error,
                 )
-            certificate.save(
-                update_fields=["render_attempts", "render_tried_at", "render_error", "render_state"]
-            )
-            return certificate
-        certificate.pdf.save(
-            f"{certificate.serial}-{certificate.verification_code[:8]}.pdf",
-            ContentFile(pdf),
-            save=False,
-        )
-        certificate.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
-        certificate.render_state = Certificate.RenderState.READY
-        certificate.render_attempts += 1
-        certificate.render_tried_at = now
-        certificate.render_error = ""
-        certificate.save(
-            update_fields=[
-                "pdf",
-                "pdf_sha256",
-                "render_state",
-                "render_attempts",
-                "render_tried_at",
-                "render_error",
-            ]
+        certificate.refresh_from_db()
+        return certificate
+    name = certificate.pdf.storage.save(
+        f"certificates/{certificate.serial}-{certificate.verification_code[:8]}.pdf",
+        ContentFile(pdf),
+    )
+    with transaction.atomic():
+        Certificate.objects.filter(pk=certificate_id).update(
+            pdf=name,
+            pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+            render_state=Certificate.RenderState.READY,
+            render_attempts=certificate.render_attempts + 1,
+            render_error="",
         )
         _audit(CertificationEvent.Kind.RENDERED, user=certificate.user, certificate=certificate)
-    _verification_cache_clear(certificate)
+        _verification_cache_clear_on_commit(certificate)
+    certificate.refresh_from_db()
     return certificate
 
 
 def certificates_render_pending(now=None) -> int:
-    """The sweeper: render what is still waiting (after a crash or a failed try)."""
+    """
+    The sweeper: queue a render for every certificate still waiting (after a crash or a
+    failed try, once the back-off has passed). Returns how many were queued.
+    """
     now = now or timezone.now()
     backoff = dt.timedelta(seconds=settings.CERTIFICATE_RENDER_RETRY_SECONDS)
     waiting = Certificate.objects.filter(render_state=Certificate.RenderState.PENDING).filter(
         Q(render_tried_at__isnull=True, created_at__lt=now - dt.timedelta(minutes=1))
         | Q(render_tried_at__lt=now - backoff)
     )
-    rendered = 0
-    for certificate_id in waiting.values_list("pk", flat=True)[:500]:
-        done = certificate_render(certificate_id=certificate_id)
-        rendered += bool(done and done.render_state == Certificate.RenderState.READY)
-    return rendered
+    ids = list(waiting.values_list("pk", flat=True)[:500])
+    for certificate_id in ids:
+        _enqueue_render(certificate_id)
+    return len(ids)
 
 
 def certificate_render_again(*, certificate: Certificate, actor) -> None:
-    """An administrator retries a failed render (after fixing fonts, say)."""
-    Certificate.objects.filter(
-        pk=certificate.pk, render_state=Certificate.RenderState.FAILED
-    ).update(render_state=Certificate.RenderState.PENDING, render_attempts=0)
-    certificate_id = certificate.pk
-    transaction.on_commit(lambda: _enqueue_render(certificate_id))
+    """An administrator retries a failed render (after fixing fonts, say); audited."""
+    with transaction.atomic():
+        again = Certificate.objects.filter(
+            pk=certificate.pk, render_state=Certificate.RenderState.FAILED
+        ).update(
+            render_state=Certificate.RenderState.PENDING, render_attempts=0, render_tried_at=None
+        )
+        if again:
+            _audit(
+                CertificationEvent.Kind.RENDER_REQUESTED,
+                user=certificate.user,
+                certificate=certificate,
+                actor=actor,
+            )
+            certificate_id = certificate.pk
+            transaction.on_commit(lambda: _enqueue_render(certificate_id))
 
 
 # --- Bulk issue at the close of a cycle -----------------------------------------------------
@@ -491,8 +556,6 @@ def cycle_bulk_issue_run(*, bulk_id: int, chunk: int = 25) -> BulkIssue | None:
     rendering to the queue in chunks, so every worker of the cluster renders in parallel.
     Progress is read from the certificates themselves (see `bulk_issue_progress`).
     """
-    from certification.tasks import enqueue
-
     claimed = BulkIssue.objects.filter(pk=bulk_id, status=BulkIssue.Status.QUEUED).update(
         status=BulkIssue.Status.RUNNING
     )
@@ -502,7 +565,7 @@ def cycle_bulk_issue_run(*, bulk_id: int, chunk: int = 25) -> BulkIssue | None:
     try:
         waiting = Result.objects.filter(cycle=bulk.cycle, passed=True, certificate__isnull=True)
         for result_id in waiting.values_list("pk", flat=True).iterator():
-            certificate_issue(result_id=result_id)
+            certificate_issue(result_id=result_id, render=False)
         pending = list(
             Certificate.objects.filter(
                 cycle=bulk.cycle, render_state=Certificate.RenderState.PENDING
@@ -512,7 +575,9 @@ def cycle_bulk_issue_run(*, bulk_id: int, chunk: int = 25) -> BulkIssue | None:
             total=Certificate.objects.filter(cycle=bulk.cycle).count()
         )
         for start in range(0, len(pending), chunk):
-            enqueue("certification.tasks.certificates_render_batch", pending[start : start + chunk])
+            _enqueue(
+                "certification.tasks.certificates_render_batch", pending[start : start + chunk]
+            )
     except Exception as exc:
         BulkIssue.objects.filter(pk=bulk_id).update(
             status=BulkIssue.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
@@ -525,15 +590,20 @@ def bulk_issue_progress(bulk: BulkIssue) -> BulkIssue:
     """Fill in done/failed from the cycle's certificates; mark the run done when all are."""
     if bulk.status not in (BulkIssue.Status.RUNNING, BulkIssue.Status.DONE):
         return bulk
-    states = Certificate.objects.filter(cycle_id=bulk.cycle_id)
-    bulk.done = states.filter(render_state=Certificate.RenderState.READY).count()
-    bulk.failed = states.filter(render_state=Certificate.RenderState.FAILED).count()
+    states = dict(
+        Certificate.objects.filter(cycle_id=bulk.cycle_id)
+        .order_by()
+        .values_list("render_state")
+        .annotate(n=Count("pk"))
+    )
+    bulk.done = states.get(Certificate.RenderState.READY, 0)
+    bulk.failed = states.get(Certificate.RenderState.FAILED, 0)
     if bulk.status == BulkIssue.Status.RUNNING and bulk.done + bulk.failed >= bulk.total:
         bulk.status = BulkIssue.Status.DONE
         bulk.finished_at = timezone.now()
-    BulkIssue.objects.filter(pk=bulk.pk).update(
-        done=bulk.done, failed=bulk.failed, status=bulk.status, finished_at=bulk.finished_at
-    )
+        BulkIssue.objects.filter(pk=bulk.pk).update(
+            done=bulk.done, failed=bulk.failed, status=bulk.status, finished_at=bulk.finished_at
+        )
     return bulk
 
 
@@ -571,7 +641,10 @@ def recommendation_create(*, person, step, by, note: str = ""):
 
 @transaction.atomic
 def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certificate:
-    """Revoke with a reason (audited); the verification page says so from now on."""
+    """
+    Revoke with a reason (audited); the verification page says so from now on. What the
+    revoked certificate had superseded stands again: the person did pass those.
+    """
     reason = (reason or "").strip()
     if not reason:
         raise CertificationRefused(_("Give the reason for revoking."))
@@ -590,7 +663,18 @@ def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certi
         actor=actor,
         detail=reason,
     )
-    transaction.on_commit(lambda: _verification_cache_clear(certificate))
+    for earlier in Certificate.objects.filter(superseded_by=certificate):
+        earlier.superseded_by = None
+        earlier.save(update_fields=["superseded_by"])
+        _audit(
+            CertificationEvent.Kind.REINSTATED,
+            user=earlier.user,
+            certificate=earlier,
+            actor=actor,
+            detail=certificate.serial,
+        )
+        _verification_cache_clear_on_commit(earlier)
+    _verification_cache_clear_on_commit(certificate)
     return certificate
 
 
@@ -626,11 +710,11 @@ def certificates_remind_lapsing(today: dt.date | None = None) -> int:
                 title = _(
                     "Your %(level)s certification lapses on %(date)s: register for the "
                     "next cycle to keep it."
-                ) % {"level": certificate.level_name_zh, "date": certificate.expires_on}
+                ) % {"level": LevelCode(certificate.level).label, "date": certificate.expires_on}
             Notice.objects.get_or_create(
                 user=certificate.user,
                 key=f"cert_lapse:{certificate.pk}",
-                defaults={"title": title, "url": "/certification/"},
+                defaults={"title": title, "url": reverse("certification:mine")},
             )
             _audit(CertificationEvent.Kind.REMINDED, user=certificate.user, certificate=certificate)
             email = certificate.user.email
@@ -651,10 +735,13 @@ def _verification_cache_key(code: str) -> str:
     return f"cert-verify:{code}"
 
 
-def _verification_cache_clear(certificate: Certificate) -> None:
+def _verification_cache_clear_on_commit(certificate: Certificate) -> None:
+    """Forget the cached public answer once the change is committed (not before: a request
+    in between would cache the old answer again)."""
     from django.core.cache import caches
 
-    caches["shared"].delete(_verification_cache_key(certificate.verification_code))
+    key = _verification_cache_key(certificate.verification_code)
+    transaction.on_commit(lambda: caches["shared"].delete(key))
 
 
 def verification_lookup(code: str) -> dict | None:
@@ -692,7 +779,10 @@ def verification_lookup(code: str) -> dict | None:
             if certificate.superseded_by_id
             else None,
             "pdf_sha256": certificate.pdf_sha256,
-            "pdf_ready": certificate.render_state == Certificate.RenderState.READY,
+            # A revoked certificate's PDF is no longer handed out; its fingerprint still
+            # lets anyone match a copy they were shown against this answer.
+            "pdf_ready": certificate.render_state == Certificate.RenderState.READY
+            and not certificate.revoked_at,
             "issuer_name": certificate.issuer_name,
             "verification_code": certificate.verification_code,
         }
@@ -701,11 +791,10 @@ def verification_lookup(code: str) -> dict | None:
 
 
 def verification_status(found: dict, today: dt.date | None = None) -> str:
-    today = today or timezone.localdate()
-    if found["revoked_at"]:
-        return "revoked"
-    if found["superseded"]:
-        return "superseded"
-    if found["expires_on"] < today:
-        return "expired"
-    return "valid"
+    """The status of a cached answer, by the same rule as Certificate.status."""
+    return certificate_status(
+        revoked=bool(found["revoked_at"]),
+        superseded=found["superseded"],
+        expires_on=found["expires_on"],
+        today=today,
+    )

@@ -3,8 +3,6 @@ Background jobs of the certification app. Each takes primary keys, is safe to ru
 and leaves the real work to `certification.services`.
 """
 
-from lms.tasks import enqueue  # noqa: F401 - one way to queue jobs for the whole project
-
 
 def certificate_issue(result_id: int) -> int | None:
     from certification.services import certificate_issue as issue

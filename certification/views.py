@@ -100,16 +100,15 @@ def my_certification(request):
                 "exam_open": exam_cycle is not None and exam_cycle == cycle,
                 "result": results.get(level.code),
                 "attempt_open": level.exam_id in open_attempts,
-                "held": standing.rank >= level.rank,
             }
         )
-    options = promotion_options_for([user], today, certificates={user.pk: certificates})[user.pk]
+    options = promotion_options_for([user], today, standings={user.pk: standing})[user.pk]
     return render(
         request,
         "certification/my_certification.html",
         {
             "standing": standing,
-            "certificates": [(c, c.status(today)) for c in certificates],
+            "certificates": certificates,
             "cycle": cycle,
             "offers": offers,
             "options": options,
@@ -129,12 +128,15 @@ def register(request):
         messages.success(
             request,
             _("You are registered for the %(level)s certification in %(cycle)s.")
-            % {"level": level.get_code_display(), "cycle": registration.cycle.name_zh},
+            % {"level": level.get_code_display(), "cycle": registration.cycle.label},
         )
     return redirect("certification:mine")
 
 
 def _pdf_response(certificate: Certificate, *, inline: bool = True) -> FileResponse:
+    # A revoked certificate is not handed out again, not even to its holder.
+    if certificate.revoked_at:
+        raise Http404(_("This certificate was revoked."))
     if certificate.render_state != Certificate.RenderState.READY or not certificate.pdf:
         raise Http404(_("This certificate's PDF is still being prepared."))
     return FileResponse(
@@ -159,8 +161,11 @@ def certificate_download(request, pk):
 # --- The lead's team page ------------------------------------------------------------------
 
 
-def _team_rows(request):
-    """Everyone in the viewer's scope with standing, last result and promotion options."""
+def _team_rows(request, *, promotion: bool = True):
+    """
+    Everyone in the viewer's scope with standing and last result, filtered; with their
+    promotion options when `promotion` (or when the promotion filter needs them).
+    """
     today = timezone.localdate()
     teams = teams_visible_to(request.user)
     form = TeamCertificationFilterForm(request.GET, teams=teams)
@@ -170,43 +175,56 @@ def _team_rows(request):
     certificates = certificates_by_user(ids)
     last_cycle = last_cycle_with_results()
     results = results_in_cycle(last_cycle, ids)
-    options = promotion_options_for(people, today, certificates=certificates)
-    rows = []
-    for person in people:
-        person_options = options[person.pk]
-        rows.append(
-            {
-                "person": person,
-                "standing": standing_of(certificates.get(person.pk, []), today),
-                "results": sorted(results.get(person.pk, []), key=lambda r: r.level),
-                "eligible": [o for o in person_options if o.eligible],
-                "close": [o for o in person_options if o.close],
-            }
-        )
+    rows = [
+        {
+            "person": person,
+            "standing": standing_of(certificates.get(person.pk, []), today),
+            "results": sorted(results.get(person.pk, []), key=lambda r: r.level),
+        }
+        for person in people
+    ]
     data = form.cleaned_data if form.is_valid() else {}
     if data.get("level"):
         rows = [r for r in rows if r["standing"].current and r["standing"].level == data["level"]]
     if data.get("standing"):
         rows = [r for r in rows if r["standing"].status == data["standing"]]
+    if promotion or data.get("promotion"):
+        _attach_promotion(rows, today)
     if data.get("promotion"):
         rows = [r for r in rows if r[data["promotion"]]]
     return form, teams, rows, last_cycle, today
+
+
+def _attach_promotion(rows, today) -> None:
+    """Each row's eligible and one-short track steps (a fixed number of queries)."""
+    if rows and "eligible" in rows[0]:
+        return
+    options = promotion_options_for(
+        [row["person"] for row in rows],
+        today,
+        standings={row["person"].pk: row["standing"] for row in rows},
+    )
+    for row in rows:
+        person_options = options[row["person"].pk]
+        row["eligible"] = [o for o in person_options if o.eligible]
+        row["close"] = [o for o in person_options if o.close]
 
 
 @team_viewer_required
 def team_certifications(request):
     """
     The lead's team certification page: each member's level, status, last result and
-    promotion eligibility, with a chart. A fixed number of queries whatever the team size.
+    promotion eligibility, with a chart. A fixed number of queries whatever the team size;
+    promotion is worked out for the page shown unless the filter asks about it.
     """
-    form, teams, rows, last_cycle, today = _team_rows(request)
+    form, teams, rows, last_cycle, today = _team_rows(request, promotion=False)
     standings = {row["person"].pk: row["standing"] for row in rows}
     distribution = level_distribution(standings)
     timeline = lapse_timeline(standings, today)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    _attach_promotion(page.object_list, today)
     query = request.GET.copy()
     query.pop("page", None)
-    steps = {s.pk: s for s in TrackStep.objects.all()}
     return render(
         request,
         "certification/team_certifications.html",
@@ -222,7 +240,6 @@ def team_certifications(request):
             "timeline_max": max((n for _l, n in timeline), default=0) or 1,
             "query": query.urlencode(),
             "can_recommend": request.user.has_perm("certification.add_recommendation"),
-            "steps": steps,
         },
     )
 
@@ -257,7 +274,7 @@ def _export_headers(last_cycle) -> list[str]:
         _("Level held"),
         _("Certification"),
         _("Valid until"),
-        _("Result %(cycle)s") % {"cycle": last_cycle.name_zh} if last_cycle else _("Last result"),
+        _("Result %(cycle)s") % {"cycle": last_cycle.label} if last_cycle else _("Last result"),
         _("Eligible now"),
         _("One requirement short"),
     ]
@@ -278,7 +295,7 @@ def team_certifications_export(request, fmt):
 @team_viewer_required
 def team_certificates_zip(request):
     """Every current certificate PDF of the people on the (filtered) page, as one ZIP."""
-    _form, _teams, rows, _cycle, today = _team_rows(request)
+    _form, _teams, rows, _cycle, today = _team_rows(request, promotion=False)
     wanted = [row["standing"].certificate.pk for row in rows if row["standing"].current]
     certificates = Certificate.objects.filter(
         pk__in=wanted, render_state=Certificate.RenderState.READY
@@ -326,14 +343,25 @@ def recommend(request, pk):
 # --- Public verification ----------------------------------------------------------------------
 
 
-def _client_address(request) -> str:
+def client_address(request) -> str:
+    """
+    The visitor's address. Behind TRUSTED_PROXY_COUNT reverse proxies it is that many
+    entries from the right of X-Forwarded-For (the part a visitor cannot forge); without
+    proxies REMOTE_ADDR, since a visitor can write X-Forwarded-For to be anything.
+    """
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        hops = [h for h in hops if h]
+        if len(hops) >= proxies:
+            return hops[-proxies]
     return request.META.get("REMOTE_ADDR", "")
 
 
 def _rate_limited(request) -> bool:
     """A fixed window per client address: enough for people, too slow to guess codes."""
     window = int(timezone.now().timestamp() // 60)
-    key = f"verify-rate:{_client_address(request)}:{window}"
+    key = f"verify-rate:{client_address(request)}:{window}"
     cache.add(key, 0, 70)
     try:
         count = cache.incr(key)
@@ -343,9 +371,16 @@ def _rate_limited(request) -> bool:
     return count > settings.CERTIFICATE_VERIFY_RATE_PER_MINUTE
 
 
-def _lookup_or_none(request, code: str):
+def _lookup(code: str):
     # Every unknown code, well-formed or not, gets the same answer.
     return verification_lookup(code) if CODE_RE.fullmatch(code) else None
+
+
+def _revoked_gone(found) -> HttpResponse | None:
+    """The PDF and the badge of a revoked certificate are gone; the page says why."""
+    if found["revoked_at"]:
+        return _public(HttpResponse(_("This certificate was revoked."), status=410))
+    return None
 
 
 def _public(response):
@@ -360,7 +395,7 @@ def verify(request, code):
         response = render(request, "certification/verify.html", {"limited": True}, status=429)
         response["Retry-After"] = "60"
         return _public(response)
-    found = _lookup_or_none(request, code)
+    found = _lookup(code)
     if found is None:
         return _public(render(request, "certification/verify.html", {"found": None}, status=404))
     return _public(
@@ -375,19 +410,21 @@ def verify(request, code):
 def verify_pdf(request, code):
     if _rate_limited(request):
         return HttpResponse(status=429)
-    found = _lookup_or_none(request, code)
+    found = _lookup(code)
     if found is None:
         raise Http404
-    return _public(_pdf_response(Certificate.objects.get(pk=found["pk"])))
+    return _revoked_gone(found) or _public(_pdf_response(Certificate.objects.get(pk=found["pk"])))
 
 
 def verify_badge(request, code):
     """The certificate as an Open Badges 3.0 credential, for other systems to import."""
     if _rate_limited(request):
         return HttpResponse(status=429)
-    found = _lookup_or_none(request, code)
+    found = _lookup(code)
     if found is None:
         raise Http404
+    if gone := _revoked_gone(found):
+        return gone
     credential = open_badge_credential(Certificate.objects.get(pk=found["pk"]))
     response = HttpResponse(
         json.dumps(credential, ensure_ascii=False, indent=2),

@@ -6,10 +6,10 @@ from wagtail.users.forms import UserCreationForm, UserEditForm
 from wagtail.users.views import users as wagtail_users
 
 from lms.models import User
-from lms.services.people import staff_left, staff_roles_sync
+from lms.services.people import position_since_after, staff_left, staff_roles_sync
 from lms.services.staff_import import normalise_employee_no
 
-STAFF_FIELDS = {"employee_no", "display_name", "team", "position", "hire_date"}
+STAFF_FIELDS = {"employee_no", "display_name", "team", "position", "position_since", "hire_date"}
 # Chinese names are not "first last": the HR display name replaces both, and many front-line
 # staff have no work e-mail.
 WESTERN_NAME_FIELDS = {"first_name", "last_name"}
@@ -47,9 +47,21 @@ class AcademyUserCreateView(wagtail_users.CreateView):
 
 class AcademyUserEditView(wagtail_users.EditView):
     def save_instance(self):
-        previous_team = User.objects.filter(pk=self.object.pk).values_list("team_id", flat=True)
-        previous = {self.object.pk: previous_team.first()}
+        before = User.objects.filter(pk=self.object.pk).values(
+            "team_id", "position", "position_since"
+        )[0]
+        previous = {self.object.pk: before["team_id"]}
         instance = super().save_instance()
+        # A date HR typed in with the change wins; otherwise a new position starts today.
+        if instance.position_since == before["position_since"]:
+            since = position_since_after(
+                previous_position=before["position"],
+                position=instance.position,
+                since=instance.position_since,
+            )
+            if since != instance.position_since:
+                instance.position_since = since
+                instance.save(update_fields=["position_since"])
         # The position decides the role group, whatever boxes were ticked on the Roles tab.
         staff_roles_sync(users=[instance], previous_team_ids=previous)
         staff_left(users=[instance])

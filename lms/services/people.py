@@ -11,12 +11,22 @@ from operator import or_
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from lms.models import Position, Team, User, UserSession
 from lms.roles import POSITION_ROLES
 
 # Roles that follow from the position; an administrator role is only ever granted by hand.
 DERIVED_ROLES = frozenset(role.value for role in POSITION_ROLES.values())
+
+
+def position_since_after(*, previous_position: str, position: str, since):
+    """
+    The date a person's tenure in their position counts from after an edit: a new
+    position starts today; the same position keeps `since`. Promotion steps count months
+    in the current position from here.
+    """
+    return timezone.localdate() if position != previous_position else since
 
 
 def sessions_end(*, user_ids: Iterable[int]) -> int:

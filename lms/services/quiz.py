@@ -59,10 +59,22 @@ class QuizResult:
         return bool(self.counted and self.counted.passed)
 
 
+def attempts_in_play(*, user, quiz: Quiz, now=None):
+    """
+    The attempts the quiz's rules count now: all of them, except for a certification exam,
+    where only the current cycle's attempts count (the same exam returns every half year).
+    """
+    from certification.services import exam_rules
+
+    attempts = Attempt.objects.filter(user=user, quiz=quiz)
+    counts_from = exam_rules(user=user, quiz=quiz, now=now).counts_from
+    return attempts.filter(started_at__gte=counts_from) if counts_from else attempts
+
+
 def quiz_result(*, user, quiz: Quiz, attempts: list[Attempt] | None = None) -> QuizResult:
     """The result under the quiz's grading rule (pass `attempts` to avoid the query)."""
     if attempts is None:
-        attempts = list(Attempt.objects.filter(user=user, quiz=quiz).order_by("number"))
+        attempts = list(attempts_in_play(user=user, quiz=quiz).order_by("number"))
     graded = [a for a in attempts if a.status == Status.GRADED]
     counted = None
     if graded:
@@ -84,13 +96,15 @@ def quiz_result(*, user, quiz: Quiz, attempts: list[Attempt] | None = None) -> Q
 
 def attempt_start_refusal(*, user, quiz: Quiz, now=None) -> AttemptRefused | None:
     """Why this person may not start a new attempt now, or None when they may."""
-    from certification.services import exam_start_refusal
+    from certification.services import exam_rules
 
     now = now or timezone.now()
-    exam_refusal = exam_start_refusal(user=user, quiz=quiz, now=now)
-    if exam_refusal:
-        return AttemptRefused("exam_closed", exam_refusal)
+    exam = exam_rules(user=user, quiz=quiz, now=now)
+    if exam.refusal:
+        return AttemptRefused("exam_closed", exam.refusal)
     attempts = Attempt.objects.filter(user=user, quiz=quiz)
+    if exam.counts_from:
+        attempts = attempts.filter(started_at__gte=exam.counts_from)
     if quiz.max_attempts is not None and attempts.count() >= quiz.max_attempts:
         return AttemptRefused(
             "no_attempts_left", _("You have used all your attempts at this quiz.")
@@ -361,15 +375,14 @@ def attempt_finalise_if_marked(attempt: Attempt, now=None) -> Attempt:
     attempt.graded_at = now or timezone.now()
     attempt.save(update_fields=["points", "percent", "passed", "status", "graded_at"])
 
-    from certification.services import result_record_from_attempt
+    from certification.services import exam_result_follow
     from lms.services.golive import golive_refresh
 
     if attempt.passed:
         transaction.on_commit(
             lambda: golive_refresh(user_id=attempt.user_id, passed_quiz_id=attempt.quiz_id)
         )
-    # A certification exam's result (pass or fail) follows every graded attempt.
-    transaction.on_commit(lambda: result_record_from_attempt(attempt.pk))
+    exam_result_follow(attempt)
     return attempt
 
 

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import override as translation_override
 
 from lms.models import Position, StaffImport, Team, User
-from lms.services.people import staff_left, staff_roles_sync
+from lms.services.people import position_since_after, staff_left, staff_roles_sync
 
 logger = logging.getLogger(__name__)
 
@@ -498,8 +498,9 @@ def staff_rows_apply(rows: list[StaffRow], *, result: ImportResult) -> ImportRes
             )
             continue
         if user.position != values["position"]:
-            # A new post starts the tenure the promotion tracks count.
-            values["position_since"] = timezone.localdate()
+            values["position_since"] = position_since_after(
+                previous_position=user.position, position=values["position"], since=None
+            )
         if any(getattr(user, name) != value for name, value in values.items()):
             if user.is_active and values.get("is_active") is False:
                 deactivated.append(user)

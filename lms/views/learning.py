@@ -20,6 +20,7 @@ from lms.services.quiz import (
     attempt_start,
     attempt_start_refusal,
     attempt_submit,
+    attempts_in_play,
     quiz_question_count,
     quiz_result,
 )
@@ -38,8 +39,8 @@ def lesson_mark_complete(request, pk):
 @login_required
 def quiz_overview(request, pk):
     quiz = get_object_or_404(Quiz, pk=pk)
-    result = quiz_result(user=request.user, quiz=quiz)
-    attempts = list(Attempt.objects.filter(user=request.user, quiz=quiz).order_by("-number"))
+    attempts = list(attempts_in_play(user=request.user, quiz=quiz).order_by("-number"))
+    result = quiz_result(user=request.user, quiz=quiz, attempts=attempts[::-1])
     open_attempt = next((a for a in attempts if a.status == Attempt.Status.IN_PROGRESS), None)
     refusal = None if open_attempt else attempt_start_refusal(user=request.user, quiz=quiz)
     return render(

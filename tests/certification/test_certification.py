@@ -211,14 +211,16 @@ def test_a_failed_render_is_retried_a_bounded_number_of_times_and_then_shows_fai
         certificate.refresh_from_db()
         assert certificate.render_state == Certificate.RenderState.PENDING
         assert certificate.render_attempts == 1
-        later = timezone.now() + dt.timedelta(hours=1)
-        certificates_render_pending(now=later)
+        # The retry back-off passes (moved on in the database rather than waited out).
+        _an_hour_ago(certificate)
+        certificates_render_pending()
     certificate.refresh_from_db()
     assert certificate.render_state == Certificate.RenderState.FAILED
     assert certificate.render_attempts == 2 and "字体缺失" in certificate.render_error
     assert certificate.serial and certificate.holder_name == "王芳"  # the record is intact
     # No more tries once failed, until an administrator asks again.
-    certificates_render_pending(now=later + dt.timedelta(hours=1))
+    _an_hour_ago(certificate)
+    certificates_render_pending()
     certificate.refresh_from_db()
     assert certificate.render_attempts == 2
     admin = login(academy.admin)
@@ -228,6 +230,12 @@ def test_a_failed_render_is_retried_a_bounded_number_of_times_and_then_shows_fai
         admin.post(reverse("certification_admin_render_again", args=[certificate.pk]))
     certificate.refresh_from_db()
     assert certificate.render_state == Certificate.RenderState.READY
+
+
+def _an_hour_ago(certificate):
+    Certificate.objects.filter(pk=certificate.pk).update(
+        render_tried_at=timezone.now() - dt.timedelta(hours=1)
+    )
 
 
 def test_recertification_in_a_later_cycle_is_a_new_certificate_superseding_the_old(
@@ -329,3 +337,83 @@ def test_bulk_issue_at_the_close_of_a_cycle_issues_every_pass_and_reports_progre
         cycle_bulk_issue_start(cycle=open_cycle, actor=academy.admin)
     assert Certificate.objects.filter(cycle=open_cycle).count() == 5
     assert BulkIssue.objects.count() == 2
+
+
+# --- Found in review ------------------------------------------------------------------------
+
+
+def test_last_cycles_exam_attempts_do_not_use_up_this_cycles(academy, levels, open_cycle):
+    junior, _intermediate = levels
+    junior.exam.max_attempts = 1
+    junior.exam.save()
+    agent = academy.agent_b
+    last_time = cert.cycle(2026, 1, open_now=False)
+    Registration.objects.create(user=agent, cycle=last_time, level=LevelCode.JUNIOR)
+    in_last_window = timezone.make_aware(dt.datetime.combine(last_time.exam_opens, dt.time(10)))
+    old = attempt_start(user=agent, quiz=junior.exam, now=in_last_window)
+    attempt_submit(attempt_id=old.pk, user=agent, revision=0, now=in_last_window)
+    registration_create(user=agent, level=junior)
+    assert attempt_start(user=agent, quiz=junior.exam).number == 2
+
+
+def test_revoking_a_certificate_reinstates_what_it_superseded_and_allows_a_new_result(
+    academy, past_cycle, open_cycle
+):
+    old = cert.certificate(academy.agent_a, past_cycle, LevelCode.JUNIOR)
+    new = cert.certificate(academy.agent_a, open_cycle, LevelCode.JUNIOR)
+    with committed():
+        certificate_revoke(certificate=new, actor=academy.admin, reason="证书信息有误")
+    old.refresh_from_db()
+    assert old.status() == "valid"
+    with committed():
+        result_record_exceptional(
+            user=academy.agent_a, cycle=open_cycle, level=LevelCode.JUNIOR, passed=True,
+            percent=Decimal("91"), reason="更正后重新颁发", actor=academy.admin,
+        )  # fmt: skip
+    reissued = Certificate.objects.get(user=academy.agent_a, cycle=open_cycle, revoked_at=None)
+    assert reissued.pk != new.pk and reissued.percent == Decimal("91")
+    new.refresh_from_db()
+    assert new.status() == "revoked" and new.result_id is None
+
+
+def test_a_level_already_held_is_not_offered_again_until_it_is_about_to_lapse(
+    academy, levels, settings
+):
+    settings.CERTIFICATE_LAPSE_WARNING_DAYS = 60
+    junior, _intermediate = levels
+    cert.cycle(2026, 2)
+    far = cert.cycle(2026, 1, open_now=False, valid_until=TODAY + dt.timedelta(days=300))
+    cert.certificate(academy.agent_a, far, LevelCode.JUNIOR)
+    with pytest.raises(CertificationRefused):
+        registration_create(user=academy.agent_a, level=junior)
+    Certificate.objects.filter(user=academy.agent_a).update(
+        expires_on=TODAY + dt.timedelta(days=20)
+    )
+    assert registration_create(user=academy.agent_a, level=junior)
+
+
+def test_a_position_change_in_the_user_admin_restarts_the_tenure(academy, login):
+    from lms.models import Position
+
+    agent = academy.agent_a
+    agent.position_since = dt.date(2024, 1, 1)
+    agent.save()
+    response = login(academy.admin).post(
+        reverse("wagtailusers_users:edit", args=[agent.pk]),
+        {
+            "username": agent.username,
+            "email": "",
+            "employee_no": agent.employee_no,
+            "display_name": agent.display_name,
+            "team": agent.team_id,
+            "position": Position.SENIOR_AGENT,
+            "position_since": "2024-01-01",  # unchanged: the form shows the stored date
+            "password1": "",
+            "password2": "",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    agent.refresh_from_db()
+    assert agent.position == Position.SENIOR_AGENT
+    assert agent.position_since == TODAY

@@ -260,3 +260,44 @@ def test_an_administrator_revokes_from_the_certificate_desk(academy, login, clie
         admin.post(url, {"reason": "证书信息有误"})
     certificate.refresh_from_db()
     assert certificate.revoked_at is not None and certificate.revoked_reason == "证书信息有误"
+
+
+def test_a_revoked_certificates_pdf_and_badge_are_gone(academy, client, login, open_cycle):
+    certificate = cert.certificate(academy.agent_a, open_cycle)
+    with cert.committed():
+        certificate_revoke(certificate=certificate, actor=academy.admin, reason="作弊")
+    code = certificate.verification_code
+    assert client.get(reverse("certification:verify_pdf", args=[code])).status_code == 410
+    assert client.get(reverse("certification:verify_badge", args=[code])).status_code == 410
+    page = _verify(client, code).content.decode()
+    assert reverse("certification:verify_pdf", args=[code]) not in page
+    assert certificate.pdf_sha256 in page  # a copy someone was shown can still be matched
+    own = login(academy.agent_a).get(
+        reverse("certification:certificate_pdf", args=[certificate.pk])
+    )
+    assert own.status_code == 404
+
+
+def test_behind_a_proxy_the_rate_limit_counts_each_visitor(academy, client, settings, open_cycle):
+    settings.CERTIFICATE_VERIFY_RATE_PER_MINUTE = 2
+    settings.TRUSTED_PROXY_COUNT = 1
+    url = reverse("certification:verify", args=["b" * 32])
+
+    def ask(visitor):
+        # A visitor may forge the left of the header; the proxy appends the real address.
+        return client.get(url, HTTP_X_FORWARDED_FOR=f"6.6.6.6, {visitor}").status_code
+
+    assert [ask("1.1.1.1") for _ in range(3)] == [404, 404, 429]
+    assert ask("2.2.2.2") == 404
+
+
+def test_the_latest_qa_score_counts_whichever_way_periods_are_written(academy, login):
+    from certification.selectors import latest_qa_scores
+
+    for period, score in (("2026Q1", 70), ("2026-11", 95), ("2026H1", 80)):
+        QAScore.objects.create(user=academy.agent_a, period=period, score=score)
+    assert latest_qa_scores([academy.agent_a.pk])[academy.agent_a.pk].period == "2026-11"
+    upload = io.BytesIO(f"{academy.agent_b.employee_no.lower()},2026Q4,88\n".encode())
+    upload.name = "qa.csv"
+    login(academy.admin).post(reverse("certification_admin_qa_import"), {"file": upload})
+    assert QAScore.objects.get(user=academy.agent_b).score == 88

@@ -307,7 +307,7 @@ def test_the_time_limit_is_not_swallowed_by_weasyprints_resource_error_handling(
 def test_a_render_timeout_is_recorded_on_the_certificate(issued, settings):
     settings.CERTIFICATE_RENDER_TIMEOUT_SECONDS = 0.3
     Certificate.objects.filter(pk=issued.pk).update(
-        render_state=Certificate.RenderState.PENDING, render_attempts=0
+        render_state=Certificate.RenderState.PENDING, render_attempts=0, render_tried_at=None
     )
     with mock.patch.object(HTML, "write_pdf", lambda *args, **kwargs: time.sleep(10)):
         certificate_render(certificate_id=issued.pk)

@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.test import TestCase
+from django.utils import timezone
 
 from certification.models import Cycle, Level, LevelCode, Result
 from certification.services import certificate_issue
@@ -11,7 +12,7 @@ from lms.models import Choice, Question, QuestionCategory, QuestionKind, Quiz, Q
 
 
 def exam_quiz(title="中级认证考试", pass_mark=80) -> Quiz:
-    """A one-question exam: choice 0 is right (see `answer_exam`)."""
+    """A one-question exam whose right answer is 1小时内."""
     category, _ = QuestionCategory.objects.get_or_create(name="认证题库")
     question = Question.objects.create(
         category=category, kind=QuestionKind.SINGLE, prompt=f"{title}：投诉多久内升级到班组长？"
@@ -39,7 +40,7 @@ def level(code=LevelCode.INTERMEDIATE, *, required_level="", min_tenure_months=0
 
 def cycle(year=2026, half=2, *, today=None, open_now=True, **dates) -> Cycle:
     """A cycle; by default registration and exam are both open around `today`."""
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     if open_now:
         defaults = {
             "registration_opens": today - dt.timedelta(days=10),
