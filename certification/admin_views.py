@@ -41,6 +41,13 @@ class CertificationDeskMixin(PermissionRequiredMixin, WagtailAdminTemplateMixin)
     ]
 
 
+class CertificationDeskPageMixin(CertificationDeskMixin):
+    """A page under the desk: its own title ends the breadcrumbs and heads the page."""
+
+    def get_breadcrumbs_items(self):
+        return [*super().get_breadcrumbs_items(), {"url": "", "label": self.get_page_title()}]
+
+
 class CertificateIndexView(CertificationDeskMixin, TemplateView):
     """Every certificate, newest first, with filters; and each cycle's bulk issue."""
 
@@ -92,7 +99,7 @@ class CertificateIndexView(CertificationDeskMixin, TemplateView):
         return context
 
 
-class CertificateDetailView(CertificationDeskMixin, FormView):
+class CertificateDetailView(CertificationDeskPageMixin, FormView):
     """One certificate: the frozen record, its audit trail, revoke and render again."""
 
     template_name = "certification/admin/certificate_detail.html"
@@ -157,7 +164,7 @@ class CycleBulkIssueView(CertificationDeskMixin, View):
         return redirect(reverse("certification_admin_index") + f"?cycle={cycle.pk}")
 
 
-class ExceptionalResultView(CertificationDeskMixin, FormView):
+class ExceptionalResultView(CertificationDeskPageMixin, FormView):
     permission_required = "certification.record_exceptional_result"
     template_name = "certification/admin/form.html"
     form_class = ExceptionalResultForm
@@ -189,7 +196,7 @@ class ExceptionalResultView(CertificationDeskMixin, FormView):
         return redirect("certification_admin_index")
 
 
-class QAScoreImportView(CertificationDeskMixin, FormView):
+class QAScoreImportView(CertificationDeskPageMixin, FormView):
     permission_required = "certification.add_qascore"
     template_name = "certification/admin/form.html"
     form_class = QAScoreImportForm
