@@ -238,6 +238,13 @@ class Result(models.Model):
         return f"{self.user} · {self.level} · {self.percent}%"
 
 
+def certificate_storage():
+    """Private storage (settings.STORAGES["certificates"]), outside MEDIA_ROOT."""
+    from django.core.files.storage import storages
+
+    return storages["certificates"]
+
+
 class Certificate(models.Model):
     """
     One issued certificate. Name, level, cycle, score, dates and template version are
@@ -280,7 +287,7 @@ class Certificate(models.Model):
     render_attempts = models.PositiveSmallIntegerField(default=0)
     render_error = models.TextField(blank=True)
     render_tried_at = models.DateTimeField(null=True, blank=True)
-    pdf = models.FileField(upload_to="certificates/", blank=True)
+    pdf = models.FileField(upload_to="certificates/", storage=certificate_storage, blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
     # Life after issue.
     revoked_at = models.DateTimeField(null=True, blank=True)

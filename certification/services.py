@@ -586,6 +586,13 @@ def cycle_bulk_issue_run(*, bulk_id: int, chunk: int = 25) -> BulkIssue | None:
     return bulk_issue_progress(BulkIssue.objects.get(pk=bulk_id))
 
 
+def bulk_issues_refresh(*, certificate_ids) -> None:
+    """After a batch of renders: a running bulk issue of their cycle may now be done."""
+    cycles = Certificate.objects.filter(pk__in=certificate_ids).values("cycle_id")
+    for bulk in BulkIssue.objects.filter(status=BulkIssue.Status.RUNNING, cycle_id__in=cycles):
+        bulk_issue_progress(bulk)
+
+
 def bulk_issue_progress(bulk: BulkIssue) -> BulkIssue:
     """Fill in done/failed from the cycle's certificates; mark the run done when all are."""
     if bulk.status not in (BulkIssue.Status.RUNNING, BulkIssue.Status.DONE):

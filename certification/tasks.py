@@ -19,9 +19,12 @@ def certificate_render(certificate_id: int) -> str | None:
 
 
 def certificates_render_batch(certificate_ids: list[int]) -> int:
+    from certification.services import bulk_issues_refresh
     from certification.services import certificate_render as render
 
-    return sum(bool(render(certificate_id=pk)) for pk in certificate_ids)
+    rendered = sum(bool(render(certificate_id=pk)) for pk in certificate_ids)
+    bulk_issues_refresh(certificate_ids=certificate_ids)
+    return rendered
 
 
 def certificates_render_pending() -> int:

@@ -324,7 +324,6 @@ def _certification(people, rng, today, progress) -> dict:
     """
     from django.conf import settings
     from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
 
     from certification.demo import cycles_ensure, levels_ensure, track_steps_ensure
     from certification.models import (
@@ -392,7 +391,8 @@ def _certification(people, rng, today, progress) -> dict:
     sample = certificates[0] if certificates else None
     if sample is not None:
         pdf = certificate_pdf(sample)
-        name = default_storage.save(f"certificates/{PREFIX}-sample.pdf", ContentFile(pdf))
+        storage = Certificate._meta.get_field("pdf").storage
+        name = storage.save(f"certificates/{PREFIX}-sample.pdf", ContentFile(pdf))
         digest = hashlib.sha256(pdf).hexdigest()
         for certificate in certificates:
             certificate.pdf, certificate.pdf_sha256 = name, digest

@@ -169,6 +169,15 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Certificate PDFs are never published under MEDIA_URL: every download goes through a
+    # view that checks scope and revocation.
+    "certificates": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")),
+            "base_url": None,
+        },
+    },
 }
 # `make run` has no separate web server in front, so the app serves uploaded media itself.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", False)

@@ -327,6 +327,7 @@ def test_bulk_issue_at_the_close_of_a_cycle_issues_every_pass_and_reports_progre
         bulk = cycle_bulk_issue_start(cycle=open_cycle, actor=academy.admin)
     bulk.refresh_from_db()
     assert Certificate.objects.filter(cycle=open_cycle).count() == 5
+    assert bulk.status == BulkIssue.Status.DONE  # the last render batch says so, unwatched
     page = login(academy.admin).get(reverse("certification_admin_index"))
     body = page.content.decode()
     assert 'data-bulk-status="done"' in body
