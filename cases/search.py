@@ -7,14 +7,22 @@ same on SQLite and PostgreSQL.
 from django.db.models import Q
 
 
-def _cut(text: str) -> list[str]:
+def _jieba():
     import logging
 
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
+    return jieba
 
-    return [word.strip() for word in jieba.cut_for_search(text) if word.strip()]
+
+def warm_up() -> None:
+    """Load jieba's dictionary now (about a second) rather than in someone's first search."""
+    _jieba().initialize()
+
+
+def _cut(text: str) -> list[str]:
+    return [word.strip() for word in _jieba().cut_for_search(text) if word.strip()]
 
 
 def case_search_text(case) -> str:
@@ -53,8 +61,12 @@ def query_words(query: str) -> list[str]:
 
 
 def matching(queryset, query: str):
-    """Cases holding every word of the query (longest words first: they are the rarest)."""
+    """
+    Cases holding every word of the query (longest words first: they are the rarest).
+    search_text and the query words are both lower case already, so a plain LIKE does:
+    icontains would make PostgreSQL upper-case every case's text for every word.
+    """
     condition = Q()
     for word in sorted(query_words(query), key=len, reverse=True):
-        condition &= Q(search_text__icontains=word)
+        condition &= Q(search_text__contains=word)
     return queryset.filter(condition)

@@ -164,7 +164,9 @@ def _onboarding(people, rng, now, progress) -> dict:
     home = academy_home()
     curriculum = onboarding_curriculum(home)
     quiz = golive_quiz(question_bank())
-    curriculum.golive_quizzes.add(quiz)
+    if not curriculum.golive_quizzes.filter(pk=quiz.pk).exists():
+        curriculum.golive_quizzes.add(quiz)  # a parental relation: saved with the page
+        curriculum.save()
     lessons = list(LessonPage.objects.live().descendant_of(curriculum).values_list("pk", flat=True))
     questions = list(
         quiz.sections.exclude(category=None).values_list("category__questions", flat=True)

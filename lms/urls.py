@@ -47,6 +47,9 @@ urlpatterns = [
     path("", include("certification.urls")),
 ]
 
+if settings.ACADEMY_BENCH:
+    urlpatterns += [path("bench/bare/", health.bench_bare, name="bench_bare")]
+
 if settings.SERVE_MEDIA:
     urlpatterns += [
         re_path(

@@ -241,6 +241,8 @@ LOGGING = {
 
 # --- The academy ----------------------------------------------------------------------
 ACADEMY_NAME = env_str("ACADEMY_NAME", "客服学院")
+# `make bench` only: mounts /bench/bare/, the baseline view the pages are measured against.
+ACADEMY_BENCH = env_bool("ACADEMY_BENCH", False)
 ACADEMY_STAFF_IMPORT_MAX_BYTES = 10 * 1024 * 1024
 ACADEMY_STAFF_IMPORT_MAX_ROWS = 50_000
 # Case library: the weekly target, when a new case week opens (cron, local time) and when
@@ -261,3 +263,7 @@ CERTIFICATE_LAPSE_WARNING_DAYS = env_int("CERTIFICATE_LAPSE_WARNING_DAYS", 60)
 CERTIFICATE_RENDER_TIMEOUT_SECONDS = env_int("CERTIFICATE_RENDER_TIMEOUT_SECONDS", 30)
 CERTIFICATE_RENDER_MAX_ATTEMPTS = env_int("CERTIFICATE_RENDER_MAX_ATTEMPTS", 3)
 CERTIFICATE_RENDER_RETRY_SECONDS = env_int("CERTIFICATE_RENDER_RETRY_SECONDS", 300)
+# The compact certificate font built by `manage.py build_certificate_font` (`make install`).
+# A build product of the checkout like .venv, not state, so it stays in var/ under the
+# checkout whatever VAR_DIR says; certificates fall back to the system font without it.
+CERTIFICATE_FONT_DIR = BASE_DIR / "var" / "fonts"

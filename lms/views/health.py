@@ -46,3 +46,13 @@ def healthz(request):
         {"status": status, "database": database, "queue": queue},
         status=200 if database["ok"] else 503,
     )
+
+
+def bench_bare(request):
+    """
+    The benchmarks' baseline: the least a Django view can do, behind the same server and
+    middleware as every page. Mounted only when ACADEMY_BENCH is set (see lms/urls.py).
+    """
+    from django.http import HttpResponse
+
+    return HttpResponse("ok", content_type="text/plain")

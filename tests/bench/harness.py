@@ -1,0 +1,204 @@
+"""
+Plumbing for `make bench`: benchmark databases on PostgreSQL built by generate_site, a
+production-configured server (gunicorn) to load, wrk to load it, and peak memory readings.
+Nothing here runs under pytest; tests/bench/run.py drives it.
+"""
+
+import contextlib
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PYTHON = sys.executable
+PG_ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+SECRET = "bench-only-secret-key-0000000000000000000000000000000000000000000"
+
+
+def database_url(size: str) -> str:
+    base = urllib.parse.urlsplit(PG_ADMIN_URL)
+    return base._replace(path=f"/kefu_bench_{size.lower()}").geturl()
+
+
+def django_env(size: str, **extra) -> dict[str, str]:
+    """The environment of the production settings, on the benchmark database of `size`."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "lms.settings.production",
+        "SECRET_KEY": SECRET,
+        "HTTPS": "0",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": database_url(size),
+        "ACADEMY_BENCH": "1",
+        "LOG_LEVEL": "WARNING",
+        **extra,
+    }
+
+
+def manage(size: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env=django_env(size),
+        check=check,
+        capture_output=True,
+        text=True,
+    )
+
+
+def database_build(size: str, *, rebuild: bool = False) -> float:
+    """A fresh database with the synthetic site of `size`; returns seconds taken (0 if kept)."""
+    import psycopg
+
+    name = f"kefu_bench_{size.lower()}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if exists and not rebuild:
+            return 0.0
+        if exists:
+            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    started = time.monotonic()
+    manage(size, "migrate", "-v0")
+    manage(size, "createcachetable")
+    manage(size, "generate_site", "--size", size)
+    return time.monotonic() - started
+
+
+def django_json(size: str, code: str) -> dict:
+    """Run `code` (which prints one JSON object last) in a Django process on `size`'s DB."""
+    prelude = "import django, json; django.setup()\n"
+    result = subprocess.run(  # noqa: S603
+        [PYTHON, "-c", prelude + code],
+        cwd=ROOT,
+        env=django_env(size),
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode:
+        raise RuntimeError(f"benchmark step failed on size {size}:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """gunicorn with the production settings, as `make run` serves the academy."""
+
+    def __init__(self, size: str, workers: int = 2, threads: int = 1):
+        self.size, self.workers, self.threads = size, workers, threads
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self):
+        self.process = subprocess.Popen(  # noqa: S603
+            [
+                PYTHON,
+                "-m",
+                "gunicorn",
+                "lms.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(self.workers),
+                "--threads",
+                str(self.threads),
+                "--log-level",
+                "warning",
+                "--timeout",
+                "60",
+            ],
+            cwd=ROOT,
+            env=django_env(self.size),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError):
+                urllib.request.urlopen(self.base + "/bench/bare/", timeout=2)  # noqa: S310
+                return self
+            time.sleep(0.3)
+        raise RuntimeError("gunicorn did not start: " + self.process.stderr.read().decode()[-2000:])
+
+    def __exit__(self, *exc):
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+    def worker_pids(self) -> list[int]:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()]
+
+
+def peak_rss_mib(pid: int) -> float:
+    """The process's peak resident memory (VmHWM) in MiB."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
+
+
+def session_cookie(base: str, username: str, password: str) -> str:
+    """Sign in through the login form; returns the Cookie header of the signed-in session."""
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(base + "/accounts/login/").read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode(
+        {"username": username, "password": password, "csrfmiddlewaretoken": token}
+    ).encode()
+    request = urllib.request.Request(  # noqa: S310
+        base + "/accounts/login/", data=data, headers={"Referer": base + "/accounts/login/"}
+    )
+    opener.open(request)
+    cookies = {cookie.name: cookie.value for cookie in jar}
+    if "sessionid" not in cookies:
+        raise RuntimeError(f"could not sign in as {username}")
+    return "; ".join(f"{name}={value}" for name, value in cookies.items())
+
+
+WRK_SCRIPT = """
+done = function(summary, latency, requests)
+  io.write(string.format("BENCH %d %d %d %d %d\\n", summary.requests,
+    summary.duration, latency:percentile(50), latency:percentile(95),
+    summary.errors.status + summary.errors.connect + summary.errors.read
+    + summary.errors.write + summary.errors.timeout))
+end
+"""
+
+
+def wrk(url: str, *, cookie: str = "", connections: int = 50, seconds: int = 10) -> dict:
+    """Load `url`; returns throughput, p50/p95 latency in ms and errors (incl. non-2xx/3xx)."""
+    script = ROOT / "var" / "bench" / "report.lua"
+    script.parent.mkdir(parents=True, exist_ok=True)
+    script.write_text(WRK_SCRIPT)
+    args = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(script), "--latency"]
+    if cookie:
+        args += ["-H", f"Cookie: {cookie}"]
+    url = urllib.parse.quote(url, safe=":/?=&%")  # wrk wants Chinese queries percent-encoded
+    output = subprocess.run(  # noqa: S603
+        [*args, url], check=True, capture_output=True, text=True
+    ).stdout
+    requests, duration_us, p50, p95, errors = map(
+        int, re.search(r"BENCH (\d+) (\d+) (\d+) (\d+) (\d+)", output).groups()
+    )
+    return {
+        "rps": requests / (duration_us / 1e6),
+        "p50_ms": p50 / 1000,
+        "p95_ms": p95 / 1000,
+        "errors": errors,
+        "requests": requests,
+    }

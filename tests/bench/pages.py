@@ -1,0 +1,70 @@
+"""
+The pages `make bench` measures, who looks at each, and how to find their addresses in a
+synthetic site. `TARGETS` runs inside a Django process on a benchmark database.
+"""
+
+# (label, who signs in, key of the address in the targets)
+PAGES = [
+    ("learner dashboard", "learner", "dashboard"),
+    ("lesson", "learner", "lesson"),
+    ("quiz page", "learner", "quiz"),
+    ("case page", "learner", "case"),
+    ("case search (中文)", "learner", "search"),
+    ("lead team page", "lead", "team"),
+    ("team certification page", "lead", "team_certifications"),
+    ("verification page (public)", None, "verify"),
+]
+
+TARGETS = r"""
+from django.urls import reverse
+from cases.models import CasePage
+from certification.models import Certificate
+from lms.models import GoLiveStatus, LessonPage, Position, User
+
+learner = (
+    User.objects.filter(employee_no__startswith="GS", golive__state="in_training")
+    .order_by("employee_no").first()
+)
+lead = (
+    User.objects.filter(employee_no__startswith="GS", position=Position.TEAM_LEAD)
+    .order_by("employee_no").first()
+)
+status = GoLiveStatus.objects.get(user=learner)
+quiz = status.curriculum.golive_quizzes.first()
+lesson = LessonPage.objects.live().descendant_of(status.curriculum).order_by("path").first()
+case = CasePage.objects.live().order_by("-first_published_at").first()
+code = Certificate.objects.filter(superseded_by=None, revoked_at=None).order_by("pk").first()
+print(json.dumps({
+    "users": {"learner": learner.username, "lead": lead.username},
+    "paths": {
+        "dashboard": "/",
+        "lesson": lesson.url,
+        "quiz": reverse("lms:quiz", args=[quiz.pk]),
+        "case": case.url,
+        "search": "/cases/search/?q=" + "物流延误",
+        "team": reverse("lms:team_roster"),
+        "team_certifications": reverse("certification:team"),
+        "verify": reverse("certification:verify", args=[code.verification_code]),
+    },
+}))
+"""
+
+QUERY_COUNTS = r"""
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from lms.models import User
+
+targets = json.loads(TARGETS_JSON)
+counts = {}
+for label, who, key in PAGES:
+    client = Client()
+    if who:
+        client.force_login(User.objects.get(username=targets["users"][who]))
+    path = targets["paths"][key]
+    client.get(path, HTTP_HOST="127.0.0.1")  # warm: permissions, content types, caches
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(path, HTTP_HOST="127.0.0.1")
+    counts[label] = [response.status_code, len(context.captured_queries)]
+print(json.dumps(counts))
+"""

@@ -1,0 +1,174 @@
+"""
+`make bench`: the academy measured against baselines taken in the same run, so the
+figures mean something on any machine.
+
+    .venv/bin/python -m tests.bench.run [--rebuild] [--seconds 10] [--connections 50]
+
+1. Query counts of every page at sizes S and M (generate_site on PostgreSQL): must match.
+2. Pages under load (wrk, signed-in sessions, gunicorn with the production settings and two
+   workers, size M) beside a bare Django view on the same server: throughput ratio, p50/p95.
+3. Peak memory of the web workers.
+4. Certificate PDFs (tests/bench/certificate_pdf.py) beside a one-line document.
+
+Prints one Markdown table and writes it to var/bench/report.md. Still to come (issue 6):
+the go-live spike of 500 concurrent learners and a bulk issue through the queue cluster.
+"""
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+
+from tests.bench import harness
+from tests.bench.pages import PAGES, QUERY_COUNTS, TARGETS
+
+LOGGED_IN_SHARE = 0.40  # of the bare view's throughput
+PUBLIC_SHARE = 0.80
+P95_LIMIT_MS = 150
+
+
+def row(figure, value, baseline="", ratio="", target="", ok=None):
+    verdict = "" if ok is None else ("pass" if ok else "FAIL")
+    return [figure, value, baseline, ratio, target, verdict]
+
+
+def query_counts(sizes, targets) -> list[list]:
+    counts = {}
+    for size in sizes:
+        code = (
+            f"TARGETS_JSON = {json.dumps(json.dumps(targets[size]))}\n"
+            f"PAGES = {PAGES!r}\n" + QUERY_COUNTS
+        )
+        counts[size] = harness.django_json(size, code)
+    small, large = sizes
+    rows = []
+    for label, _who, _key in PAGES:
+        (status_s, n_s), (status_m, n_m) = counts[small][label], counts[large][label]
+        rows.append(
+            row(
+                f"queries: {label}",
+                f"{n_m} at {large}",
+                f"{n_s} at {small}",
+                "",
+                "equal",
+                n_s == n_m and status_s == status_m == 200,
+            )
+        )
+    return rows
+
+
+def load(size, targets, *, seconds, connections) -> tuple[list[list], dict]:
+    rows = []
+    with harness.Server(size) as server:
+        cookies = {
+            who: harness.session_cookie(server.base, username, "Bench-2026")
+            for who, username in targets["users"].items()
+        }
+        bare = harness.wrk(server.base + "/bench/bare/", connections=connections, seconds=seconds)
+        rows.append(
+            row(
+                "bare view (baseline)",
+                f"{bare['rps']:.0f} req/s",
+                "",
+                "",
+                "",
+                None,
+            )
+        )
+        for label, who, key in PAGES:
+            result = harness.wrk(
+                server.base + targets["paths"][key],
+                cookie=cookies.get(who, ""),
+                connections=connections,
+                seconds=seconds,
+            )
+            share = result["rps"] / bare["rps"]
+            wanted = PUBLIC_SHARE if who is None else LOGGED_IN_SHARE
+            rows.append(
+                row(
+                    f"throughput: {label}",
+                    f"{result['rps']:.0f} req/s",
+                    f"{bare['rps']:.0f} req/s",
+                    f"{share:.0%}",
+                    f"≥ {wanted:.0%}",
+                    share >= wanted and result["errors"] == 0,
+                )
+            )
+            rows.append(
+                row(
+                    f"latency: {label}",
+                    f"p50 {result['p50_ms']:.0f} ms, p95 {result['p95_ms']:.0f} ms",
+                    f"p95 {bare['p95_ms']:.0f} ms",
+                    "",
+                    f"p95 ≤ {P95_LIMIT_MS} ms",
+                    result["p95_ms"] <= P95_LIMIT_MS,
+                )
+            )
+        memory = {pid: harness.peak_rss_mib(pid) for pid in server.worker_pids()}
+    rows.append(row("peak memory: web worker", f"{max(memory.values()):.0f} MiB", "", "", "", None))
+    return rows, memory
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rebuild", action="store_true", help="build the databases afresh")
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=50)
+    args = parser.parse_args(argv)
+
+    sizes = ("S", "M")
+    rows, notes = [], []
+    harness.manage("S", "collectstatic", "--noinput", "-v0")  # the production static files
+    targets = {}
+    for size in sizes:
+        took = harness.database_build(size, rebuild=args.rebuild)
+        if took:
+            notes.append(f"generate_site --size {size} on PostgreSQL: {took:.0f} s")
+        targets[size] = harness.django_json(size, TARGETS)
+    rows += query_counts(sizes, targets)
+    load_rows, _memory = load("M", targets["M"], seconds=args.seconds, connections=args.connections)
+    rows += load_rows
+    pdf = subprocess.run(
+        [sys.executable, "-m", "tests.bench.certificate_pdf"],
+        cwd=harness.ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "lms.settings.test"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    for line in pdf.stdout.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if (
+            len(cells) == 6
+            and cells[0]
+            and not set(cells[0]) <= {"-", " "}
+            and cells[0] != "figure"
+        ):
+            rows.append(["PDF: " + cells[0], *cells[1:]])
+
+    header = ["figure", "value", "baseline", "ratio", "target", "pass/fail"]
+    lines = [
+        "# Kefu Academy benchmark",
+        "",
+        f"{time.strftime('%Y-%m-%d %H:%M')}, {platform.python_version()}, "
+        f"{os.cpu_count()} CPUs; pages under wrk -t2 -c{args.connections} for {args.seconds} s "
+        "each against gunicorn (production settings, 2 sync workers) on PostgreSQL, size M.",
+        *(f"- {note}" for note in notes),
+        "",
+        "| " + " | ".join(header) + " |",
+        "| " + " | ".join("---" for _ in header) + " |",
+        *("| " + " | ".join(str(cell) for cell in r) + " |" for r in rows),
+    ]
+    report = "\n".join(lines) + "\n"
+    out = harness.ROOT / "var" / "bench" / "report.md"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(report)
+    print(report)
+    return 0 if all(r[5] != "FAIL" for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
