@@ -21,8 +21,8 @@ RUN_ENV := DJANGO_SETTINGS_MODULE=lms.settings.production HTTPS=0 \
 	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost,$(HOST)}" \
 	SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" SERVE_MEDIA=1
 
-.PHONY: help install install-dev system-deps system-deps-test run dev test bench-pdf lint \
-	format messages migrate seed clean
+.PHONY: help install install-dev system-deps system-deps-test run dev test bench bench-pdf lint \
+	format messages certificate-font migrate seed clean
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
@@ -69,7 +69,22 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 messages: $(VENV)/.installed system-deps ## Compile the translations (.po -> .mo)
 	$(MANAGE) compilemessages --ignore=.venv --ignore=var --ignore=node_modules -v 0
 
-install: system-deps $(VENV)/.installed messages ## Create .venv and install the academy
+# Certificates are set in a compact cut of the system's Noto Serif CJK SC (GB2312 and the
+# template's characters), derived here rather than committed: WeasyPrint embeds it several
+# times faster than the 26 MB original. Rebuilt when the recipe or the template changes; the
+# command also rebuilds when the system font is newer than the file, and skips otherwise.
+# The file name is CERTIFICATE_FONT_FILE in certification/rendering.py.
+CERTIFICATE_FONT := var/fonts/kefu-certificate-serif-sc.ttf
+CERTIFICATE_FONT_INPUTS := certification/management/commands/build_certificate_font.py \
+	templates/certification/certificate_pdf.html
+
+$(CERTIFICATE_FONT): $(VENV)/.installed $(CERTIFICATE_FONT_INPUTS) | system-deps
+	$(MANAGE) build_certificate_font
+	@touch $@
+
+certificate-font: $(CERTIFICATE_FONT) ## Build the compact certificate font from the system one (var/fonts/)
+
+install: system-deps $(VENV)/.installed messages $(CERTIFICATE_FONT) ## Create .venv and install the academy
 
 install-dev: system-deps-test install $(VENV)/.installed-dev ## Also install test and lint tools
 
@@ -100,6 +115,14 @@ test: install-dev ## Install everything and run the whole suite (unit, integrati
 
 bench-pdf: install-dev ## Time certificate PDFs against a one-line document (var/bench/)
 	$(BIN)/python -m tests.bench.certificate_pdf
+
+# `make bench` loads pages with wrk (Debian) against PostgreSQL on 127.0.0.1:5432
+# (BENCH_POSTGRES_URL to change); it builds kefu_bench_s and kefu_bench_m there.
+BENCH_SYSTEM_PACKAGES := wrk
+
+bench: install-dev ## Benchmarks: query counts S vs M, pages under load vs a bare view, PDFs
+	$(call ensure_debian_packages,$(BENCH_SYSTEM_PACKAGES))
+	$(BIN)/python -m tests.bench.run
 
 lint: install-dev ## Check style with ruff
 	$(BIN)/ruff check .

@@ -1,10 +1,12 @@
 """
 The certificate PDF: one A4 landscape page in an embedded CJK font, printed from the frozen
-fields, rendered without reading anything but our own static files, and within a time limit.
+fields, rendered without reading anything but our own static files and built fonts, and
+within a time limit.
 """
 
 import contextlib
 import http.server
+import io
 import re
 import shutil
 import signal
@@ -17,14 +19,19 @@ from unittest import mock
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.management import call_command
 from django.urls import reverse
+from fontTools.ttLib import TTFont
 from weasyprint import HTML
 
 from certification import rendering
 from certification.models import Certificate, LevelCode
 from certification.rendering import (
+    CERTIFICATE_FONT_FAMILY,
+    CERTIFICATE_FONT_FILE,
     CertificateRenderTimeout,
     RestrictedURLFetcher,
+    certificate_font_url,
     certificate_html,
     certificate_pdf,
     html_pdf,
@@ -36,6 +43,32 @@ from tests.factories import certification as cert
 A4_LANDSCAPE_POINTS = (841.89, 595.28)  # 297 mm x 210 mm
 LOGO = Path(django_settings.BASE_DIR) / "static" / "img" / "logo.svg"
 PDFTOTEXT = shutil.which("pdftotext")  # poppler-utils; the text-layer test needs it
+COMPACT_FONT_NAME = re.compile(rb"[A-Z]{6}\+" + CERTIFICATE_FONT_FAMILY.replace(" ", "-").encode())
+SYSTEM_FONT_NAME = re.compile(rb"[A-Z]{6}\+Noto-Serif-CJK-SC")
+# Not in GB2312, so not in the compact font, but in the system's Noto Serif CJK SC: a
+# character of a given name (U+5803) and one from CJK Extension B (U+2003E).
+RARE_CHARACTERS = ("堃", "𠀾")
+
+
+@pytest.fixture(scope="session")
+def compact_font() -> Path:
+    """The compact certificate font, built into CERTIFICATE_FONT_DIR (as `make install` does;
+    the command skips the work when it is already up to date)."""
+    call_command("build_certificate_font", stdout=io.StringIO())
+    return Path(django_settings.CERTIFICATE_FONT_DIR) / CERTIFICATE_FONT_FILE
+
+
+@pytest.fixture(autouse=True)
+def _compact_font_built(compact_font):
+    # Every test here sees the certificate as deployed: with its compact font.
+    assert compact_font.is_file()
+
+
+@pytest.fixture
+def fresh_font_config(monkeypatch):
+    """A new thread-local FontConfiguration, as in a new worker: none of the fonts that
+    earlier renders registered in this thread."""
+    monkeypatch.setattr(rendering, "_fonts", threading.local())
 
 
 @pytest.fixture
@@ -96,14 +129,74 @@ def test_a_long_holder_name_still_fits_on_the_one_page(issued, name):
     assert_one_a4_landscape_page(certificate_pdf(issued))
 
 
-def test_the_pdf_embeds_a_subset_of_the_cjk_serif_font_and_no_other_face(issued):
-    fonts = embedded_fonts(certificate_pdf(issued))
-    # A subset font is named with six capitals and a plus: ABCDEF+Noto-Serif-CJK-SC.
+def test_the_pdf_embeds_a_subset_of_the_compact_font_and_no_other_face(issued):
+    pdf = certificate_pdf(issued)
+    fonts = embedded_fonts(pdf)
+    # A subset font is named with six capitals and a plus: ABCDEF+Kefu-Certificate-Serif.
     assert fonts, "no subset font embedded"
-    assert all(re.fullmatch(rb"[A-Z]{6}\+Noto-Serif-CJK-SC", font) for font in fonts), fonts
+    assert all(COMPACT_FONT_NAME.fullmatch(font) for font in fonts), fonts
     # One face on purpose: each further face of a CJK font costs ~40 ms per certificate.
     assert len(fonts) == 1, fonts
-    assert b"/FontFile3" in pdf_objects(certificate_pdf(issued))  # the glyphs themselves
+    objects = pdf_objects(pdf)
+    assert b"/FontFile2" in objects  # the glyphs themselves, as TrueType outlines
+    assert b"/FontFile3" not in objects  # and nothing from the system's CFF font
+
+
+def test_without_the_compact_font_the_certificate_is_set_in_the_system_font(
+    issued, settings, tmp_path, fresh_font_config
+):
+    settings.CERTIFICATE_FONT_DIR = tmp_path  # nothing built here
+    assert certificate_font_url() == ""
+    html = certificate_html(issued)
+    assert "@font-face" not in html  # nothing to fetch, so no warning about a missing font
+    pdf = certificate_pdf(issued)
+    assert_one_a4_landscape_page(pdf)
+    fonts = embedded_fonts(pdf)
+    assert len(fonts) == 1 and SYSTEM_FONT_NAME.fullmatch(next(iter(fonts))), fonts
+
+
+def test_the_compact_font_holds_gb2312_and_the_template_but_not_rare_characters(compact_font):
+    font = TTFont(compact_font)
+    covered = {chr(code) for code in font.getBestCmap()}
+    gb2312_hanzi = set()
+    for high in range(0xB0, 0xF8):  # rows 16 to 87 of GB2312 hold its hanzi
+        for low in range(0xA1, 0xFF):
+            with contextlib.suppress(UnicodeDecodeError):
+                gb2312_hanzi.add(bytes((high, low)).decode("gb2312"))
+    assert len(gb2312_hanzi) == 6763
+    assert gb2312_hanzi <= covered
+    template = Path(django_settings.BASE_DIR, "templates", rendering.TEMPLATE).read_text()
+    assert {char for char in template if char.isprintable()} <= covered
+    assert not covered & set(RARE_CHARACTERS)
+    # A font of its own, not one that could pass for Noto Serif CJK SC.
+    assert font["name"].getDebugName(1) == CERTIFICATE_FONT_FAMILY
+    assert "SIL Open Font License" in font["name"].getDebugName(13)  # the licence goes along
+    assert font["OS/2"].fsType == 0  # installable: embedding allowed
+
+
+def test_building_the_compact_font_again_skips_the_work(compact_font):
+    before = compact_font.stat().st_mtime_ns
+    out = io.StringIO()
+    call_command("build_certificate_font", stdout=out)
+    assert "up to date" in out.getvalue()
+    assert compact_font.stat().st_mtime_ns == before
+
+
+@pytest.mark.parametrize("character", RARE_CHARACTERS)
+def test_a_name_character_outside_the_compact_font_is_set_in_the_system_font(issued, character):
+    issued.holder_name = f"王{character}"
+    pdf = certificate_pdf(issued)
+    fonts = embedded_fonts(pdf)
+    # The compact font for the page, and the system font for the one character it lacks:
+    # had no font covered it, there would be a missing-glyph box in the compact font alone.
+    assert len(fonts) == 2, fonts
+    assert any(COMPACT_FONT_NAME.fullmatch(font) for font in fonts), fonts
+    assert any(SYSTEM_FONT_NAME.fullmatch(font) for font in fonts), fonts
+    if PDFTOTEXT:
+        text = subprocess.run(  # noqa: S603 - a fixed local tool fed our own PDF
+            [PDFTOTEXT, "-", "-"], input=pdf, capture_output=True, check=True
+        ).stdout.decode()
+        assert f"王{character}" in re.sub(r"\s+", "", text)
 
 
 def test_the_certificate_prints_the_frozen_fields(issued):
@@ -206,7 +299,88 @@ def test_the_certificate_loads_its_logo_through_the_fetcher(issued):
 
     with mock.patch.object(RestrictedURLFetcher, "fetch", spy):
         certificate_pdf(issued)
-    assert fetched == ["academy-static:img/logo.svg"]
+    # The font as well, when this thread's font configuration has not loaded it yet.
+    assert [url for url in fetched if url != certificate_font_url()] == [
+        "academy-static:img/logo.svg"
+    ]
+
+
+def test_the_compact_font_is_read_once_per_worker_thread_not_per_certificate(
+    issued, fresh_font_config
+):
+    fetched = []
+    real_fetch = RestrictedURLFetcher.fetch
+
+    def spy(self, url, headers=None):
+        fetched.append(url)
+        return real_fetch(self, url, headers)
+
+    with mock.patch.object(RestrictedURLFetcher, "fetch", spy):
+        for _ in range(3):
+            fonts = embedded_fonts(certificate_pdf(issued))
+            assert all(COMPACT_FONT_NAME.fullmatch(font) for font in fonts), fonts
+    assert fetched.count(certificate_font_url()) == 1
+    assert fetched.count("academy-static:img/logo.svg") == 3
+    # WeasyPrint keeps one copy of each @font-face per configuration, however many renders.
+    assert len(list(rendering._fonts.config._folder.iterdir())) == 1
+
+
+def test_the_fetcher_serves_the_compact_font(compact_font):
+    response = RestrictedURLFetcher().fetch(f"academy-font:{CERTIFICATE_FONT_FILE}")
+    assert response.read() == compact_font.read_bytes()
+    assert response.content_type == "font/ttf"
+
+
+@pytest.fixture
+def font_dir(settings, tmp_path, compact_font):
+    """A font folder holding a real font, and beside it the things it must not serve."""
+    folder = tmp_path / "fonts"
+    folder.mkdir()
+    shutil.copy(compact_font, folder / "real.ttf")
+    (folder / "notes.txt").write_text("not a font")
+    (folder / "fake.ttf").write_text("<html>not a font either</html>")
+    (folder / "sub").mkdir()
+    shutil.copy(compact_font, folder / "sub" / "nested.ttf")
+    shutil.copy(compact_font, tmp_path / "outside.ttf")
+    (folder / "link.ttf").symlink_to(tmp_path / "outside.ttf")
+    with open(folder / "huge.otf", "wb") as huge:  # sparse: 16 MiB and one byte
+        huge.write(b"OTTO")
+        huge.truncate(rendering.FONT_MAX_BYTES + 1)
+    settings.CERTIFICATE_FONT_DIR = folder
+    return folder
+
+
+def test_the_fetcher_serves_a_font_lying_in_the_font_folder(font_dir):
+    response = RestrictedURLFetcher().fetch("academy-font:real.ttf")
+    assert response.read() == (font_dir / "real.ttf").read_bytes()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "academy-font:../../etc/passwd",
+        "academy-font:../outside.ttf",
+        "academy-font:%2e%2e/outside.ttf",
+        "academy-font:..%2Foutside.ttf",
+        "academy-font:/etc/passwd",
+        "academy-font:/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+        "academy-font:sub/nested.ttf",  # directly inside the folder only
+        "academy-font:sub\\nested.ttf",
+        "academy-font:real.ttf?x=1",
+        "academy-font:real.ttf%00.txt",
+        "academy-font:.hidden.ttf",
+        "academy-font:notes.txt",  # not a font name
+        "academy-font:fake.ttf",  # a font name, but not a font
+        "academy-font:link.ttf",  # a link out of the folder
+        "academy-font:huge.otf",  # too big
+        "academy-font:missing.ttf",
+        "academy-font:",
+        "academy-static:../var/fonts/real.ttf",
+    ],
+)
+def test_the_fetcher_refuses_anything_but_a_font_directly_in_the_font_folder(font_dir, url):
+    with pytest.raises(ValueError):
+        RestrictedURLFetcher().fetch(url)
 
 
 @pytest.fixture
@@ -293,6 +467,23 @@ def test_a_render_over_the_time_limit_raises(issued, settings):
     ):
         certificate_pdf(issued)
     assert time.monotonic() - started < 3
+
+
+def test_a_render_stopped_by_the_time_limit_leaves_no_half_loaded_font_behind(
+    issued, settings, fresh_font_config
+):
+    certificate_pdf(issued)
+    loaded = rendering._fonts.config
+    settings.CERTIFICATE_RENDER_TIMEOUT_SECONDS = 0.3
+    with (
+        mock.patch.object(HTML, "write_pdf", lambda *args, **kwargs: time.sleep(10)),
+        pytest.raises(CertificateRenderTimeout),
+    ):
+        certificate_pdf(issued)
+    settings.CERTIFICATE_RENDER_TIMEOUT_SECONDS = 30
+    fonts = embedded_fonts(certificate_pdf(issued))
+    assert rendering._fonts.config is not loaded  # started afresh
+    assert all(COMPACT_FONT_NAME.fullmatch(font) for font in fonts), fonts
 
 
 def test_the_time_limit_is_not_swallowed_by_weasyprints_resource_error_handling(issued, settings):
