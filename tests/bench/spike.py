@@ -1,0 +1,154 @@
+"""
+The go-live spike: N learners (default 500) start and hand in the same go-live quiz at the
+same moment, over HTTP, against gunicorn with the production settings on PostgreSQL.
+Afterwards the database is asked what happened: every learner must have exactly one
+attempt, handed in (nothing lost, nothing doubled).
+
+    .venv/bin/python -m tests.bench.spike [--learners 500] [--size M]
+
+Signed-in sessions are created directly in the session store (500 logins would measure
+password hashing instead); CSRF is satisfied the way a browser does, cookie plus header.
+"""
+
+import argparse
+import statistics
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+
+from tests.bench import harness
+
+SESSIONS = r"""
+from importlib import import_module
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from lms.models import Attempt, GoLiveStatus, User
+
+quiz = GoLiveStatus.objects.filter(user__employee_no__startswith="GS").first()
+quiz = quiz.curriculum.golive_quizzes.first()
+people = list(
+    User.objects.filter(employee_no__startswith="GS", position="agent", is_active=True)
+    .exclude(attempts__quiz=quiz).order_by("employee_no")[:LEARNERS]
+)
+engine = import_module(settings.SESSION_ENGINE)
+sessions = []
+for person in people:
+    store = engine.SessionStore()
+    store[SESSION_KEY] = str(person.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = person.get_session_auth_hash()
+    store.create()
+    sessions.append([person.pk, store.session_key])
+print(json.dumps({"quiz": quiz.pk, "sessions": sessions}))
+"""
+
+OUTCOME = r"""
+from django.db.models import Count
+from lms.models import Attempt, UserSession
+
+rows = Attempt.objects.filter(quiz_id=QUIZ, user_id__in=USERS)
+per_person = dict(rows.values_list("user_id").annotate(n=Count("pk")))
+print(json.dumps({
+    "created": rows.count(),
+    "people_with_attempt": len(per_person),
+    "doubled": sum(1 for n in per_person.values() if n > 1),
+    "handed_in": rows.exclude(status="in_progress").count(),
+    "graded": rows.filter(status="graded").count(),
+    "awaiting_review": rows.filter(status="awaiting_review").count(),
+}))
+# Leave the site as it was, so the spike can run again on the same database.
+rows.delete()
+UserSession.objects.filter(user_id__in=USERS).delete()
+"""
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def learner(base, session_key, quiz_id, barrier, timings, errors):
+    opener = urllib.request.build_opener(NoRedirect)
+    token = "a" * 32  # any CSRF secret works when the cookie and the header agree
+    headers = {
+        "Cookie": f"sessionid={session_key}; csrftoken={token}",
+        "X-CSRFToken": token,
+        "Referer": base + "/",
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+
+    def post(path, body=b""):
+        started = time.monotonic()
+        request = urllib.request.Request(base + path, data=body, headers=headers)  # noqa: S310
+        try:
+            response = opener.open(request, timeout=120)
+            status, location = response.status, response.headers.get("Location", "")
+        except urllib.error.HTTPError as error:
+            status, location = error.code, error.headers.get("Location", "")
+        timings.append(time.monotonic() - started)
+        return status, location
+
+    barrier.wait()
+    status, location = post(f"/quizzes/{quiz_id}/start/")
+    if status != 302 or "/attempts/" not in location:
+        errors.append(f"start {status} {location}")
+        return
+    attempt = location.rstrip("/").split("/")[-1]
+    status, location = post(f"/attempts/{attempt}/submit/", b"revision=0")
+    if status != 302 or "/result/" not in location:
+        errors.append(f"submit {status} {location}")
+
+
+def spike(size="M", learners=500) -> dict:
+    made = harness.django_json(size, f"LEARNERS = {learners}\n" + SESSIONS)
+    sessions = made["sessions"]
+    timings, errors = [], []
+    with harness.Server(size) as server:
+        barrier = threading.Barrier(len(sessions))
+        threads = [
+            threading.Thread(
+                target=learner,
+                args=(server.base, key, made["quiz"], barrier, timings, errors),
+            )
+            for _pk, key in sessions
+        ]
+        started = time.monotonic()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.monotonic() - started
+    outcome = harness.django_json(
+        size,
+        f"QUIZ = {made['quiz']}\nUSERS = {[pk for pk, _key in sessions]}\n" + OUTCOME,
+    )
+    timings.sort()
+    return {
+        "learners": len(sessions),
+        "seconds": elapsed,
+        "errors": len(errors),
+        "error_samples": errors[:5],
+        "p50_ms": statistics.median(timings) * 1000 if timings else 0,
+        "p95_ms": timings[int(len(timings) * 0.95) - 1] * 1000 if timings else 0,
+        **outcome,
+    }
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--learners", type=int, default=500)
+    parser.add_argument("--size", default="M")
+    args = parser.parse_args(argv)
+    harness.database_build(args.size)
+    result = spike(args.size, args.learners)
+    for key, value in result.items():
+        print(f"{key}: {value}")
+    lost = result["learners"] - result["handed_in"]
+    ok = lost == 0 and result["doubled"] == 0 and result["p95_ms"] <= 1000
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
