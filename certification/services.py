@@ -37,6 +37,7 @@ from certification.models import (
     certificate_status,
 )
 from certification.selectors import Standing, standing_of, tenure_months
+from lms.memo import LocalMemo
 from lms.models import Attempt, Notice
 
 log = logging.getLogger(__name__)
@@ -742,13 +743,41 @@ def _verification_cache_key(code: str) -> str:
     return f"cert-verify:{code}"
 
 
+# Anonymous visitors' verification pages, kept by each worker for a few seconds in front of
+# the shared cache (CERTIFICATE_VERIFY_LOCAL_SECONDS: how long a change may take to show in
+# other workers; the worker that makes the change forgets its copy on commit).
+verification_pages_local = LocalMemo(size=2048)
+
+
+def verification_page_cache_key(code: str, language: str) -> str:
+    """Where the public page for `code`, as an anonymous visitor sees it, is kept."""
+    return f"cert-verify-page:{code}:{language}"
+
+
+def verification_cache_seconds(now: dt.datetime | None = None) -> int:
+    """How long a public answer may be kept: the configured time, but never past local
+    midnight, when a certificate's day of expiry turns it from valid to expired."""
+    now = timezone.localtime(now)
+    tomorrow = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time())
+    until_midnight = int((timezone.make_aware(tomorrow) - now).total_seconds())
+    return max(1, min(settings.CERTIFICATE_VERIFY_CACHE_SECONDS, until_midnight))
+
+
 def _verification_cache_clear_on_commit(certificate: Certificate) -> None:
-    """Forget the cached public answer once the change is committed (not before: a request
-    in between would cache the old answer again)."""
+    """Forget the cached public answer and pages once the change is committed (not before:
+    a request in between would cache the old answer again)."""
     from django.core.cache import caches
 
-    key = _verification_cache_key(certificate.verification_code)
-    transaction.on_commit(lambda: caches["shared"].delete(key))
+    code = certificate.verification_code
+    keys = [_verification_cache_key(code)] + [
+        verification_page_cache_key(code, language) for language, _name in settings.LANGUAGES
+    ]
+
+    def forget():
+        verification_pages_local.discard(*keys)
+        caches["shared"].delete_many(keys)
+
+    transaction.on_commit(forget)
 
 
 def verification_lookup(code: str) -> dict | None:
@@ -793,7 +822,7 @@ def verification_lookup(code: str) -> dict | None:
             "issuer_name": certificate.issuer_name,
             "verification_code": certificate.verification_code,
         }
-    cache.set(key, found, settings.CERTIFICATE_VERIFY_CACHE_SECONDS)
+    cache.set(key, found, verification_cache_seconds())
     return found or None
 
 

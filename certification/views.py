@@ -11,7 +11,7 @@ import zipfile
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -48,11 +49,15 @@ from certification.services import (
     recommendation_create,
     registration_create,
     registration_missing,
+    verification_cache_seconds,
     verification_lookup,
+    verification_page_cache_key,
+    verification_pages_local,
     verification_status,
 )
 from lms.exports import spreadsheet_text, table_response
 from lms.models import Attempt
+from lms.ratelimit import hits_in_window
 from lms.selectors.people import staff_visible_to, teams_visible_to
 from lms.views.people import team_viewer_required
 
@@ -360,15 +365,8 @@ def client_address(request) -> str:
 
 def _rate_limited(request) -> bool:
     """A fixed window per client address: enough for people, too slow to guess codes."""
-    window = int(timezone.now().timestamp() // 60)
-    key = f"verify-rate:{client_address(request)}:{window}"
-    cache.add(key, 0, 70)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, 70)
-        count = 1
-    return count > settings.CERTIFICATE_VERIFY_RATE_PER_MINUTE
+    hits = hits_in_window("verify", client_address(request))
+    return hits > settings.CERTIFICATE_VERIFY_RATE_PER_MINUTE
 
 
 def _lookup(code: str):
@@ -389,22 +387,53 @@ def _public(response):
     return response
 
 
-def verify(request, code):
-    """Public: is this certificate genuine and valid? Anyone may ask, within the rate limit."""
-    if _rate_limited(request):
-        response = render(request, "certification/verify.html", {"limited": True}, status=429)
-        response["Retry-After"] = "60"
-        return _public(response)
+def _verify_page(request, code, *, shared: bool = False) -> HttpResponse:
     found = _lookup(code)
     if found is None:
-        return _public(render(request, "certification/verify.html", {"found": None}, status=404))
-    return _public(
-        render(
-            request,
-            "certification/verify.html",
-            {"found": found, "status": verification_status(found)},
-        )
+        context, status = {"found": None}, 404
+    else:
+        context, status = {"found": found, "status": verification_status(found)}, 200
+    return render(
+        request, "certification/verify.html", {**context, "shared_page": shared}, status=status
     )
+
+
+def verify(request, code):
+    """
+    Public: is this certificate genuine and valid? Anyone may ask.
+
+    A QR code is scanned by strangers far more often than the answer changes, so anonymous
+    visitors get the page as rendered for all of them, kept in the shared cache per
+    language until the certificate changes (cleared on commit) or local midnight. Signed-in
+    visitors get it rendered with their own navigation.
+
+    The rate limit is there to make guessing codes hopeless, and every guess is a code not
+    asked about before, so it counts the requests that reach the database: a page already
+    in the cache reveals nothing new and is served without counting (one cache read).
+    """
+    shared_cache = caches["shared"]
+    key = verification_page_cache_key(code if CODE_RE.fullmatch(code) else "-", get_language())
+    anonymous = not request.user.is_authenticated
+    kept = None
+    if anonymous:
+        kept = verification_pages_local.get(key)
+        if kept is None:
+            kept = shared_cache.get(key)
+    if kept is None:
+        if _rate_limited(request):
+            response = render(request, "certification/verify.html", {"limited": True}, status=429)
+            response["Retry-After"] = "60"
+            return _public(response)
+        if not anonymous:
+            return _public(_verify_page(request, code))
+        response = _verify_page(request, code, shared=True)
+        kept = (response.status_code, response.content)
+        shared_cache.set(key, kept, verification_cache_seconds())
+    if anonymous:
+        local_seconds = min(settings.CERTIFICATE_VERIFY_LOCAL_SECONDS, verification_cache_seconds())
+        verification_pages_local.set(key, kept, local_seconds)
+    status, content = kept
+    return _public(HttpResponse(content, status=status))
 
 
 def verify_pdf(request, code):

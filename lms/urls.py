@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 from django.views.static import serve as serve_static
 from wagtail import urls as wagtail_urls
@@ -39,7 +40,10 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/setlang/", set_language, name="set_language"),
+    # Without CSRF protection on purpose: a forged switch only changes someone's interface
+    # language, which they change back with one click, and leaving the token out of the
+    # switch is what lets public pages (certificate verification) be cached for everyone.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include((app_patterns, "lms"))),
@@ -48,7 +52,10 @@ urlpatterns = [
 ]
 
 if settings.ACADEMY_BENCH:
-    urlpatterns += [path("bench/bare/", health.bench_bare, name="bench_bare")]
+    urlpatterns += [
+        path("bench/bare/", health.bench_bare, name="bench_bare"),
+        path("bench/signed-in/", health.bench_signed_in, name="bench_signed_in"),
+    ]
 
 if settings.SERVE_MEDIA:
     urlpatterns += [

@@ -94,8 +94,11 @@ def login(client):
 
 @pytest.fixture(autouse=True)
 def _fresh_default_cache():
-    """Each test starts with an empty page cache (menus cache the library's address)."""
+    """Each test starts with empty page caches and memos (menus cache the library's address)."""
     from django.core.cache import caches
 
+    from lms.memo import clear_all
+
     caches["default"].clear()
+    clear_all()
     yield

@@ -256,6 +256,9 @@ ACADEMY_QUIZ_GRACE_SECONDS = env_int("QUIZ_GRACE_SECONDS", 30)
 # bounds on rendering a certificate PDF.
 CERTIFICATE_VERIFY_CACHE_SECONDS = env_int("CERTIFICATE_VERIFY_CACHE_SECONDS", 300)
 CERTIFICATE_VERIFY_RATE_PER_MINUTE = env_int("CERTIFICATE_VERIFY_RATE_PER_MINUTE", 60)
+# How long each web worker may keep a verification page it served (lms/memo.py): a revocation
+# shows in every worker within this many seconds, in the one that made it at once.
+CERTIFICATE_VERIFY_LOCAL_SECONDS = env_int("CERTIFICATE_VERIFY_LOCAL_SECONDS", 10)
 # How many reverse proxies stand in front of the app (each appends to X-Forwarded-For);
 # 0 trusts REMOTE_ADDR. Rate limits count per visitor address found this way.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)

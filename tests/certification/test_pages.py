@@ -8,6 +8,7 @@ import re
 import zipfile
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -71,10 +72,8 @@ def test_every_unknown_code_gets_the_same_answer(academy, client, open_cycle):
     cert.certificate(academy.agent_a, open_cycle)
 
     def answer(response):
-        # The language switch carries a fresh CSRF token and the address asked for.
-        body = re.sub(
-            r'name="(csrfmiddlewaretoken|next)" value="[^"]+"', "", response.content.decode()
-        )
+        # The language switch carries the address asked for.
+        body = re.sub(r'name="next" value="[^"]+"', "", response.content.decode())
         return response.status_code, body
 
     answers = {
@@ -89,18 +88,87 @@ def test_every_unknown_code_gets_the_same_answer(academy, client, open_cycle):
     assert next(iter(answers))[0] == 404
 
 
-def test_the_verification_page_is_rate_limited_per_address(academy, client, settings, open_cycle):
+def test_guessing_codes_is_rate_limited_per_address(academy, client, settings, open_cycle):
     settings.CERTIFICATE_VERIFY_RATE_PER_MINUTE = 5
     certificate = cert.certificate(academy.agent_a, open_cycle)
-    codes = [response.status_code for response in (
-        _verify(client, certificate.verification_code) for _ in range(7)
-    )]  # fmt: skip
-    assert codes[:5] == [200] * 5 and codes[5:] == [429, 429]
+    guesses = [_verify(client, "a" * 31 + letter) for letter in "bcdefg"]
+    codes = [response.status_code for response in guesses]
+    assert codes[:5] == [404] * 5 and codes[5] == 429
+    assert "Retry-After" in guesses[5]
+    # The real code too, until the minute is over: it was not asked about before.
+    assert _verify(client, certificate.verification_code).status_code == 429
     other = client.get(
         reverse("certification:verify", args=[certificate.verification_code]),
         REMOTE_ADDR="10.0.0.9",
     )
     assert other.status_code == 200
+
+
+def test_a_page_already_answered_is_served_without_counting(academy, client, settings, open_cycle):
+    """Checking the same certificate again reveals nothing new, so it costs no allowance."""
+    settings.CERTIFICATE_VERIFY_RATE_PER_MINUTE = 2
+    certificate = cert.certificate(academy.agent_a, open_cycle)
+    codes = [_verify(client, certificate.verification_code).status_code for _ in range(5)]
+    assert codes == [200] * 5
+    assert _verify(client, "b" * 32).status_code == 404
+    assert _verify(client, "c" * 32).status_code == 429
+
+
+def test_anonymous_visitors_share_one_rendered_page_until_the_certificate_changes(
+    academy, client, open_cycle
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    certificate = cert.certificate(academy.agent_a, open_cycle)
+    first = _verify(client, certificate.verification_code)
+    with CaptureQueriesContext(connection) as queries:
+        again = Client().get(reverse("certification:verify", args=[certificate.verification_code]))
+    assert again.content == first.content and again.status_code == 200
+    assert not [q for q in queries if "certification_certificate" in q["sql"]]
+    # Nothing in the shared page belongs to one visitor.
+    assert "csrfmiddlewaretoken" not in first.content.decode()
+    with cert.committed():
+        certificate_revoke(certificate=certificate, actor=academy.admin, reason="考试作弊")
+    page = _verify(client, certificate.verification_code).content.decode()
+    assert "verify__status--revoked" in page
+
+
+def test_the_shared_page_keeps_each_language_and_no_visitors_messages(academy, open_cycle):
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpRequest
+
+    certificate = cert.certificate(academy.agent_a, open_cycle)
+    url = reverse("certification:verify", args=[certificate.verification_code])
+    # A visitor with a pending message (e.g. "signed out") fills the cache first.
+    storage = CookieStorage(HttpRequest())
+    storage.add(constants.INFO, "只给这位访客看的消息")
+    cookie = storage._encode([*storage._queued_messages])
+    visitor = Client()
+    visitor.cookies["messages"] = cookie
+    assert "只给这位访客看的消息" not in visitor.get(url).content.decode()
+    english = Client()
+    english.post(reverse("set_language"), {"language": "en", "next": url})
+    assert "Valid certificate" in english.get(url).content.decode()
+    assert "证书有效" in Client().get(url).content.decode()
+
+
+def test_signed_in_visitors_see_the_page_with_their_own_navigation(academy, login, open_cycle):
+    certificate = cert.certificate(academy.agent_a, open_cycle)
+    url = reverse("certification:verify", args=[certificate.verification_code])
+    Client().get(url)  # the anonymous page is now cached
+    page = login(academy.lead_a).get(url).content.decode()
+    assert reverse("lms:team_roster") in page and "王芳" in page
+
+
+def test_a_cached_answer_never_outlives_the_day(settings):
+    from certification.services import verification_cache_seconds
+
+    settings.CERTIFICATE_VERIFY_CACHE_SECONDS = 300
+    tz = timezone.get_current_timezone()
+    assert verification_cache_seconds(dt.datetime(2026, 11, 23, 12, 0, tzinfo=tz)) == 300
+    assert verification_cache_seconds(dt.datetime(2026, 11, 23, 23, 59, 30, tzinfo=tz)) == 30
 
 
 def test_the_open_badge_carries_the_frozen_certificate(academy, client, open_cycle):
@@ -281,14 +349,14 @@ def test_a_revoked_certificates_pdf_and_badge_are_gone(academy, client, login, o
 def test_behind_a_proxy_the_rate_limit_counts_each_visitor(academy, client, settings, open_cycle):
     settings.CERTIFICATE_VERIFY_RATE_PER_MINUTE = 2
     settings.TRUSTED_PROXY_COUNT = 1
-    url = reverse("certification:verify", args=["b" * 32])
 
-    def ask(visitor):
+    def ask(visitor, guess):
         # A visitor may forge the left of the header; the proxy appends the real address.
+        url = reverse("certification:verify", args=["b" * 31 + guess])
         return client.get(url, HTTP_X_FORWARDED_FOR=f"6.6.6.6, {visitor}").status_code
 
-    assert [ask("1.1.1.1") for _ in range(3)] == [404, 404, 429]
-    assert ask("2.2.2.2") == 404
+    assert [ask("1.1.1.1", guess) for guess in "cde"] == [404, 404, 429]
+    assert ask("2.2.2.2", "f") == 404
 
 
 def test_the_latest_qa_score_counts_whichever_way_periods_are_written(academy, login):

@@ -54,3 +54,16 @@ def test_an_english_browser_still_gets_chinese_until_english_is_chosen(db, clien
     assert "登录客服学院" in page
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert "Sign in to the academy" in client.get(reverse("login")).content.decode()
+
+
+def test_the_language_switch_needs_no_csrf_token_and_stays_on_this_site(db):
+    """Public pages carry no per-visitor token, so the switch must work without one; its
+    `next` must still not lead off the site."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": "https://evil.example/"}
+    )
+    assert response.status_code == 302 and "evil.example" not in response["Location"]
+    assert "Sign in to the academy" in client.get(reverse("login")).content.decode()
