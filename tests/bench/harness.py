@@ -22,6 +22,32 @@ ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 PG_ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 SECRET = "bench-only-secret-key-0000000000000000000000000000000000000000000"
+# Production runs with Redis for caches and the queue broker (lms/settings/base.py); the bench
+# does too when Redis answers. Database 15 is the bench's own and is emptied at the start.
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def redis_available() -> bool:
+    """Whether the bench's Redis answers; without it caches and broker use the database."""
+    if not REDIS_URL:
+        return False
+    try:
+        import redis
+
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except Exception:  # any failure means "not available"
+        return False
+    return True
+
+
+USE_REDIS = redis_available()
+
+
+def redis_flush() -> None:
+    """Start from an empty bench Redis: no rate-limit counters or queued jobs left over."""
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
 
 
 def database_url(size: str) -> str:
@@ -43,6 +69,7 @@ def django_env(size: str, **extra) -> dict[str, str]:
         # not be turned away with 429s.
         "CERTIFICATE_VERIFY_RATE_PER_MINUTE": "1000000000",
         "LOG_LEVEL": "WARNING",
+        **({"REDIS_URL": REDIS_URL} if USE_REDIS else {}),
         **extra,
     }
 
@@ -77,13 +104,13 @@ def database_build(size: str, *, rebuild: bool = False) -> float:
     return time.monotonic() - started
 
 
-def django_json(size: str, code: str) -> dict:
+def django_json(size: str, code: str, env: dict[str, str] | None = None) -> dict:
     """Run `code` (which prints one JSON object last) in a Django process on `size`'s DB."""
     prelude = "import django, json; django.setup()\n"
     result = subprocess.run(  # noqa: S603
         [PYTHON, "-c", prelude + code],
         cwd=ROOT,
-        env=django_env(size),
+        env=env or django_env(size),
         check=False,
         capture_output=True,
         text=True,
