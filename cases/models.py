@@ -109,7 +109,8 @@ class CasePage(Page):
     body = StreamField(CaseStreamBlock(), verbose_name=_("case"))
     # What the automatic check masked on the last save: {kind: count}, never the originals.
     masked_pii = models.JSONField(default=dict, blank=True, editable=False)
-    # Words of the title and text cut by jieba, so Chinese search finds words, not bytes.
+    # Words of the title and text cut by jieba, each once (cases/search.py): Chinese search
+    # finds words, not bytes, and PostgreSQL indexes them.
     search_text = models.TextField(blank=True, editable=False)
     # The self-check quiz made from the case's check questions (see case_check_quiz).
     check_quiz = models.ForeignKey(

@@ -93,6 +93,7 @@ def database_build(size: str, *, rebuild: bool = False) -> float:
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
         if exists and not rebuild:
+            manage(size, "migrate", "-v0")  # a kept database follows the code's migrations
             return 0.0
         if exists:
             conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
