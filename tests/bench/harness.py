@@ -238,3 +238,70 @@ def wrk(url: str, *, cookie: str = "", connections: int = 50, seconds: int = 10)
         "errors": errors,
         "requests": requests,
     }
+
+
+def users(
+    url: str,
+    *,
+    cookie: str = "",
+    count: int = 50,
+    think: tuple[float, float] = (0.5, 1.5),
+    seconds: int = 10,
+) -> dict:
+    """
+    `count` people using a page at once the way people do: each asks, reads for a moment
+    (`think`, seconds, uniformly drawn) and asks again. wrk's connections ask back to back,
+    which measures throughput but makes every page's latency a queue behind 49 others;
+    this is the latency a person sees when 50 are busy on the site together.
+    """
+    import http.client
+    import random
+    import threading
+
+    parts = urllib.parse.urlsplit(url)
+    path = urllib.parse.quote(parts.path, safe="/%") + (
+        "?" + urllib.parse.quote(parts.query, safe="=&%") if parts.query else ""
+    )
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def person(seed: int) -> None:
+        rng = random.Random(seed)  # think times, not secrets
+        time.sleep(rng.uniform(0, think[1]))  # people do not all arrive in the same instant
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        while time.monotonic() < stop:
+            started = time.monotonic()
+            try:
+                connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+                response = connection.getresponse()
+                response.read()
+                ok = response.status < 400
+            except (OSError, http.client.HTTPException):
+                connection.close()
+                ok = False
+            took = time.monotonic() - started
+            with lock:
+                latencies.append(took)
+                errors[0] += not ok
+            time.sleep(rng.uniform(*think))
+        connection.close()
+
+    threads = [threading.Thread(target=person, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    latencies.sort()
+
+    def percentile(share: float) -> float:
+        return latencies[min(len(latencies) - 1, int(share * len(latencies)))] * 1000
+
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / seconds,
+        "p50_ms": percentile(0.50),
+        "p95_ms": percentile(0.95),
+        "errors": errors[0],
+    }

@@ -7,6 +7,9 @@ figures mean something on any machine.
 1. Query counts of every page at sizes S and M (generate_site on PostgreSQL): must match.
 2. Pages under load (wrk, signed-in sessions, gunicorn with the production settings and two
    workers, size M) beside a bare Django view on the same server: throughput ratio, p50/p95.
+   Then the latency 50 people see using each page together, each reading 0.5-1.5 s between
+   requests (harness.users): wrk's back-to-back connections measure throughput, and their
+   latency is mostly the wait behind the other 49.
 3. Peak memory of the web workers.
 4. Certificate PDFs (tests/bench/certificate_pdf.py) beside a one-line document.
 5. The go-live spike (tests/bench/spike.py): 500 learners start and hand in the go-live
@@ -125,12 +128,29 @@ def load(size, targets, *, seconds, connections) -> tuple[list[list], dict]:
             )
             rows.append(
                 row(
-                    f"latency: {label}",
+                    f"saturated latency (wrk, back to back): {label}",
                     f"p50 {result['p50_ms']:.0f} ms, p95 {result['p95_ms']:.0f} ms",
                     f"p95 {bare['p95_ms']:.0f} ms",
                     "",
+                    "— (a queue behind 49 others)",
+                    None,
+                )
+            )
+            people = harness.users(
+                server.base + targets["paths"][key],
+                cookie=cookies.get(who, ""),
+                count=connections,
+                seconds=seconds,
+            )
+            rows.append(
+                row(
+                    f"latency, {connections} people at once: {label}",
+                    f"p50 {people['p50_ms']:.0f} ms, p95 {people['p95_ms']:.0f} ms "
+                    f"({people['rps']:.0f} req/s)",
+                    "",
+                    "",
                     f"p95 ≤ {P95_LIMIT_MS} ms",
-                    result["p95_ms"] <= P95_LIMIT_MS,
+                    people["p95_ms"] <= P95_LIMIT_MS and people["errors"] == 0,
                 )
             )
         memory = {pid: harness.peak_rss_mib(pid) for pid in server.worker_pids()}
@@ -247,7 +267,8 @@ def main(argv=None) -> int:
         "",
         f"{time.strftime('%Y-%m-%d %H:%M')}, {platform.python_version()}, "
         f"{os.cpu_count()} CPUs; pages under wrk -t2 -c{args.connections} for {args.seconds} s "
-        "each against gunicorn (production settings, 2 sync workers) on PostgreSQL, size M.",
+        "each against gunicorn (production settings, 2 sync workers) on PostgreSQL, size M; "
+        f"latency of {args.connections} people each reading 0.5–1.5 s between requests.",
         *(f"- {note}" for note in notes),
         "",
         "| " + " | ".join(header) + " |",
