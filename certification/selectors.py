@@ -205,8 +205,27 @@ def promotion_options_for(users, today: dt.date | None = None, standings=None):
     users = list(users)
     user_ids = [u.pk for u in users]
     steps_by_position: dict[str, list[TrackStep]] = defaultdict(list)
+    wording: dict[int, dict[str, str]] = {}
     for step in TrackStep.objects.all():
         steps_by_position[step.from_position].append(step)
+        # What each step asks, translated once here rather than once per person (a team
+        # page checks every step of 50 people).
+        step.to_label = str(step.get_to_position_display())
+        wording[step.pk] = {
+            "level": _("%(level)s certification held")
+            % {"level": LevelCode(step.required_level).label}
+            if step.required_level
+            else "",
+            "months": _("%(months)s months in the current position")
+            % {"months": step.min_months_in_position},
+            "courses": _("%(n)s courses authored and published") % {"n": step.courses_authored},
+            "cases": _("%(n)s cases authored and published") % {"n": step.cases_authored},
+            "qa": _("QA score of at least %(score)s") % {"score": score_display(step.min_qa_score)}
+            if step.min_qa_score is not None
+            else "",
+            "recommendation": _("A lead's recommendation"),
+        }
+    no_score = _("no score imported")
     if standings is None:
         standings = standings_for(user_ids, today)
     courses, cases = _authored_counts(user_ids)
@@ -221,19 +240,13 @@ def promotion_options_for(users, today: dt.date | None = None, standings=None):
         person_options = []
         for step in steps_by_position.get(user.position, []):
             option = StepOption(step, recommended=(user.pk, step.pk) in recommended)
+            says = wording[step.pk]
             if step.required_level:
-                option.checks.append(
-                    Check(
-                        _("%(level)s certification held")
-                        % {"level": LevelCode(step.required_level).label},
-                        rank >= LEVEL_RANK[step.required_level],
-                    )
-                )
+                option.checks.append(Check(says["level"], rank >= LEVEL_RANK[step.required_level]))
             if step.min_months_in_position:
                 option.checks.append(
                     Check(
-                        _("%(months)s months in the current position")
-                        % {"months": step.min_months_in_position},
+                        says["months"],
                         months >= step.min_months_in_position,
                         _("now %(months)s") % {"months": months},
                     )
@@ -242,7 +255,7 @@ def promotion_options_for(users, today: dt.date | None = None, standings=None):
                 have = courses.get(user.pk, 0)
                 option.checks.append(
                     Check(
-                        _("%(n)s courses authored and published") % {"n": step.courses_authored},
+                        says["courses"],
                         have >= step.courses_authored,
                         _("now %(n)s") % {"n": have},
                     )
@@ -250,27 +263,22 @@ def promotion_options_for(users, today: dt.date | None = None, standings=None):
             if step.cases_authored:
                 have = cases.get(user.pk, 0)
                 option.checks.append(
-                    Check(
-                        _("%(n)s cases authored and published") % {"n": step.cases_authored},
-                        have >= step.cases_authored,
-                        _("now %(n)s") % {"n": have},
-                    )
+                    Check(says["cases"], have >= step.cases_authored, _("now %(n)s") % {"n": have})
                 )
             if step.min_qa_score is not None:
                 score = qa.get(user.pk)
                 option.checks.append(
                     Check(
-                        _("QA score of at least %(score)s")
-                        % {"score": score_display(step.min_qa_score)},
+                        says["qa"],
                         score is not None and score.score >= step.min_qa_score,
                         _("%(period)s: %(score)s")
                         % {"period": score.period, "score": score_display(score.score)}
                         if score
-                        else _("no score imported"),
+                        else no_score,
                     )
                 )
             if step.needs_recommendation:
-                option.checks.append(Check(_("A lead's recommendation"), option.recommended))
+                option.checks.append(Check(says["recommendation"], option.recommended))
             person_options.append(option)
         person_options.sort(key=lambda o: (len(o.missing), o.step.kind != "vertical"))
         options[user.pk] = person_options
