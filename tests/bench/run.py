@@ -70,7 +70,7 @@ def query_counts(sizes, targets) -> list[list]:
     return rows
 
 
-def load(size, targets, *, seconds, connections) -> tuple[list[list], dict]:
+def load(size, targets, *, seconds, connections) -> tuple[list[list], float]:
     rows = []
     with harness.Server(size) as server:
         cookies = {
@@ -155,13 +155,17 @@ def load(size, targets, *, seconds, connections) -> tuple[list[list], dict]:
             )
         memory = {pid: harness.peak_rss_mib(pid) for pid in server.worker_pids()}
     rows.append(row("peak memory: web worker", f"{max(memory.values()):.0f} MiB", "", "", "", None))
-    return rows, memory
+    return rows, floor["rps"]
 
 
-def spike_rows(size, learners) -> list[list]:
+def spike_rows(size, learners, floor_rps: float) -> list[list]:
     """N learners start and hand in the go-live quiz at once: nothing lost or doubled."""
     result = spike.spike(size, learners)
     lost = result["learners"] - result["handed_in"]
+    requests = 2 * result["learners"]
+    # Even if starting and handing in cost no more than an empty signed-in page, the
+    # server could not answer all of them sooner than this.
+    floor_seconds = requests / floor_rps
     return [
         row(
             f"go-live spike: {result['learners']} learners at once",
@@ -174,9 +178,11 @@ def spike_rows(size, learners) -> list[list]:
         ),
         row(
             "go-live spike latency",
-            f"p50 {result['p50_ms']:.0f} ms, p95 {result['p95_ms']:.0f} ms",
-            "",
-            "",
+            f"p50 {result['p50_ms']:.0f} ms, p95 {result['p95_ms']:.0f} ms; all {requests} "
+            f"requests answered in {result['seconds']:.1f} s "
+            f"({requests / result['seconds']:.0f} req/s)",
+            f"{floor_seconds:.1f} s for {requests} empty signed-in pages",
+            f"{result['seconds'] / floor_seconds:.1f}× the floor",
             f"p95 ≤ {SPIKE_P95_LIMIT_MS} ms",
             result["p95_ms"] <= SPIKE_P95_LIMIT_MS,
         ),
@@ -239,9 +245,11 @@ def main(argv=None) -> int:
             notes.append(f"generate_site --size {size} on PostgreSQL: {took:.0f} s")
         targets[size] = harness.django_json(size, TARGETS)
     rows += query_counts(sizes, targets)
-    load_rows, _memory = load("M", targets["M"], seconds=args.seconds, connections=args.connections)
+    load_rows, floor_rps = load(
+        "M", targets["M"], seconds=args.seconds, connections=args.connections
+    )
     rows += load_rows
-    rows += spike_rows("M", args.learners)
+    rows += spike_rows("M", args.learners, floor_rps)
     rows += bulk_rows(args.certificates)
     pdf = subprocess.run(
         [sys.executable, "-m", "tests.bench.certificate_pdf"],
