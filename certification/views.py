@@ -18,6 +18,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -399,6 +400,9 @@ def _revoked_gone(found) -> HttpResponse | None:
 def _public(response):
     response["X-Robots-Tag"] = "noindex"
     response["Cache-Control"] = "no-cache"
+    # A signed-in visitor's page carries their navigation: caches must keep them apart,
+    # also when the page was answered without looking at the session.
+    patch_vary_headers(response, ("Cookie",))
     return response
 
 
@@ -428,7 +432,10 @@ def verify(request, code):
     """
     shared_cache = caches["shared"]
     key = verification_page_cache_key(code if CODE_RE.fullmatch(code) else "-", get_language())
-    anonymous = not request.user.is_authenticated
+    # Without a session cookie nobody is signed in: no need to build the user to know.
+    anonymous = settings.SESSION_COOKIE_NAME not in request.COOKIES or (
+        not request.user.is_authenticated
+    )
     kept = None
     if anonymous:
         kept = verification_pages_local.get(key)

@@ -176,6 +176,19 @@ class Server:
             self.process.kill()
             self.process.wait()
 
+    def settle(self, timeout: float = 30) -> None:
+        """Wait until the workers have answered what an earlier load left queued: wrk stops
+        sending, but requests already accepted are still served, for a second or more on a
+        slow page, and would count against the next measurement."""
+        deadline = time.monotonic() + timeout
+        quick = 0
+        while quick < 3 and time.monotonic() < deadline:
+            started = time.monotonic()
+            with contextlib.suppress(OSError):
+                urllib.request.urlopen(self.base + "/bench/bare/", timeout=10)  # noqa: S310
+            quick = quick + 1 if time.monotonic() - started < 0.02 else 0
+            time.sleep(0.1)
+
     def worker_pids(self) -> list[int]:
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         return [int(pid) for pid in children.read_text().split()]

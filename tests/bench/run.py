@@ -90,6 +90,7 @@ def load(size, targets, *, seconds, connections) -> tuple[list[list], float]:
         )
         # What any signed-in page costs before doing its own work: session, user, navigation
         # and the base template. No learner page can be cheaper than this.
+        server.settle()
         floor = harness.wrk(
             server.base + "/bench/signed-in/",
             cookie=cookies["learner"],
@@ -107,6 +108,14 @@ def load(size, targets, *, seconds, connections) -> tuple[list[list], float]:
             )
         )
         for label, who, key in PAGES:
+            # People first, on a quiet server; then wrk saturates it.
+            server.settle()
+            people = harness.users(
+                server.base + targets["paths"][key],
+                cookie=cookies.get(who, ""),
+                count=connections,
+                seconds=seconds,
+            )
             result = harness.wrk(
                 server.base + targets["paths"][key],
                 cookie=cookies.get(who, ""),
@@ -135,12 +144,6 @@ def load(size, targets, *, seconds, connections) -> tuple[list[list], float]:
                     "— (a queue behind 49 others)",
                     None,
                 )
-            )
-            people = harness.users(
-                server.base + targets["paths"][key],
-                cookie=cookies.get(who, ""),
-                count=connections,
-                seconds=seconds,
             )
             rows.append(
                 row(

@@ -126,8 +126,9 @@ def test_anonymous_visitors_share_one_rendered_page_until_the_certificate_change
         again = Client().get(reverse("certification:verify", args=[certificate.verification_code]))
     assert again.content == first.content and again.status_code == 200
     assert not [q for q in queries if "certification_certificate" in q["sql"]]
-    # Nothing in the shared page belongs to one visitor.
+    # Nothing in the shared page belongs to one visitor, and caches keep visitors apart.
     assert "csrfmiddlewaretoken" not in first.content.decode()
+    assert "Cookie" in again["Vary"]
     with cert.committed():
         certificate_revoke(certificate=certificate, actor=academy.admin, reason="考试作弊")
     page = _verify(client, certificate.verification_code).content.decode()
