@@ -66,8 +66,8 @@ def _compact_font_built(compact_font):
 
 @pytest.fixture
 def fresh_font_config(monkeypatch):
-    """A new thread-local FontConfiguration, as in a new worker: none of the fonts that
-    earlier renders registered in this thread."""
+    """A new thread-local FontConfiguration and image cache, as in a new worker: none of
+    the fonts or images that earlier renders kept in this thread."""
     monkeypatch.setattr(rendering, "_fonts", threading.local())
 
 
@@ -288,7 +288,7 @@ def test_the_fetcher_serves_the_static_logo_and_data_urls():
     assert data.read().decode() == "客服"
 
 
-def test_the_certificate_loads_its_logo_through_the_fetcher(issued):
+def test_the_certificate_loads_its_logo_through_the_fetcher(issued, fresh_font_config):
     fetched = []
     real_fetch = RestrictedURLFetcher.fetch
 
@@ -305,7 +305,7 @@ def test_the_certificate_loads_its_logo_through_the_fetcher(issued):
     ]
 
 
-def test_the_compact_font_is_read_once_per_worker_thread_not_per_certificate(
+def test_the_font_and_logo_are_read_once_per_worker_thread_not_per_certificate(
     issued, fresh_font_config
 ):
     fetched = []
@@ -320,7 +320,7 @@ def test_the_compact_font_is_read_once_per_worker_thread_not_per_certificate(
             fonts = embedded_fonts(certificate_pdf(issued))
             assert all(COMPACT_FONT_NAME.fullmatch(font) for font in fonts), fonts
     assert fetched.count(certificate_font_url()) == 1
-    assert fetched.count("academy-static:img/logo.svg") == 3
+    assert fetched.count("academy-static:img/logo.svg") == 1
     # WeasyPrint keeps one copy of each @font-face per configuration, however many renders.
     assert len(list(rendering._fonts.config._folder.iterdir())) == 1
 
@@ -486,7 +486,9 @@ def test_a_render_stopped_by_the_time_limit_leaves_no_half_loaded_font_behind(
     assert all(COMPACT_FONT_NAME.fullmatch(font) for font in fonts), fonts
 
 
-def test_the_time_limit_is_not_swallowed_by_weasyprints_resource_error_handling(issued, settings):
+def test_the_time_limit_is_not_swallowed_by_weasyprints_resource_error_handling(
+    issued, settings, fresh_font_config
+):
     # WeasyPrint catches exceptions from a fetcher and carries on without the resource; the
     # deadline must still stop the render when it strikes while the logo is being fetched.
     settings.CERTIFICATE_RENDER_TIMEOUT_SECONDS = 0.3
@@ -554,3 +556,12 @@ def test_rendering_off_the_main_thread_works_without_the_alarm():
     thread.start()
     thread.join(timeout=60)
     assert result["pdf"].startswith(b"%PDF-")
+
+
+def test_only_the_projects_static_images_are_kept_between_renders():
+    images = rendering._StaticImages()
+    images["academy-static:img/logo.svg"] = "logo"
+    images["data:image/png;base64,AAAA"] = "qr"
+    images["file:///etc/passwd"] = "refused"
+    images["academy-static:img/missing.svg"] = None  # a failed fetch is tried again
+    assert dict(images) == {"academy-static:img/logo.svg": "logo"}
