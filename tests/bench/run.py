@@ -6,17 +6,18 @@ figures mean something on any machine.
 
 1. Query counts of every page at sizes S and M (generate_site on PostgreSQL): must match.
 2. Pages under load (wrk, signed-in sessions, gunicorn with the production settings and two
-   workers, size M) beside a bare Django view on the same server: throughput ratio, p50/p95.
-   Then the latency 50 people see using each page together, each reading 0.5-1.5 s between
-   requests (harness.users): wrk's back-to-back connections measure throughput, and their
-   latency is mostly the wait behind the other 49.
+   workers, size M) beside a bare Django view on the same server and an empty signed-in
+   page: throughput ratio. Then the latency 50 people see using each page together, each
+   reading 0.5-1.5 s between requests (harness.users): wrk's back-to-back connections
+   measure throughput, and their latency is mostly the wait behind the other 49.
 3. Peak memory of the web workers.
-4. Certificate PDFs (tests/bench/certificate_pdf.py) beside a one-line document.
+4. Answering a quiz (tests/bench/answers.py): 50 learners in their own attempts, the page
+   saving each answer as it is picked; the latency they see.
 5. The go-live spike (tests/bench/spike.py): 500 learners start and hand in the go-live
    quiz at once over HTTP; the database must show each exactly once.
-
 6. The day a cycle closes (tests/bench/bulk_issue.py): a bulk issue of 1,000 certificates
    through the django-q2 cluster with two workers; certificates a minute, queue worker memory.
+7. Certificate PDFs (tests/bench/certificate_pdf.py) beside a one-line document.
 
 Caches and the queue broker are on Redis, as in production, when Redis answers on
 BENCH_REDIS_URL (default redis://127.0.0.1:6379/15, emptied first); else on the database.
@@ -31,7 +32,7 @@ import subprocess
 import sys
 import time
 
-from tests.bench import bulk_issue, harness, spike
+from tests.bench import answers, bulk_issue, harness, spike
 from tests.bench.pages import PAGES, QUERY_COUNTS, TARGETS
 
 LOGGED_IN_SHARE = 0.40  # of the bare view's throughput
@@ -161,6 +162,22 @@ def load(size, targets, *, seconds, connections) -> tuple[list[list], float]:
     return rows, floor["rps"]
 
 
+def answer_rows(size, people: int, seconds: int) -> list[list]:
+    """50 learners answering the quiz, the page saving each answer as it is picked."""
+    result = answers.answering(size, people, seconds)
+    return [
+        row(
+            f"latency, {result['people']} people at once: answer submission (quiz autosave)",
+            f"p50 {result['p50_ms']:.0f} ms, p95 {result['p95_ms']:.0f} ms "
+            f"({result['saves']} saves, {result['rps']:.0f}/s, {result['errors']} refused)",
+            "",
+            "",
+            f"p95 ≤ {P95_LIMIT_MS} ms",
+            result["p95_ms"] <= P95_LIMIT_MS and result["errors"] == 0,
+        )
+    ]
+
+
 def spike_rows(size, learners, floor_rps: float) -> list[list]:
     """N learners start and hand in the go-live quiz at once: nothing lost or doubled."""
     result = spike.spike(size, learners)
@@ -252,6 +269,7 @@ def main(argv=None) -> int:
         "M", targets["M"], seconds=args.seconds, connections=args.connections
     )
     rows += load_rows
+    rows += answer_rows("M", args.connections, args.seconds)
     rows += spike_rows("M", args.learners, floor_rps)
     rows += bulk_rows(args.certificates)
     pdf = subprocess.run(
