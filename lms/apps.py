@@ -12,7 +12,10 @@ class LmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from lms.auth import connect_signals
         from lms.services.roles import roles_sync_after_migrate
+
+        connect_signals()
 
         # Role groups are reference data every deployment needs, like Django's own
         # permissions; they are (re)declared after each migrate, non-destructively.

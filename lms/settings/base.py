@@ -136,6 +136,8 @@ else:
 
 # --- People, login, sessions ----------------------------------------------------------
 AUTH_USER_MODEL = "lms.User"
+# Django's ModelBackend with each person's permissions kept in the shared cache (lms/auth.py).
+AUTHENTICATION_BACKENDS = ["lms.auth.CachedPermissionsBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "lms:dashboard"
 LOGOUT_REDIRECT_URL = "login"

@@ -37,7 +37,7 @@ sessions = []
 for person in people:
     store = engine.SessionStore()
     store[SESSION_KEY] = str(person.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     store[HASH_SESSION_KEY] = person.get_session_auth_hash()
     store.create()
     sessions.append([person.pk, store.session_key])

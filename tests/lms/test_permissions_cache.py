@@ -1,0 +1,51 @@
+"""Permissions kept in the shared cache: no queries on a warm page, changes count at once."""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from lms.models import User
+
+PERM = "lms.view_team_people"
+
+
+def fresh(user) -> User:
+    """The user as the next request loads it: no permissions remembered on the object."""
+    return User.objects.get(pk=user.pk)
+
+
+def permission_queries(user) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        user.has_perm(PERM)
+    return [q["sql"] for q in queries if "auth_permission" in q["sql"]]
+
+
+def test_a_warm_request_reads_permissions_from_the_cache(academy):
+    lead = fresh(academy.lead_a)
+    assert lead.has_perm(PERM)
+    assert not permission_queries(fresh(academy.lead_a))
+
+
+def test_leaving_a_group_counts_on_the_next_request(academy):
+    assert fresh(academy.lead_a).has_perm(PERM)
+    academy.lead_a.groups.clear()
+    assert not fresh(academy.lead_a).has_perm(PERM)
+
+
+def test_a_permission_taken_from_a_group_counts_for_every_member(academy):
+    assert fresh(academy.lead_a).has_perm(PERM)
+    codename = PERM.split(".")[1]
+    for group in Group.objects.filter(permissions__codename=codename):
+        group.permissions.remove(Permission.objects.get(codename=codename))
+    assert not fresh(academy.lead_a).has_perm(PERM)
+
+
+def test_a_deactivated_person_has_no_permissions_even_when_cached(academy):
+    assert fresh(academy.lead_a).has_perm(PERM)
+    User.objects.filter(pk=academy.lead_a.pk).update(is_active=False)
+    assert not fresh(academy.lead_a).has_perm(PERM)
+
+
+def test_people_do_not_share_cached_permissions(academy):
+    assert fresh(academy.lead_a).has_perm(PERM)
+    assert not fresh(academy.agent_a).has_perm(PERM)
