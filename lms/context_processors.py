@@ -1,5 +1,6 @@
 from django.conf import settings
 
+from lms.memo import LocalMemo
 from lms.selectors.learning import can_review_written
 from lms.selectors.people import can_view_teams
 
@@ -17,14 +18,17 @@ def academy(request):
     }
 
 
-def _case_library_url() -> str | None:
-    """The library page's address, cached: the menu shows it on every page."""
-    from django.core.cache import cache
+_library_url = LocalMemo(size=1)
 
+
+def _case_library_url() -> str | None:
+    """The library page's address, kept by each worker for five minutes: the menu shows it
+    on every page, and it changes only when the library page is moved."""
     from cases.models import CaseLibraryPage
 
-    def lookup():
+    url = _library_url.get("url")
+    if url is None:
         library = CaseLibraryPage.objects.live().first()
-        return library.url if library else ""
-
-    return cache.get_or_set("nav:case_library_url", lookup, 300) or None
+        url = library.url if library else ""
+        _library_url.set("url", url, 300)
+    return url or None
