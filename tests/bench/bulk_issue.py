@@ -144,7 +144,8 @@ class Cluster:
 
     def peak_rss_mib(self) -> float:
         """The largest peak resident memory among the cluster's processes (the workers)."""
-        return max(harness.peak_rss_mib(pid) for pid in _descendants(self.process.pid))
+        pids = _descendants(self.process.pid)
+        return max((harness.peak_rss_mib(pid) for pid in pids), default=0.0)
 
     def __exit__(self, *exc):
         self.process.send_signal(signal.SIGTERM)

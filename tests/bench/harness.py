@@ -196,8 +196,13 @@ class Server:
 
 def peak_rss_mib(pid: int) -> float:
     """The process's peak resident memory (VmHWM) in MiB."""
-    status = Path(f"/proc/{pid}/status").read_text()
-    return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
+    # A process that has just ended (or is a zombie) has no memory line left: it counts 0.
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    found = re.search(r"VmHWM:\s+(\d+) kB", status)
+    return int(found.group(1)) / 1024 if found else 0.0
 
 
 def session_cookie(base: str, username: str, password: str) -> str:
