@@ -429,32 +429,37 @@ def verify(request, code):
     asked about before, so it counts the requests that reach the database: a page already
     in the cache reveals nothing new and is served without counting (one cache read).
     """
-    shared_cache = caches["shared"]
-    key = verification_page_cache_key(code if CODE_RE.fullmatch(code) else "-", get_language())
     # Without a session cookie nobody is signed in: no need to build the user to know.
     anonymous = settings.SESSION_COOKIE_NAME not in request.COOKIES or (
         not request.user.is_authenticated
     )
-    kept = None
-    if anonymous:
-        kept = verification_pages_local.get(key)
-        if kept is None:
-            kept = shared_cache.get(key)
-    if kept is None:
+    if not anonymous:
         if _rate_limited(request):
-            response = render(request, "certification/verify.html", {"limited": True}, status=429)
-            response["Retry-After"] = "60"
-            return _public(response)
-        if not anonymous:
-            return _public(_verify_page(request, code))
-        response = _verify_page(request, code, shared=True)
-        kept = (response.status_code, response.content)
-        shared_cache.set(key, kept, verification_cache_seconds())
-    if anonymous:
+            return _limited(request)
+        return _public(_verify_page(request, code))
+    key = verification_page_cache_key(code if CODE_RE.fullmatch(code) else "-", get_language())
+    kept = verification_pages_local.get(key)
+    if kept is None:
+        shared_cache = caches["shared"]
+        kept = shared_cache.get(key)
+        if kept is None:
+            if _rate_limited(request):
+                return _limited(request)
+            response = _verify_page(request, code, shared=True)
+            kept = (response.status_code, response.content)
+            shared_cache.set(key, kept, verification_cache_seconds())
+        # Kept from when it was read from the shared cache, and not renewed by hits: a
+        # change made in another worker shows here within these seconds.
         local_seconds = min(settings.CERTIFICATE_VERIFY_LOCAL_SECONDS, verification_cache_seconds())
         verification_pages_local.set(key, kept, local_seconds)
     status, content = kept
     return _public(HttpResponse(content, status=status))
+
+
+def _limited(request) -> HttpResponse:
+    response = render(request, "certification/verify.html", {"limited": True}, status=429)
+    response["Retry-After"] = "60"
+    return _public(response)
 
 
 def verify_pdf(request, code):

@@ -370,3 +370,35 @@ def test_the_latest_qa_score_counts_whichever_way_periods_are_written(academy, l
     upload.name = "qa.csv"
     login(academy.admin).post(reverse("certification_admin_qa_import"), {"file": upload})
     assert QAScore.objects.get(user=academy.agent_b).score == 88
+
+
+def test_a_change_made_in_another_worker_shows_here_within_the_memos_lifetime(
+    academy, open_cycle, monkeypatch, settings
+):
+    """Hits on a page this worker keeps must not keep it longer: when another worker
+    revokes, only the shared cache is cleared, and this worker must follow in 10 seconds."""
+    from django.core.cache import caches
+
+    from certification.models import Certificate
+    from certification.services import verification_page_cache_key
+    from lms import memo
+
+    settings.CERTIFICATE_VERIFY_LOCAL_SECONDS = 10
+    now = [1000.0]
+    monkeypatch.setattr(memo.time, "monotonic", lambda: now[0])
+    certificate = cert.certificate(academy.agent_a, open_cycle)
+    url = reverse("certification:verify", args=[certificate.verification_code])
+    assert "verify__status--valid" in Client().get(url).content.decode()
+    # Another worker revokes: the database and the shared cache change, this memo does not.
+    Certificate.objects.filter(pk=certificate.pk).update(revoked_at=timezone.now())
+    caches["shared"].delete_many(
+        [f"cert-verify:{certificate.verification_code}"]
+        + [
+            verification_page_cache_key(certificate.verification_code, code)
+            for code in ("zh-hans", "en")
+        ]
+    )
+    now[0] += 6
+    assert "verify__status--valid" in Client().get(url).content.decode()  # still kept
+    now[0] += 5
+    assert "verify__status--revoked" in Client().get(url).content.decode()
