@@ -16,6 +16,8 @@ old rows in between cannot keep them. Whether the person is active or a superuse
 from the user row as before, never from the cache.
 """
 
+import time
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
@@ -39,7 +41,7 @@ def permissions_changed(**_kwargs) -> None:
         try:
             cache.incr(GENERATION_KEY)
         except ValueError:
-            cache.set(GENERATION_KEY, 1, None)
+            cache.set(GENERATION_KEY, time.time_ns(), None)
 
     bump()
     transaction.on_commit(bump)
@@ -56,7 +58,9 @@ class CachedPermissionsBackend(ModelBackend):
         found = cache.get_many([GENERATION_KEY, key])
         generation = found.get(GENERATION_KEY)
         if generation is None:
-            cache.add(GENERATION_KEY, 1, None)
+            # Started afresh (a new cache, or the key evicted): from a number no entry made
+            # before can carry, so none of them is taken as current.
+            cache.add(GENERATION_KEY, time.time_ns(), None)
             generation = cache.get(GENERATION_KEY)
         kept = found.get(key)
         if kept is not None and kept[0] == generation:

@@ -49,3 +49,19 @@ def test_a_deactivated_person_has_no_permissions_even_when_cached(academy):
 def test_people_do_not_share_cached_permissions(academy):
     assert fresh(academy.lead_a).has_perm(PERM)
     assert not fresh(academy.agent_a).has_perm(PERM)
+
+
+def test_a_lost_generation_never_revives_an_old_entry(academy):
+    """If the cache loses the generation number (evicted, flushed), entries made before
+    must not count as current when it starts again."""
+    from django.core.cache import caches
+
+    from lms.auth import GENERATION_KEY
+
+    assert fresh(academy.lead_a).has_perm(PERM)
+    cache = caches["shared"]
+    old_generation = cache.get(GENERATION_KEY)
+    academy.lead_a.groups.clear()  # moves the generation on
+    cache.delete(GENERATION_KEY)  # ... and then it is lost
+    cache.set(f"perms:user:{academy.lead_a.pk}", (old_generation, frozenset([PERM])))
+    assert not fresh(academy.lead_a).has_perm(PERM)
