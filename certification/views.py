@@ -5,8 +5,6 @@ certification page with exports, and the public verification page.
 
 import json
 import re
-import tempfile
-import zipfile
 
 from django.conf import settings
 from django.contrib import messages
@@ -57,7 +55,7 @@ from certification.services import (
     verification_pages_local,
     verification_status,
 )
-from lms.exports import spreadsheet_text, table_response
+from lms.exports import spreadsheet_text, table_response, zip_response
 from lms.models import Attempt, Position
 from lms.ratelimit import hits_in_window
 from lms.selectors.people import staff_visible_to, teams_visible_to
@@ -320,20 +318,13 @@ def team_certificates_zip(request):
     certificates = Certificate.objects.filter(
         pk__in=wanted, render_state=Certificate.RenderState.READY
     ).exclude(pdf="")
-    spool = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115
-    with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_STORED) as archive:
+
+    def files():
         for certificate in certificates.iterator():
-            with certificate.pdf.open("rb") as pdf:
-                owner = certificate.holder_employee_no or certificate.pk
-                name = f"{owner}-{certificate.holder_name}-{certificate.serial}.pdf"
-                archive.writestr(name, pdf.read())
-    spool.seek(0)
-    return FileResponse(
-        spool,
-        as_attachment=True,
-        filename=f"certificates-{today.isoformat()}.zip",
-        content_type="application/zip",
-    )
+            owner = certificate.holder_employee_no or certificate.pk
+            yield f"{owner}-{certificate.holder_name}-{certificate.serial}.pdf", certificate.pdf
+
+    return zip_response(filename=f"certificates-{today.isoformat()}.zip", files=files())
 
 
 @require_POST
