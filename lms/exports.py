@@ -6,6 +6,7 @@ formula kept as text. Also ZIP downloads of stored files, streamed.
 
 import csv
 import shutil
+import time
 import zipfile
 from collections.abc import Iterable
 
@@ -84,7 +85,10 @@ def zip_stream(files: Iterable[tuple[str, object]]):
     pipe = _Pipe()
     with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for name, file in files:
-            with file.open("rb") as source, archive.open(name, "w", force_zip64=True) as target:
+            # Dated now, as a file saved today would be (a bare name dates it 1980).
+            info = zipfile.ZipInfo(name, date_time=time.localtime()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with file.open("rb") as source, archive.open(info, "w", force_zip64=True) as target:
                 shutil.copyfileobj(source, target, 256 * 1024)
             yield pipe.take()
     yield pipe.take()

@@ -16,6 +16,7 @@ def test_a_zip_is_sent_a_file_at_a_time_and_keeps_chinese_names():
     assert archive.testzip() is None
     assert archive.namelist() == ["KF0-王芳-0.pdf", "KF1-王芳-1.pdf", "KF2-王芳-2.pdf"]
     assert archive.read("KF2-王芳-2.pdf") == b"%PDF-" + bytes([2]) * 5000
+    assert archive.getinfo("KF0-王芳-0.pdf").date_time[0] >= 2026  # dated, not 1980
 
 
 def test_an_empty_selection_is_still_a_valid_zip():
