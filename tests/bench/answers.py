@@ -14,11 +14,8 @@ import argparse
 import json
 import random
 import re
-import statistics
 import threading
 import time
-import urllib.error
-import urllib.request
 
 from tests.bench import harness, spike
 
@@ -39,23 +36,9 @@ ANSWER_FOR_KIND = {  # lms.models.QuestionKind
 
 
 def learner(base, session_key, quiz_id, stop, think, latencies, errors, barrier):
-    token = "a" * 32  # any CSRF secret works when the cookie and the header agree
-    headers = {
-        "Cookie": f"sessionid={session_key}; csrftoken={token}",
-        "X-CSRFToken": token,
-        "Referer": base + "/",
-    }
-    opener = urllib.request.build_opener(spike.NoRedirect)
+    browser = harness.SignedIn(base, session_key)
+    call = browser.request
     rng = random.Random(session_key)  # think times, not secrets
-
-    def call(path, data=None, content_type=None):
-        request_headers = {**headers, **({"Content-Type": content_type} if content_type else {})}
-        request = urllib.request.Request(base + path, data=data, headers=request_headers)  # noqa: S310
-        try:
-            response = opener.open(request, timeout=60)
-            return response.status, response.headers.get("Location", ""), response.read()
-        except urllib.error.HTTPError as error:
-            return error.code, error.headers.get("Location", ""), error.read()
 
     status, location, _ = call(f"/quizzes/{quiz_id}/start/", b"")
     if status != 302 or "/attempts/" not in location:
@@ -108,15 +91,13 @@ def answering(size="M", people=50, seconds=10, think=(0.5, 1.5)) -> dict:
             size,
             f"QUIZ = {made['quiz']}\nUSERS = {[pk for pk, _key in made['sessions']]}\n" + CLEAN_UP,
         )
-    latencies.sort()
     return {
         "people": len(made["sessions"]),
         "saves": len(latencies),
         "rps": len(latencies) / seconds,
         "errors": len(errors),
         "error_samples": errors[:3],
-        "p50_ms": statistics.median(latencies) * 1000 if latencies else 0,
-        "p95_ms": latencies[int(len(latencies) * 0.95) - 1] * 1000 if latencies else 0,
+        **harness.percentiles(latencies),
     }
 
 

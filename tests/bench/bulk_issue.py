@@ -20,7 +20,6 @@ import signal
 import subprocess
 import threading
 import time
-from pathlib import Path
 
 from tests.bench import harness
 
@@ -100,18 +99,6 @@ def _progress(bulk_id: int) -> tuple[str, int, int, int]:
         ).fetchone()
 
 
-def _descendants(pid: int) -> list[int]:
-    found, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        with contextlib.suppress(OSError):
-            for task in Path(f"/proc/{current}/task").iterdir():
-                children = (task / "children").read_text().split()
-                found += [int(child) for child in children]
-                todo += [int(child) for child in children]
-    return found
-
-
 class Cluster:
     """`manage.py qcluster` with the production settings, ready when every worker says so."""
 
@@ -144,7 +131,7 @@ class Cluster:
 
     def peak_rss_mib(self) -> float:
         """The largest peak resident memory among the cluster's processes (the workers)."""
-        pids = _descendants(self.process.pid)
+        pids = harness.descendant_pids(self.process.pid)
         return max((harness.peak_rss_mib(pid) for pid in pids), default=0.0)
 
     def __exit__(self, *exc):
@@ -152,7 +139,7 @@ class Cluster:
         try:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            for pid in _descendants(self.process.pid):
+            for pid in harness.descendant_pids(self.process.pid):
                 with contextlib.suppress(OSError):
                     os.kill(pid, signal.SIGKILL)
             self.process.kill()

@@ -5,6 +5,7 @@ Nothing here runs under pytest; tests/bench/run.py drives it.
 """
 
 import contextlib
+import functools
 import json
 import os
 import re
@@ -13,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from http.cookiejar import CookieJar
@@ -40,7 +42,10 @@ def redis_available() -> bool:
     return True
 
 
-USE_REDIS = redis_available()
+@functools.cache
+def use_redis() -> bool:
+    """Asked once, when the bench first needs to know (not when this module is imported)."""
+    return redis_available()
 
 
 def redis_flush() -> None:
@@ -69,7 +74,7 @@ def django_env(size: str, **extra) -> dict[str, str]:
         # not be turned away with 429s.
         "CERTIFICATE_VERIFY_RATE_PER_MINUTE": "1000000000",
         "LOG_LEVEL": "WARNING",
-        **({"REDIS_URL": REDIS_URL} if USE_REDIS else {}),
+        **({"REDIS_URL": REDIS_URL} if use_redis() else {}),
         **extra,
     }
 
@@ -190,8 +195,64 @@ class Server:
             time.sleep(0.1)
 
     def worker_pids(self) -> list[int]:
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        return [int(pid) for pid in children.read_text().split()]
+        return descendant_pids(self.process.pid)
+
+
+def descendant_pids(pid: int) -> list[int]:
+    """Every process started under `pid` (gunicorn's workers, a cluster's sentinel and
+    workers), read from /proc; a process that ends meanwhile is skipped."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        with contextlib.suppress(OSError):
+            for task in Path(f"/proc/{current}/task").iterdir():
+                children = [int(child) for child in (task / "children").read_text().split()]
+                found += children
+                todo += children
+    return found
+
+
+def percentiles(seconds: list[float]) -> dict[str, float]:
+    """p50 and p95 in milliseconds of request durations given in seconds."""
+    if not seconds:
+        return {"p50_ms": 0.0, "p95_ms": 0.0}
+    ordered = sorted(seconds)
+
+    def at(share: float) -> float:
+        return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
+
+    return {"p50_ms": at(0.50), "p95_ms": at(0.95)}
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class SignedIn:
+    """A browser signed in with `session_key`: CSRF satisfied as a browser does, by cookie and
+    header (any secret works when the two agree); redirects are returned, not followed."""
+
+    TOKEN = "a" * 32
+
+    def __init__(self, base: str, session_key: str):
+        self.base = base
+        self.headers = {
+            "Cookie": f"sessionid={session_key}; csrftoken={self.TOKEN}",
+            "X-CSRFToken": self.TOKEN,
+            "Referer": base + "/",
+        }
+        self.opener = urllib.request.build_opener(NoRedirect)
+
+    def request(self, path: str, data: bytes | None = None, content_type: str = ""):
+        """(status, Location, body) of a GET, or of a POST when `data` is given."""
+        headers = {**self.headers, **({"Content-Type": content_type} if content_type else {})}
+        request = urllib.request.Request(self.base + path, data=data, headers=headers)  # noqa: S310
+        try:
+            response = self.opener.open(request, timeout=120)
+            return response.status, response.headers.get("Location", ""), response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers.get("Location", ""), error.read()
 
 
 def peak_rss_mib(pid: int) -> float:
@@ -311,15 +372,9 @@ def users(
         thread.start()
     for thread in threads:
         thread.join()
-    latencies.sort()
-
-    def percentile(share: float) -> float:
-        return latencies[min(len(latencies) - 1, int(share * len(latencies)))] * 1000
-
     return {
         "requests": len(latencies),
         "rps": len(latencies) / seconds,
-        "p50_ms": percentile(0.50),
-        "p95_ms": percentile(0.95),
+        **percentiles(latencies),
         "errors": errors[0],
     }

@@ -252,7 +252,7 @@ def main(argv=None) -> int:
 
     sizes = ("S", "M")
     rows, notes = [], []
-    if harness.USE_REDIS:
+    if harness.use_redis():
         harness.redis_flush()
         notes.append(f"caches and queue broker on Redis ({harness.REDIS_URL}), as in production")
     else:

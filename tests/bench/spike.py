@@ -11,12 +11,9 @@ password hashing instead); CSRF is satisfied the way a browser does, cookie plus
 """
 
 import argparse
-import statistics
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 
 from tests.bench import harness
 
@@ -64,29 +61,15 @@ UserSession.objects.filter(user_id__in=USERS).delete()
 """
 
 
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
+FORM = "application/x-www-form-urlencoded"
 
 
 def learner(base, session_key, quiz_id, barrier, timings, errors):
-    opener = urllib.request.build_opener(NoRedirect)
-    token = "a" * 32  # any CSRF secret works when the cookie and the header agree
-    headers = {
-        "Cookie": f"sessionid={session_key}; csrftoken={token}",
-        "X-CSRFToken": token,
-        "Referer": base + "/",
-        "Content-Type": "application/x-www-form-urlencoded",
-    }
+    browser = harness.SignedIn(base, session_key)
 
     def post(path, body=b""):
         started = time.monotonic()
-        request = urllib.request.Request(base + path, data=body, headers=headers)  # noqa: S310
-        try:
-            response = opener.open(request, timeout=120)
-            status, location = response.status, response.headers.get("Location", "")
-        except urllib.error.HTTPError as error:
-            status, location = error.code, error.headers.get("Location", "")
+        status, location, _body = browser.request(path, body, FORM)
         timings.append(time.monotonic() - started)
         return status, location
 
@@ -124,14 +107,12 @@ def spike(size="M", learners=500) -> dict:
         size,
         f"QUIZ = {made['quiz']}\nUSERS = {[pk for pk, _key in sessions]}\n" + OUTCOME,
     )
-    timings.sort()
     return {
         "learners": len(sessions),
         "seconds": elapsed,
         "errors": len(errors),
         "error_samples": errors[:5],
-        "p50_ms": statistics.median(timings) * 1000 if timings else 0,
-        "p95_ms": timings[int(len(timings) * 0.95) - 1] * 1000 if timings else 0,
+        **harness.percentiles(timings),
         **outcome,
     }
 
