@@ -763,15 +763,19 @@ def verification_cache_seconds(now: dt.datetime | None = None) -> int:
     return max(1, min(settings.CERTIFICATE_VERIFY_CACHE_SECONDS, until_midnight))
 
 
+def verification_cache_keys(code: str) -> list[str]:
+    """Everything the shared cache keeps about a code: its answer and its page per language."""
+    return [_verification_cache_key(code)] + [
+        verification_page_cache_key(code, language) for language, _name in settings.LANGUAGES
+    ]
+
+
 def _verification_cache_clear_on_commit(certificate: Certificate) -> None:
     """Forget the cached public answer and pages once the change is committed (not before:
     a request in between would cache the old answer again)."""
     from django.core.cache import caches
 
-    code = certificate.verification_code
-    keys = [_verification_cache_key(code)] + [
-        verification_page_cache_key(code, language) for language, _name in settings.LANGUAGES
-    ]
+    keys = verification_cache_keys(certificate.verification_code)
 
     def forget():
         verification_pages_local.discard(*keys)
