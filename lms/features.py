@@ -1,0 +1,175 @@
+"""
+How feature apps plug into the core without the core importing them.
+
+`lms` is the academy's core (people, roles, curricula, quizzes, go-live, notices); `cases`
+and `certification` build on it. Where the core must reach a feature — a rule the quiz
+engine has to obey, a menu entry, a dashboard panel, the demo data, the start of a web
+worker — the feature registers itself here from its `AppConfig.ready()`, the way Wagtail's
+hooks work, and the core asks the registry. Events the core announces (an attempt graded)
+are Django signals in `lms.signals`.
+
+Registration happens once per process, at start-up, before any request or job runs, so the
+lists below are read without locks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+# --- Rules the quiz engine obeys ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AttemptRules:
+    """
+    What a feature adds to a quiz's own rules for one person now. `refusal` (a message for
+    the learner) stops a new attempt; attempts started before `counts_from` belong to an
+    earlier round (a certification exam returns every half year) and neither use up
+    attempts nor count towards the result.
+    """
+
+    refusal: str | None = None
+    counts_from: dt.datetime | None = None
+
+
+AttemptRulesProvider = Callable[..., AttemptRules]
+_attempt_rules: list[AttemptRulesProvider] = []
+
+
+def register_attempt_rules(provider: AttemptRulesProvider) -> None:
+    """`provider(*, user, quiz, now) -> AttemptRules`; return `AttemptRules()` when the quiz
+    is none of the feature's business (one cheap query at most: it runs on every start)."""
+    if provider not in _attempt_rules:
+        _attempt_rules.append(provider)
+
+
+def attempt_rules(*, user, quiz, now: dt.datetime) -> AttemptRules:
+    """Every feature's rules for this quiz, combined: the first refusal, the latest start."""
+    refusal = None
+    counts_from = None
+    for provider in _attempt_rules:
+        rules = provider(user=user, quiz=quiz, now=now)
+        refusal = refusal or rules.refusal
+        if rules.counts_from and (counts_from is None or rules.counts_from > counts_from):
+            counts_from = rules.counts_from
+    return AttemptRules(refusal=refusal, counts_from=counts_from)
+
+
+# --- The signed-in frame: menu entries and dashboard panels --------------------------------
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """
+    One entry of the main menu. `url` is called per request (it may read a per-worker
+    cache); `visible(user)` decides who sees it; `active(path)` marks the current section.
+    """
+
+    key: str
+    label: Any  # a lazy translation
+    url: Callable[[], str | None]
+    order: int
+    visible: Callable[[Any], bool] = lambda user: True
+    active: Callable[[str, str], bool] = lambda path, url: path == url
+
+
+_nav_items: dict[str, NavItem] = {}
+
+
+def register_nav_item(item: NavItem) -> None:
+    _nav_items[item.key] = item
+
+
+def nav_items() -> list[NavItem]:
+    return sorted(_nav_items.values(), key=lambda item: item.order)
+
+
+@dataclass(frozen=True)
+class DashboardPanel:
+    """
+    A panel on the signed-in home page. `context(request)` returns the template's context,
+    or None when the panel has nothing for this person (it is then left out). A panel costs
+    a fixed number of queries, whatever the size of the centre.
+    """
+
+    key: str
+    template_name: str
+    context: Callable[[Any], dict | None]
+    order: int
+
+
+_dashboard_panels: dict[str, DashboardPanel] = {}
+
+
+def register_dashboard_panel(panel: DashboardPanel) -> None:
+    _dashboard_panels[panel.key] = panel
+
+
+def dashboard_panels() -> list[DashboardPanel]:
+    return sorted(_dashboard_panels.values(), key=lambda panel: panel.order)
+
+
+# --- Start-up, demo data and synthetic centres ---------------------------------------------
+
+_warm_ups: dict[str, Callable[[], None]] = {}
+
+
+def register_warm_up(name: str, warm_up: Callable[[], None]) -> None:
+    """Work a web worker does once when it starts rather than in someone's first request."""
+    _warm_ups[name] = warm_up
+
+
+def warm_up_all() -> None:
+    for warm_up in _warm_ups.values():
+        warm_up()
+
+
+@dataclass(frozen=True)
+class DemoLoader:
+    """
+    Loads one app's part of the demo academy (`manage.py seed_demo`), idempotently. Loaders
+    run by `order`: the core's people and curricula first, then the features that refer to
+    them. `load(*, stdout)` writes a line about what it did.
+    """
+
+    name: str
+    load: Callable[..., None]
+    order: int
+
+
+_demo_loaders: dict[str, DemoLoader] = {}
+
+
+def register_demo_loader(loader: DemoLoader) -> None:
+    _demo_loaders[loader.name] = loader
+
+
+def demo_loaders() -> list[DemoLoader]:
+    return sorted(_demo_loaders.values(), key=lambda loader: loader.order)
+
+
+@dataclass(frozen=True)
+class SiteBuilder:
+    """
+    Builds one app's part of a synthetic centre for benchmarks (`manage.py generate_site`),
+    by `order`, after the core's people and teams. `build(**kwargs)` receives what the
+    generator passes every builder (size, random source, progress reporting, the people).
+    """
+
+    name: str
+    build: Callable[..., None]
+    order: int
+
+
+_site_builders: dict[str, SiteBuilder] = {}
+
+
+def register_site_builder(builder: SiteBuilder) -> None:
+    _site_builders[builder.name] = builder
+
+
+def site_builders() -> list[SiteBuilder]:
+    return sorted(_site_builders.values(), key=lambda builder: builder.order)
