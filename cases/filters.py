@@ -1,35 +1,53 @@
+"""The library's search box and filters, as a django-filter FilterSet."""
+
+import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Channel, Difficulty, Product, ScenarioType
+from cases.models import CasePage, Channel, Difficulty, Product, ScenarioType
+from cases.search import matching, query_words
+from cases.selectors import cases_published_in_week, week_start_of
 
 
-class CaseFilterForm(forms.Form):
-    """The library's search box and filters."""
+class CaseLibraryFilter(django_filters.FilterSet):
+    """
+    Filters of the case library. A field that does not validate is reported on the form
+    and left out; the valid ones still apply, so one mistyped date loses nothing else.
+    """
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    scenario = forms.ModelChoiceField(
-        label=_("Scenario"),
-        queryset=ScenarioType.objects.all(),
-        required=False,
-        empty_label=_("All scenarios"),
+    q = django_filters.CharFilter(
+        label=_("Search"), method="search", max_length=100, widget=forms.TextInput()
     )
-    channel = forms.ChoiceField(
-        label=_("Channel"), required=False, choices=[("", _("All channels")), *Channel.choices]
+    scenario = django_filters.ModelChoiceFilter(
+        label=_("Scenario"), queryset=ScenarioType.objects.all(), empty_label=_("All scenarios")
     )
-    difficulty = forms.TypedChoiceField(
-        label=_("Difficulty"),
-        required=False,
-        coerce=int,
-        empty_value=None,
-        choices=[("", _("Any difficulty")), *Difficulty.choices],
+    channel = django_filters.ChoiceFilter(
+        label=_("Channel"), choices=Channel.choices, empty_label=_("All channels")
     )
-    product = forms.ModelChoiceField(
-        label=_("Product"),
-        queryset=Product.objects.all(),
-        required=False,
-        empty_label=_("All products"),
+    difficulty = django_filters.ChoiceFilter(
+        label=_("Difficulty"), choices=Difficulty.choices, empty_label=_("Any difficulty")
     )
-    week = forms.DateField(
-        label=_("Week of"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    product = django_filters.ModelChoiceFilter(
+        label=_("Product"), queryset=Product.objects.all(), empty_label=_("All products")
     )
+    week = django_filters.DateFilter(
+        label=_("Week of"), method="in_week", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    class Meta:
+        model = CasePage
+        fields = ["q", "scenario", "channel", "difficulty", "product", "week"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return matching(queryset, value) if query_words(value) else queryset.none()
+
+    def in_week(self, queryset, name, value):
+        return queryset.filter(pk__in=cases_published_in_week(week_start_of(value)).values("pk"))
+
+    @property
+    def query(self) -> str:
+        """The search words as typed, once the form is checked ("" when none)."""
+        return (self.form.cleaned_data.get("q") or "").strip() if self.is_bound else ""

@@ -14,6 +14,8 @@ from wagtail.models import AbstractGroupApprovalTask, Page
 
 from cases.blocks import CaseStreamBlock
 from cases.forms import CasePageForm
+from cases.pii import mask_in, mask_pii
+from cases.search import case_search_text
 
 
 class ScenarioType(models.Model):
@@ -78,15 +80,22 @@ class CaseLibraryPage(RoutablePageMixin, Page):
 
     @path("")
     def library(self, request):
-        from cases.views import library_view
-
-        return library_view(request, self)
+        return self.render(request)
 
     @path("search/")
     def search(self, request):
-        from cases.views import library_view
+        return self.render(request, context_overrides={"searching": True})
 
-        return library_view(request, self, searching=True)
+    def get_context(self, request, *args, **kwargs):
+        # Imported here: the listing reads CasePage, so a module-level import would be
+        # circular (models are loaded before anything that reads them).
+        from cases.listing import case_library_listing
+
+        context = super().get_context(request, *args, **kwargs)
+        listing = case_library_listing(request, self)
+        context.update(listing)
+        context["searching"] = bool(listing["query"])  # the search route says so anyway
+        return context
 
 
 class CasePage(Page):
@@ -143,9 +152,6 @@ class CasePage(Page):
         verbose_name_plural = _("cases")
 
     def save(self, *args, **kwargs):
-        from cases.pii import mask_in, mask_pii
-        from cases.search import case_search_text
-
         # Every path that saves a case (the CMS form, page copy, code) masks again here.
         found = Counter()
         for field in ("title", "draft_title", "seo_title", "search_description"):
@@ -250,8 +256,6 @@ class ClinicSession(models.Model):
         return f"{self.held_on} 案例诊疗会"
 
     def save(self, *args, **kwargs):
-        from cases.pii import mask_pii
-
         # Takeaways are shown on the cases: they get the same masking as the cases.
         self.went_well = mask_pii(self.went_well)[0]
         self.to_improve = mask_pii(self.to_improve)[0]

@@ -7,6 +7,7 @@ reported by kind and in its masked form only, never the original.
 import re
 from collections import Counter
 
+from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
 KINDS = {
@@ -110,8 +111,6 @@ def mask_in(data, found: Counter):
 
 def describe(found: dict) -> str:
     """'手机号 2 处、邮箱 1 处' in the reader's language."""
-    from django.utils.translation import gettext as _g
-
     return "、".join(
         _g("%(kind)s × %(count)s") % {"kind": KINDS[kind], "count": count}
         for kind, count in found.items()

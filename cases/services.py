@@ -1,15 +1,18 @@
 """Changing the case library: reading, the weekly edition, self-check quizzes."""
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from wagtail.models import Workflow, WorkflowPage, WorkflowTask
 
-from cases.models import CasePage, CaseRead, CaseWeek
+from cases.models import CasePage, CaseRead, CaseWeek, SecondPersonApprovalTask
 from cases.selectors import cases_published_in_week, week_start_of
 from lms.models import Notice, Quiz, QuizSection, User
+from lms.roles import Role
 
 
 def case_mark_read(*, user, case: CasePage) -> CaseRead:
@@ -117,12 +120,6 @@ def case_review_workflow_ensure(library) -> None:
     The library's review workflow (idempotent): QA or an administrator approves each case,
     and never the person who submitted it.
     """
-    from django.contrib.auth.models import Group
-    from wagtail.models import Workflow, WorkflowPage, WorkflowTask
-
-    from cases.models import SecondPersonApprovalTask
-    from lms.roles import Role
-
     workflow, created = Workflow.objects.get_or_create(name=REVIEW_WORKFLOW_NAME)
     if created:
         task = SecondPersonApprovalTask.objects.create(name=_("Second-person review"))

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -9,9 +10,10 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from cases.models import CasePage, ClinicSession, Product, ScenarioType
+from cases.models import CaseLibraryPage, CasePage, ClinicSession, Product, ScenarioType
 from cases.pii import describe
 from cases.selectors import case_planning
+from cases.services import case_review_workflow_ensure
 from lms.wagtail_hooks import PermissionMenuItem
 
 
@@ -93,9 +95,6 @@ hooks.register("after_create_page", _report_masking)
 
 @hooks.register("after_create_page")
 def _library_gets_its_review_workflow(request, page):
-    from cases.models import CaseLibraryPage
-    from cases.services import case_review_workflow_ensure
-
     if isinstance(page.specific, CaseLibraryPage):
         case_review_workflow_ensure(page)
 
@@ -105,7 +104,6 @@ hooks.register("after_edit_page", _report_masking)
 
 def _refuse_direct_publish(request, page):
     """A case goes live only through review: the workflow's approval publishes it."""
-    from django.core.exceptions import PermissionDenied
 
     is_case = isinstance(page, CasePage) or getattr(page, "specific_class", None) is CasePage
     if is_case and request.method == "POST" and request.POST.get("action-publish"):
@@ -115,8 +113,6 @@ def _refuse_direct_publish(request, page):
 @hooks.register("before_create_page")
 def _refuse_direct_publish_on_create(request, parent_page, page_class):
     if page_class is CasePage and request.method == "POST" and request.POST.get("action-publish"):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied(_("Cases are published by approving them in review."))
 
 

@@ -17,15 +17,15 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from certification.forms import ExceptionalResultForm, QAScoreImportForm, RevokeForm
 from certification.models import BulkIssue, Certificate, Cycle
 from certification.qa_import import qa_scores_import
+from certification.selectors import bulk_issue_progress
 from certification.services import (
-    CertificationRefused,
-    bulk_issue_progress,
     certificate_render_again,
     certificate_revoke,
     cycle_bulk_issue_start,
     result_record_exceptional,
 )
 from lms.models import User
+from lms.refusals import Refused
 from lms.services.staff_import import normalise_employee_no
 
 _CERTIFICATES = gettext_lazy("Certificates")
@@ -130,7 +130,7 @@ class CertificateDetailView(CertificationDeskPageMixin, FormView):
                 actor=self.request.user,
                 reason=form.cleaned_data["reason"],
             )
-        except CertificationRefused as refusal:
+        except Refused as refusal:
             form.add_error("reason", refusal.message)
             return self.form_invalid(form)
         messages.success(
@@ -186,7 +186,7 @@ class ExceptionalResultView(CertificationDeskPageMixin, FormView):
                 reason=data["reason"],
                 actor=self.request.user,
             )
-        except CertificationRefused as refusal:
+        except Refused as refusal:
             form.add_error(None, refusal.message)
             return self.form_invalid(form)
         messages.success(

@@ -6,3 +6,9 @@ class CertificationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "certification"
     verbose_name = _("Certification")
+
+    def ready(self):
+        # Imported here: the modules use models, which exist once the registry is ready.
+        from certification.plugins import register_with_core
+
+        register_with_core()

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from certification.models import Certificate, CertificateStatus, LevelCode
-from certification.services import verification_url
+from certification.selectors import verification_url
 
 OB3_CONTEXT = [
     "https://www.w3.org/ns/credentials/v2",

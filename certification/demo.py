@@ -26,12 +26,12 @@ from certification.models import (
     Result,
     TrackStep,
 )
+from certification.selectors import registration_missing
 from certification.services import (
     certificate_issue,
     certificate_revoke,
     recommendation_create,
     registration_create,
-    registration_missing,
     result_record_exceptional,
 )
 from lms.demo.seed import academy_home, question_bank

@@ -39,8 +39,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from certification.models import Certificate
-from certification.selectors import score_display
-from certification.services import verification_url
+from certification.selectors import score_display, verification_url
 
 TEMPLATE = "certification/certificate_pdf.html"
 STYLESHEET = "certification/certificate_pdf.css"

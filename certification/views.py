@@ -21,19 +21,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
 
 from certification.badges import open_badge_credential
 from certification.forms import TeamCertificationFilterForm
-from certification.models import (
-    Certificate,
-    Level,
-    LevelCode,
-    Registration,
-    Result,
-    TrackStep,
-)
+from certification.models import Certificate, Level, LevelCode, TrackStep
 from certification.selectors import (
     certificates_by_user,
+    certification_offers,
     lapse_timeline,
     last_cycle_with_results,
     level_distribution,
@@ -41,23 +36,15 @@ from certification.selectors import (
     results_in_cycle,
     score_display,
     standing_of,
-)
-from certification.services import (
-    CertificationRefused,
-    cycle_open_for_registration,
-    cycle_with_open_exam,
-    recommendation_create,
-    registration_create,
-    registration_missing,
     verification_cache_seconds,
     verification_lookup,
     verification_page_cache_key,
-    verification_pages_local,
     verification_status,
 )
+from certification.services import recommendation_create, registration_create
 from lms.exports import spreadsheet_text, table_response, zip_response
-from lms.models import Attempt, Position
-from lms.ratelimit import hits_in_window
+from lms.models import Position
+from lms.refusals import Refused
 from lms.selectors.people import staff_visible_to, teams_visible_to
 from lms.views.people import team_viewer_required
 from lms.views.rows import labels, url_for_pk
@@ -79,38 +66,7 @@ def my_certification(request):
     today = timezone.localdate()
     certificates = list(Certificate.objects.filter(user=user).order_by("-issued_on", "-pk"))
     standing = standing_of(certificates, today)
-    registration_cycle = cycle_open_for_registration(today)
-    exam_cycle = cycle_with_open_exam(today)
-    cycle = registration_cycle or exam_cycle
-    levels = list(Level.objects.select_related("exam").order_by("code"))
-    levels.sort(key=lambda level: level.rank)
-    registered = set()
-    results = {}
-    if cycle:
-        registered = set(
-            Registration.objects.filter(user=user, cycle=cycle).values_list("level", flat=True)
-        )
-        results = {r.level: r for r in Result.objects.filter(user=user, cycle=cycle)}
-    open_attempts = set(
-        Attempt.objects.filter(
-            user=user, quiz__in=[level.exam_id for level in levels], status="in_progress"
-        ).values_list("quiz_id", flat=True)
-    )
-    offers = []
-    for level in levels:
-        offers.append(
-            {
-                "level": level,
-                "registered": level.code in registered,
-                "missing": registration_missing(
-                    user=user, level=level, today=today, certificates=certificates
-                ),
-                "can_register": registration_cycle is not None,
-                "exam_open": exam_cycle is not None and exam_cycle == cycle,
-                "result": results.get(level.code),
-                "attempt_open": level.exam_id in open_attempts,
-            }
-        )
+    cycle, offers = certification_offers(user=user, today=today, certificates=certificates)
     options = promotion_options_for([user], today, standings={user.pk: standing})[user.pk]
     return render(
         request,
@@ -131,7 +87,7 @@ def register(request):
     level = get_object_or_404(Level, code=request.POST.get("level", ""))
     try:
         registration = registration_create(user=request.user, level=level)
-    except CertificationRefused as refusal:
+    except Refused as refusal:
         messages.error(request, refusal.message)
     else:
         messages.success(
@@ -332,12 +288,15 @@ def team_certificates_zip(request):
 def recommend(request, pk):
     """A lead recommends a member of their own teams for a track step (never themselves)."""
     person = get_object_or_404(staff_visible_to(request.user), pk=pk)
-    step = get_object_or_404(TrackStep, pk=request.POST.get("step"), from_position=person.position)
+    step_id = request.POST.get("step", "")
+    if not step_id.isascii() or not step_id.isdigit():
+        raise Http404
+    step = get_object_or_404(TrackStep, pk=int(step_id), from_position=person.position)
     try:
         _recommendation, created = recommendation_create(
             person=person, step=step, by=request.user, note=request.POST.get("note", "")
         )
-    except CertificationRefused:
+    except Refused:
         raise PermissionDenied from None
     if created:
         messages.success(
@@ -354,25 +313,19 @@ def recommend(request, pk):
 # --- Public verification ----------------------------------------------------------------------
 
 
-def client_address(request) -> str:
-    """
-    The visitor's address. Behind TRUSTED_PROXY_COUNT reverse proxies it is that many
-    entries from the right of X-Forwarded-For (the part a visitor cannot forge); without
-    proxies REMOTE_ADDR, since a visitor can write X-Forwarded-For to be anything.
-    """
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies:
-        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        hops = [h for h in hops if h]
-        if len(hops) >= proxies:
-            return hops[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
+def _verify_rate(group, request) -> str:
+    return f"{settings.CERTIFICATE_VERIFY_RATE_PER_MINUTE}/m"
 
 
 def _rate_limited(request) -> bool:
-    """A fixed window per client address: enough for people, too slow to guess codes."""
-    hits = hits_in_window("verify", client_address(request))
-    return hits > settings.CERTIFICATE_VERIFY_RATE_PER_MINUTE
+    """
+    A fixed window per client address (lms.clients.client_address, behind the trusted
+    proxies), counted in the shared cache by every worker of every app server: enough for
+    people, too slow to guess codes.
+    """
+    return is_ratelimited(
+        request, group="certificate-verify", key="ip", rate=_verify_rate, increment=True
+    )
 
 
 def _lookup(code: str):
@@ -429,9 +382,9 @@ def verify(request, code):
             return _limited(request)
         return _public(_verify_page(request, code))
     key = verification_page_cache_key(code if CODE_RE.fullmatch(code) else "-", get_language())
-    kept = verification_pages_local.get(key)
+    kept = caches["local"].get(key)
     if kept is None:
-        shared_cache = caches["shared"]
+        shared_cache = caches["default"]
         kept = shared_cache.get(key)
         if kept is None:
             if _rate_limited(request):
@@ -442,7 +395,7 @@ def verify(request, code):
         # Kept from when it was read from the shared cache, and not renewed by hits: a
         # change made in another worker shows here within these seconds.
         local_seconds = min(settings.CERTIFICATE_VERIFY_LOCAL_SECONDS, verification_cache_seconds())
-        verification_pages_local.set(key, kept, local_seconds)
+        caches["local"].set(key, kept, local_seconds)
     status, content = kept
     return _public(HttpResponse(content, status=status))
 

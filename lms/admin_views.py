@@ -10,7 +10,8 @@ from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from lms.forms import StaffImportForm
-from lms.models import StaffImport
+from lms.models import Quiz, StaffImport
+from lms.selectors.quiz_stats import quiz_question_stats, quizzes_with_results
 from lms.services.staff_import import STAFF_FILE_HEADERS, describe_error, staff_import_start
 
 
@@ -104,8 +105,6 @@ class QuizStatsIndexView(QuizStatsPermissionMixin, WagtailAdminTemplateMixin, Te
         return [*super().get_breadcrumbs_items(), {"url": "", "label": self.page_title}]
 
     def get_context_data(self, **kwargs):
-        from lms.selectors.quiz_stats import quizzes_with_results
-
         return {**super().get_context_data(**kwargs), "quizzes": quizzes_with_results()}
 
 
@@ -124,8 +123,6 @@ class QuizStatsView(QuizStatsPermissionMixin, WagtailAdminTemplateMixin, Templat
         ]
 
     def dispatch(self, request, *args, **kwargs):
-        from lms.models import Quiz
-
         self.quiz = get_object_or_404(Quiz, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
@@ -133,8 +130,6 @@ class QuizStatsView(QuizStatsPermissionMixin, WagtailAdminTemplateMixin, Templat
         return self.quiz.title
 
     def get_context_data(self, **kwargs):
-        from lms.selectors.quiz_stats import quiz_question_stats
-
         return {
             **super().get_context_data(**kwargs),
             "quiz": self.quiz,

@@ -12,10 +12,14 @@ class LmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # Imported here, not at the top: they import models, which only exist once the
+        # app registry is ready (this method is the first moment they may be loaded).
         from lms.auth import connect_signals
+        from lms.navigation import register_core_nav_items
         from lms.services.roles import roles_sync_after_migrate
 
         connect_signals()
+        register_core_nav_items()
 
         # Role groups are reference data every deployment needs, like Django's own
         # permissions; they are (re)declared after each migrate, non-destructively.

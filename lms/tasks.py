@@ -4,15 +4,10 @@ its work is already done, and calls a service for the real work.
 """
 
 from django.core.management import call_command
-from django_q.tasks import async_task
 
 from lms.models import StaffImport
+from lms.services import quiz
 from lms.services.staff_import import staff_import_process
-
-
-def enqueue(func_path: str, *args, **kwargs) -> str:
-    """Queue a job by dotted path (call inside transaction.on_commit for new rows)."""
-    return async_task(func_path, *args, **kwargs)
 
 
 def staff_import_run(staff_import_id: int) -> None:
@@ -25,9 +20,7 @@ def staff_import_run(staff_import_id: int) -> None:
 
 
 def attempts_close_overdue() -> int:
-    from lms.services.quiz import attempts_close_overdue as close
-
-    return close()
+    return quiz.attempts_close_overdue()
 
 
 def pages_publish_scheduled() -> None:

@@ -1,3 +1,4 @@
+from django.contrib.auth.views import redirect_to_login
 from django.db.models import Count
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -102,8 +103,6 @@ def register_staff_import_menu_item():
 def require_sign_in_for_training_content(page, request, serve_args, serve_kwargs):
     """Training content is internal: every CMS page needs a signed-in member of staff."""
     if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
-
         return redirect_to_login(request.get_full_path())
     return None
 

@@ -93,12 +93,18 @@ def login(client):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_default_cache():
-    """Each test starts with empty page caches and memos (menus cache the library's address)."""
+def _fresh_caches(request):
+    """Each test starts with empty caches: the worker's memory (menus keep the library's
+    address there) and, for tests that use the database, the shared cache, which lives in
+    a database table as it does in an installation without Redis."""
     from django.core.cache import caches
 
-    from lms.memo import clear_all
-
-    caches["default"].clear()
-    clear_all()
+    caches["local"].clear()
+    marker = request.node.get_closest_marker("django_db")
+    if marker or {"db", "transactional_db"} & set(request.fixturenames):
+        transactional = "transactional_db" in request.fixturenames or (
+            marker is not None and marker.kwargs.get("transaction")
+        )
+        request.getfixturevalue("transactional_db" if transactional else "db")
+        caches["default"].clear()
     yield

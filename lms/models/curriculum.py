@@ -12,6 +12,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from lms.blocks import RICH_TEXT_FEATURES, LessonStreamBlock
+from lms.models.feedback import FeedbackFormPage
 
 
 class AcademyHomePage(Page):
@@ -78,6 +79,7 @@ class CurriculumPage(Page):
             raise ValidationError(_("Only an onboarding curriculum has a go-live check."))
 
     def get_context(self, request, *args, **kwargs):
+        # Selectors read these models: a module-level import would be circular.
         from lms.selectors.learning import curriculum_progress
 
         context = super().get_context(request, *args, **kwargs)
@@ -103,7 +105,7 @@ class ModulePage(Page):
         verbose_name = _("module")
 
     def get_context(self, request, *args, **kwargs):
-        from lms.models.feedback import FeedbackFormPage
+        # Selectors read these models: a module-level import would be circular.
         from lms.selectors.learning import curriculum_progress
 
         context = super().get_context(request, *args, **kwargs)
@@ -136,6 +138,7 @@ class LessonPage(Page):
         verbose_name = _("lesson")
 
     def get_context(self, request, *args, **kwargs):
+        # Selectors read these models: a module-level import would be circular.
         from lms.selectors.learning import lesson_neighbours
 
         context = super().get_context(request, *args, **kwargs)

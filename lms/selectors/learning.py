@@ -2,16 +2,22 @@
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 
 from django.db.models import Q, QuerySet
 
 from lms.models import (
+    Attempt,
+    AttemptItem,
     CurriculumPage,
     Enrolment,
     LessonCompletion,
     LessonPage,
     ModulePage,
+    QuestionKind,
 )
+from lms.selectors.people import can_view_teams, staff_visible_to
 
 
 def enrolments_for(user) -> QuerySet[Enrolment]:
@@ -152,9 +158,6 @@ def live_lesson_ids_by_curriculum(curriculum_ids) -> dict[int, set[int]]:
     Lesson ids that count towards each curriculum: live lessons in live modules, the same
     rule curriculum_progress applies to one learner. Three queries for any number.
     """
-    from functools import reduce
-    from operator import or_
-
     curricula = list(CurriculumPage.objects.filter(pk__in=curriculum_ids).only("pk", "path"))
     if not curricula:
         return {}
@@ -187,9 +190,6 @@ def reviewable_items_for(user):
     Written replies waiting for a score that this person may give: leads and supervisors
     score their own teams, QA (who has no team) scores everyone's.
     """
-    from lms.models import Attempt, AttemptItem, QuestionKind
-    from lms.selectors.people import can_view_teams, staff_visible_to
-
     if not can_review_written(user):
         return AttemptItem.objects.none()
     items = AttemptItem.objects.filter(

@@ -4,70 +4,13 @@ hire is in training until every quiz their onboarding curriculum requires is pas
 ready for sign-off; a lead of their team (or a supervisor) signs them off to live.
 """
 
-from dataclasses import dataclass
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lms.models import (
-    Attempt,
-    CurriculumKind,
-    GoLiveEvent,
-    GoLiveState,
-    GoLiveStatus,
-    Quiz,
-    User,
-)
-from lms.selectors.people import staff_visible_to
-
-
-class GoLiveRefused(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-@dataclass
-class ChecklistItem:
-    label: str
-    done: bool
-    quiz: Quiz | None = None
-
-
-def onboarding_curriculum_for(user):
-    """The onboarding curriculum this person is enrolled in, if any."""
-    from lms.selectors.learning import enrolments_for
-
-    enrolment = enrolments_for(user).filter(curriculum__kind=CurriculumKind.ONBOARDING).first()
-    return enrolment.curriculum if enrolment else None
-
-
-def golive_checklist(*, user, status: GoLiveStatus | None = None) -> list[ChecklistItem]:
-    """What the go-live check asks of this person and what is still missing."""
-    from lms.services.quiz import quiz_result
-
-    status = status or GoLiveStatus.objects.filter(user=user).select_related("curriculum").first()
-    if status is None:
-        return []
-    curriculum = status.curriculum
-    quizzes = list(curriculum.golive_quizzes.order_by("pk"))
-    by_quiz: dict[int, list] = {quiz.pk: [] for quiz in quizzes}
-    for attempt in Attempt.objects.filter(user=user, quiz__in=quizzes).order_by("number"):
-        by_quiz[attempt.quiz_id].append(attempt)
-    items = [
-        ChecklistItem(
-            _("Pass “%(quiz)s”") % {"quiz": quiz.title},
-            quiz_result(user=user, quiz=quiz, attempts=by_quiz[quiz.pk]).passed,
-            quiz,
-        )
-        for quiz in quizzes
-    ]
-    if curriculum.golive_requires_signoff:
-        items.append(
-            ChecklistItem(_("Sign-off by your team lead"), status.state == GoLiveState.LIVE)
-        )
-    return items
+from lms.models import GoLiveEvent, GoLiveState, GoLiveStatus, User
+from lms.refusals import Refused
+from lms.selectors.golive import can_sign_off, golive_checklist
 
 
 def _record(status: GoLiveStatus, to_state: str, *, actor=None, reason: str = "") -> GoLiveStatus:
@@ -123,35 +66,29 @@ def golive_refresh(*, user_id: int, passed_quiz_id: int | None = None) -> GoLive
     return _record(status, target, reason=_("All required quizzes passed"))
 
 
-def can_sign_off(*, lead, person) -> bool:
-    """Only a lead of the person's team, a supervisor of it, or an administrator; never oneself."""
-    return (
-        lead.pk != person.pk
-        and lead.has_perm("lms.sign_off_golive")
-        and staff_visible_to(lead).filter(pk=person.pk).exists()
-    )
-
-
 @transaction.atomic
 def golive_sign_off(*, lead, person, reason: str = "") -> GoLiveStatus:
     if not can_sign_off(lead=lead, person=person):
-        raise GoLiveRefused(_("You can only sign off people in your own team."))
+        raise Refused("golive_not_yours", _("You can only sign off people in your own team."))
     status = GoLiveStatus.objects.select_for_update().filter(user=person).first()
     if status is None:
-        raise GoLiveRefused(_("This person is not in onboarding."))
+        raise Refused("golive_not_onboarding", _("This person is not in onboarding."))
     if status.state == GoLiveState.LIVE:
-        raise GoLiveRefused(_("%(name)s is already live.") % {"name": person})
+        raise Refused("golive_already_live", _("%(name)s is already live.") % {"name": person})
     if status.state != GoLiveState.READY:
-        raise GoLiveRefused(_("%(name)s is not ready for sign-off yet.") % {"name": person})
+        raise Refused(
+            "golive_not_ready", _("%(name)s is not ready for sign-off yet.") % {"name": person}
+        )
     missing = [
         item.label
         for item in golive_checklist(user=person, status=status)
         if item.quiz and not item.done
     ]
     if missing:
-        raise GoLiveRefused(
+        raise Refused(
+            "golive_quizzes_missing",
             _("Not every required quiz is passed yet: %(missing)s")
-            % {"missing": "；".join(missing)}
+            % {"missing": "；".join(missing)},
         )
     return _record(status, GoLiveState.LIVE, actor=lead, reason=reason or _("Signed off"))
 
@@ -160,11 +97,13 @@ def golive_sign_off(*, lead, person, reason: str = "") -> GoLiveStatus:
 def golive_revert(*, lead, person, reason: str) -> GoLiveStatus:
     """Take a person off the floor (live → ready, or ready → in training), with a reason."""
     if not can_sign_off(lead=lead, person=person):
-        raise GoLiveRefused(_("You can only change people in your own team."))
+        raise Refused("golive_not_yours", _("You can only change people in your own team."))
     if not reason.strip():
-        raise GoLiveRefused(_("Give a reason: it is kept in the person's go-live history."))
+        raise Refused(
+            "reason_required", _("Give a reason: it is kept in the person's go-live history.")
+        )
     status = GoLiveStatus.objects.select_for_update().filter(user=person).first()
     if status is None or status.state == GoLiveState.IN_TRAINING:
-        raise GoLiveRefused(_("There is nothing to revert."))
+        raise Refused("golive_nothing_to_revert", _("There is nothing to revert."))
     target = GoLiveState.READY if status.state == GoLiveState.LIVE else GoLiveState.IN_TRAINING
     return _record(status, target, actor=lead, reason=reason.strip())

@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from lms.models import CurriculumKind, Enrolment, LessonCompletion, LessonPage, User
+from lms.services.golive import golive_status_ensure
 
 
 def lesson_complete(*, user, lesson: LessonPage) -> LessonCompletion:
@@ -35,8 +36,6 @@ def enrolment_sync_golive(enrolment: Enrolment) -> None:
     go-live check. A whole team enrolled in onboarding material (a refresher) is already on
     the floor, so a team enrolment starts no go-live checks.
     """
-    from lms.services.golive import golive_status_ensure
-
     if enrolment.curriculum.kind != CurriculumKind.ONBOARDING or enrolment.team_id:
         return
     for person in enrolment_people(enrolment):

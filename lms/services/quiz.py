@@ -6,120 +6,23 @@ graded exactly once however often it arrives.
 
 import datetime as dt
 import random
-from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max
+from django.db.models import Max
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from lms.models import Attempt, AttemptItem, Question, QuestionKind, Quiz
+from lms.refusals import Refused
+from lms.selectors.learning import reviewable_items_for
+from lms.selectors.quiz import attempt_is_overdue, attempt_start_refusal, attempts_overdue
+from lms.services.golive import golive_refresh
+from lms.signals import attempt_graded
 
 Status = Attempt.Status
 MAX_WRITTEN_LENGTH = 2000
 _random = random.SystemRandom()
-
-
-class AttemptRefused(Exception):
-    """A request the attempt rules do not allow; `message` is for the learner."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
-def _grace() -> dt.timedelta:
-    # Time for a submission that left the browser at the deadline to reach the server.
-    return dt.timedelta(seconds=settings.ACADEMY_QUIZ_GRACE_SECONDS)
-
-
-def attempt_is_overdue(attempt: Attempt, now=None) -> bool:
-    now = now or timezone.now()
-    return attempt.deadline_at is not None and now > attempt.deadline_at + _grace()
-
-
-# --- Rules --------------------------------------------------------------------------
-
-
-@dataclass
-class QuizResult:
-    """The attempt that counts for a person under the quiz's grading rule."""
-
-    counted: Attempt | None
-    attempts_used: int
-    attempts_left: int | None  # None: unlimited; an open attempt is not yet "used up"
-    has_open_attempt: bool = False
-
-    @property
-    def passed(self) -> bool:
-        return bool(self.counted and self.counted.passed)
-
-
-def attempts_in_play(*, user, quiz: Quiz, now=None):
-    """
-    The attempts the quiz's rules count now: all of them, except for a certification exam,
-    where only the current cycle's attempts count (the same exam returns every half year).
-    """
-    from certification.services import exam_rules
-
-    attempts = Attempt.objects.filter(user=user, quiz=quiz)
-    counts_from = exam_rules(user=user, quiz=quiz, now=now).counts_from
-    return attempts.filter(started_at__gte=counts_from) if counts_from else attempts
-
-
-def quiz_result(*, user, quiz: Quiz, attempts: list[Attempt] | None = None) -> QuizResult:
-    """The result under the quiz's grading rule (pass `attempts` to avoid the query)."""
-    if attempts is None:
-        attempts = list(attempts_in_play(user=user, quiz=quiz).order_by("number"))
-    graded = [a for a in attempts if a.status == Status.GRADED]
-    counted = None
-    if graded:
-        if quiz.grading == Quiz.Grading.FIRST:
-            counted = graded[0]
-        elif quiz.grading == Quiz.Grading.LAST:
-            counted = graded[-1]
-        else:
-            counted = max(graded, key=lambda a: (a.percent, a.number))
-    finished = [a for a in attempts if a.status != Status.IN_PROGRESS]
-    left = None if quiz.max_attempts is None else max(0, quiz.max_attempts - len(finished))
-    return QuizResult(
-        counted=counted,
-        attempts_used=len(attempts),
-        attempts_left=left,
-        has_open_attempt=len(finished) != len(attempts),
-    )
-
-
-def attempt_start_refusal(*, user, quiz: Quiz, now=None) -> AttemptRefused | None:
-    """Why this person may not start a new attempt now, or None when they may."""
-    from certification.services import exam_rules
-
-    now = now or timezone.now()
-    exam = exam_rules(user=user, quiz=quiz, now=now)
-    if exam.refusal:
-        return AttemptRefused("exam_closed", exam.refusal)
-    attempts = Attempt.objects.filter(user=user, quiz=quiz)
-    if exam.counts_from:
-        attempts = attempts.filter(started_at__gte=exam.counts_from)
-    if quiz.max_attempts is not None and attempts.count() >= quiz.max_attempts:
-        return AttemptRefused(
-            "no_attempts_left", _("You have used all your attempts at this quiz.")
-        )
-    last = attempts.exclude(submitted_at=None).order_by("-submitted_at").first()
-    if last and quiz.retake_wait_minutes:
-        wait_until = last.submitted_at + dt.timedelta(minutes=quiz.retake_wait_minutes)
-        if now < wait_until:
-            local = timezone.localtime(wait_until)
-            return AttemptRefused(
-                "wait",
-                _("You can try again from %(time)s.")
-                % {"time": date_format(local, "SHORT_DATETIME_FORMAT")},
-            )
-    return None
 
 
 # --- Starting -----------------------------------------------------------------------
@@ -149,27 +52,6 @@ def _draw_questions(quiz: Quiz) -> list[Question]:
     return drawn
 
 
-def quiz_question_count(quiz: Quiz) -> int:
-    """How many questions an attempt will hold: the draw's rules, counted without drawing."""
-    sections = list(quiz.sections.select_related("question"))
-    pool = dict(
-        Question.objects.filter(category_id__in={s.category_id for s in sections if s.category_id})
-        .values_list("category_id")
-        .annotate(n=Count("pk"))
-    )
-    fixed = {s.question_id: s.question.category_id for s in sections if s.question_id}
-    for category_id in fixed.values():
-        if category_id in pool:
-            pool[category_id] -= 1
-    drawn = 0
-    for section in sections:
-        if section.category_id:
-            take = min(section.count, max(0, pool.get(section.category_id, 0)))
-            pool[section.category_id] = pool.get(section.category_id, 0) - take
-            drawn += take
-    return len(fixed) + drawn
-
-
 def _answer_key(question: Question):
     if question.kind == QuestionKind.TRUE_FALSE:
         return question.true_false_answer
@@ -196,7 +78,7 @@ def attempt_start(*, user, quiz: Quiz, now=None) -> Attempt:
 
     questions = _draw_questions(quiz)
     if not questions:
-        raise AttemptRefused("empty", _("This quiz has no questions yet."))
+        raise Refused("empty", _("This quiz has no questions yet."))
     choices_by_question: dict[int, list[int]] = {}
     keys: dict[int, object] = {}
     for question in Question.objects.filter(pk__in=[q.pk for q in questions]).prefetch_related(
@@ -247,15 +129,15 @@ def attempt_start(*, user, quiz: Quiz, now=None) -> Attempt:
 
 
 def _normalise_response(item: AttemptItem, raw):
-    """Check an answer's shape against its question; raise AttemptRefused if it is not one."""
+    """Check an answer's shape against its question; raise Refused if it is not one."""
     kind = item.question.kind
-    invalid = AttemptRefused("invalid_answer", _("That answer is not one of the options."))
+    invalid = Refused("invalid_answer", _("That answer is not one of the options."))
     if raw in (None, "", []):
         return None
     if kind == QuestionKind.WRITTEN:
         text = str(raw).strip()
         if len(text) > MAX_WRITTEN_LENGTH:
-            raise AttemptRefused(
+            raise Refused(
                 "too_long",
                 _("Replies can be at most %(max)s characters.") % {"max": MAX_WRITTEN_LENGTH},
             )
@@ -284,14 +166,14 @@ def _lock_unsubmitted(*, attempt_id: int, user) -> Attempt:
     """Lock the person's own attempt for this transaction; refuse one already handed in."""
     attempt = Attempt.objects.select_for_update().filter(pk=attempt_id, user=user).first()
     if attempt is None:
-        raise AttemptRefused("not_found", _("This attempt does not exist."))
+        raise Refused("not_found", _("This attempt does not exist."))
     if attempt.status != Status.IN_PROGRESS:
-        raise AttemptRefused("closed", _("This attempt has already been submitted."))
+        raise Refused("closed", _("This attempt has already been submitted."))
     return attempt
 
 
-def _stale_refusal() -> AttemptRefused:
-    return AttemptRefused(
+def _stale_refusal() -> Refused:
+    return Refused(
         "stale",
         _(
             "Your answers were changed in another window. Reload the page to see the "
@@ -303,7 +185,7 @@ def _stale_refusal() -> AttemptRefused:
 def _locked_open_attempt(*, attempt_id: int, user, revision: int | None, now) -> Attempt:
     attempt = _lock_unsubmitted(attempt_id=attempt_id, user=user)
     if attempt_is_overdue(attempt, now):
-        raise AttemptRefused("time_up", _("Time is up: answers can no longer be changed."))
+        raise Refused("time_up", _("Time is up: answers can no longer be changed."))
     if revision is not None and revision != attempt.revision:
         raise _stale_refusal()
     return attempt
@@ -324,7 +206,7 @@ def attempt_save_answers(
     for item_id, raw in answers.items():
         item = items.get(int(item_id))
         if item is None:
-            raise AttemptRefused("invalid_answer", _("That question is not part of this attempt."))
+            raise Refused("invalid_answer", _("That question is not part of this attempt."))
         item.response = _normalise_response(item, raw)
         item.saved_at = now
         changed.append(item)
@@ -375,14 +257,11 @@ def attempt_finalise_if_marked(attempt: Attempt, now=None) -> Attempt:
     attempt.graded_at = now or timezone.now()
     attempt.save(update_fields=["points", "percent", "passed", "status", "graded_at"])
 
-    from certification.services import exam_result_follow
-    from lms.services.golive import golive_refresh
-
     if attempt.passed:
         transaction.on_commit(
             lambda: golive_refresh(user_id=attempt.user_id, passed_quiz_id=attempt.quiz_id)
         )
-    exam_result_follow(attempt)
+    attempt_graded.send(sender=Attempt, attempt=attempt)
     return attempt
 
 
@@ -435,7 +314,7 @@ def attempt_close(*, attempt_id: int, now=None, auto: bool = True) -> Attempt | 
 def attempts_close_overdue(now=None) -> int:
     """Close every attempt abandoned past its deadline; returns how many were closed."""
     now = now or timezone.now()
-    overdue = Attempt.objects.filter(status=Status.IN_PROGRESS, deadline_at__lt=now - _grace())
+    overdue = attempts_overdue(now)
     closed = 0
     for attempt_id in overdue.values_list("pk", flat=True):
         if attempt_close(attempt_id=attempt_id, now=now) is not None:
@@ -448,17 +327,15 @@ def attempt_item_review(
     *, item_id: int, reviewer, points: Decimal, comment: str = "", now=None
 ) -> Attempt:
     """A lead or QA scores a written reply with the rubric; the attempt is graded when all are."""
-    from lms.selectors.learning import reviewable_items_for
-
     now = now or timezone.now()
     # Lock the item, then look again: a reply another reviewer scored a moment ago, or one
     # outside this reviewer's reach (their own, another team's), is no longer reviewable.
     AttemptItem.objects.select_for_update().filter(pk=item_id).first()
     item = reviewable_items_for(reviewer).filter(pk=item_id).first()
     if item is None:
-        raise AttemptRefused("not_reviewable", _("This reply has already been scored."))
+        raise Refused("not_reviewable", _("This reply has already been scored."))
     if not Decimal(0) <= points <= item.max_points:
-        raise AttemptRefused(
+        raise Refused(
             "points", _("Points must be between 0 and %(max)s.") % {"max": item.max_points}
         )
     item.points = points
@@ -471,41 +348,3 @@ def attempt_item_review(
     if attempt.status == Status.AWAITING_REVIEW:
         attempt = attempt_finalise_if_marked(attempt, now)
     return attempt
-
-
-# --- Review -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ReviewRights:
-    """What the learner may see of a finished attempt (never anything while it is open)."""
-
-    allowed: bool
-    correctness: bool = False
-    answers: bool = False
-    feedback: bool = False
-
-
-def attempt_review_rights(attempt: Attempt, result: QuizResult | None = None) -> ReviewRights:
-    quiz = attempt.quiz
-    if attempt.status == Status.IN_PROGRESS:
-        return ReviewRights(False)
-    when = quiz.review_when
-    if when == Quiz.ReviewWhen.NEVER:
-        return ReviewRights(False)
-    result = result or quiz_result(user=attempt.user, quiz=quiz)
-    if result.has_open_attempt:
-        # The answers to one attempt would help with the attempt still being answered.
-        return ReviewRights(False)
-    if when != Quiz.ReviewWhen.AFTER_SUBMIT:
-        finished = result.passed or result.attempts_left == 0
-        if (when == Quiz.ReviewWhen.AFTER_PASS and not result.passed) or (
-            when == Quiz.ReviewWhen.AFTER_LAST_ATTEMPT and not finished
-        ):
-            return ReviewRights(False)
-    return ReviewRights(
-        True,
-        correctness=quiz.review_shows_correctness,
-        answers=quiz.review_shows_answers,
-        feedback=quiz.review_shows_feedback,
-    )

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import override as translation_override
 
 from lms.models import Position, StaffImport, Team, User
+from lms.queue import enqueue
 from lms.services.people import position_since_after, staff_left, staff_roles_sync
 
 logger = logging.getLogger(__name__)
@@ -595,8 +596,6 @@ def staff_import_start(
     *, uploaded_by: User, name: str, content: bytes, create_missing_teams: bool
 ) -> StaffImport:
     """Store an uploaded file and queue its import once the upload is committed."""
-    from lms.tasks import enqueue
-
     staff_import = StaffImport.objects.create(
         created_by=uploaded_by,
         original_name=name[:255],

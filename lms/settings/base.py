@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "django_ratelimit",
     "django_q",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -109,30 +110,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Caches ---------------------------------------------------------------------------
-# "default" serves pages and rate limits; "shared" must be visible to every process (web
-# workers and the queue cluster publish their status there), so without Redis it lives in
-# the database.
+# "default" is seen by every process of every app server (permissions, public pages, rate
+# limits, the queue clusters' status): Redis when REDIS_URL is set, otherwise a table in the
+# database (created by migrate), so a limit counts across workers even without Redis.
+# "local" is each worker's own memory, for answers read far more often than they change
+# and allowed to be a few seconds old (see CERTIFICATE_VERIFY_LOCAL_SECONDS).
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-        },
-        "shared": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "shared",
-        },
+    _SHARED_CACHE = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
     }
 else:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "shared": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "academy_shared_cache",
-        },
+    _SHARED_CACHE = {
+        "BACKEND": "lms.caches.AtomicIncrementDatabaseCache",
+        "LOCATION": "academy_shared_cache",
     }
+CACHES = {
+    "default": _SHARED_CACHE,
+    "local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "academy-local",
+        "OPTIONS": {"MAX_ENTRIES": 4096},
+    },
+}
 
 # --- People, login, sessions ----------------------------------------------------------
 AUTH_USER_MODEL = "lms.User"
@@ -210,7 +211,7 @@ Q_CLUSTER = {
     "ack_failures": True,
     "save_limit": 2000,
     "catch_up": False,
-    "cache": "shared",
+    "cache": "default",
     "label": _("Background jobs"),
 }
 if REDIS_URL:
@@ -258,12 +259,19 @@ ACADEMY_QUIZ_GRACE_SECONDS = env_int("QUIZ_GRACE_SECONDS", 30)
 # bounds on rendering a certificate PDF.
 CERTIFICATE_VERIFY_CACHE_SECONDS = env_int("CERTIFICATE_VERIFY_CACHE_SECONDS", 300)
 CERTIFICATE_VERIFY_RATE_PER_MINUTE = env_int("CERTIFICATE_VERIFY_RATE_PER_MINUTE", 60)
-# How long each web worker may keep a verification page it served (lms/memo.py): a revocation
+# How long each web worker may keep a verification page it served (the "local" cache): a revocation
 # shows in every worker within this many seconds, in the one that made it at once.
 CERTIFICATE_VERIFY_LOCAL_SECONDS = env_int("CERTIFICATE_VERIFY_LOCAL_SECONDS", 10)
 # How many reverse proxies stand in front of the app (each appends to X-Forwarded-For);
 # 0 trusts REMOTE_ADDR. Rate limits count per visitor address found this way.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# django-ratelimit: counts in the shared cache, per visitor address as found above.
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_IP_META_KEY = "lms.clients.client_address"
+# django-ratelimit warns about any cache it has not listed. Both of ours increment
+# atomically: Django's RedisCache with INCR, and lms.caches' database cache under a row
+# lock (tests/lms/test_rate_limits.py counts across two processes).
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 CERTIFICATE_LAPSE_WARNING_DAYS = env_int("CERTIFICATE_LAPSE_WARNING_DAYS", 60)
 CERTIFICATE_RENDER_TIMEOUT_SECONDS = env_int("CERTIFICATE_RENDER_TIMEOUT_SECONDS", 30)
 CERTIFICATE_RENDER_MAX_ATTEMPTS = env_int("CERTIFICATE_RENDER_MAX_ATTEMPTS", 3)

@@ -3,17 +3,29 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from lms.models import GoLiveState, GoLiveStatus
+from lms.features import dashboard_panels
+from lms.models import GoLiveState
+from lms.selectors.golive import golive_checklist, golive_status_of
 from lms.selectors.learning import curriculum_progress, enrolments_for
 from lms.selectors.people import can_view_teams, staff_visible_to
-from lms.services.golive import golive_checklist
+
+
+def _panels(request) -> list[dict]:
+    """The panels features add (this week's cases, ...), each with its own context."""
+    shown = []
+    for panel in dashboard_panels():
+        context = panel.context(request)
+        if context is not None:
+            shown.append({"template_name": panel.template_name, "context": context})
+    return shown
 
 
 @login_required
 def dashboard(request):
     """
     The learner's home: progress per module of each curriculum they are enrolled in, what
-    is due next, and the go-live checklist with what is still missing.
+    is due next, the go-live checklist with what is still missing, and the panels feature
+    apps register (lms.features.register_dashboard_panel).
     """
     user = request.user
     today = timezone.localdate()
@@ -23,16 +35,12 @@ def dashboard(request):
         )
         for enrolment in enrolments_for(user)
     ]
-    status = GoLiveStatus.objects.filter(user=user).select_related("curriculum").first()
+    status = golive_status_of(user)
     awaiting_sign_off = None
     if can_view_teams(user):
         awaiting_sign_off = (
             staff_visible_to(user).filter(golive__state=GoLiveState.READY, is_active=True).count()
         )
-    from cases.selectors import cases_published_in_week, week_start_of
-
-    week_cases = list(cases_published_in_week(week_start_of(today)).order_by("first_published_at"))
-    read_ids = set(user.case_reads.filter(case__in=week_cases).values_list("case_id", flat=True))
     return render(
         request,
         "lms/dashboard.html",
@@ -45,8 +53,7 @@ def dashboard(request):
             "awaiting_sign_off": awaiting_sign_off,
             "today": today,
             "notices": list(user.notices.filter(read_at__isnull=True)[:5]),
-            "week_cases": week_cases,
-            "week_read_ids": read_ids,
+            "panels": _panels(request),
         },
     )
 

@@ -6,8 +6,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lms.models import GoLiveStatus
+from lms.refusals import Refused
+from lms.selectors.golive import golive_checklist
 from lms.selectors.people import staff_visible_to
-from lms.services.golive import GoLiveRefused, golive_checklist, golive_revert, golive_sign_off
+from lms.services.golive import golive_revert, golive_sign_off
 from lms.views.people import team_viewer_required
 
 
@@ -32,7 +34,7 @@ def _golive_action(request, pk, action, success_message, then):
     person = get_object_or_404(staff_visible_to(request.user), pk=pk)
     try:
         action(lead=request.user, person=person, reason=request.POST.get("reason", ""))
-    except GoLiveRefused as refusal:
+    except Refused as refusal:
         messages.error(request, refusal.message)
         return redirect("lms:golive_history", pk=person.pk)
     messages.success(request, success_message % {"name": person})

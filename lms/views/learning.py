@@ -11,19 +11,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lms.models import Attempt, LessonPage, Quiz
+from lms.refusals import Refused
 from lms.selectors.learning import lesson_neighbours
-from lms.services.learning import lesson_complete
-from lms.services.quiz import (
-    AttemptRefused,
+from lms.selectors.quiz import (
     attempt_review_rights,
-    attempt_save_answers,
-    attempt_start,
     attempt_start_refusal,
-    attempt_submit,
     attempts_in_play,
     quiz_question_count,
     quiz_result,
 )
+from lms.services.learning import lesson_complete
+from lms.services.quiz import attempt_save_answers, attempt_start, attempt_submit
 
 
 @require_POST
@@ -63,7 +61,7 @@ def quiz_start(request, pk):
     quiz = get_object_or_404(Quiz, pk=pk)
     try:
         attempt = attempt_start(user=request.user, quiz=quiz)
-    except AttemptRefused as refusal:
+    except Refused as refusal:
         messages.error(request, refusal.message)
         return redirect("lms:quiz", pk=quiz.pk)
     return redirect("lms:attempt", pk=attempt.pk)
@@ -133,7 +131,7 @@ def attempt_save(request, pk):
         attempt = attempt_save_answers(
             attempt_id=attempt.pk, user=request.user, answers=answers, revision=revision
         )
-    except AttemptRefused as refusal:
+    except Refused as refusal:
         return JsonResponse(
             {"ok": False, "code": refusal.code, "message": refusal.message}, status=409
         )
@@ -158,7 +156,7 @@ def attempt_hand_in(request, pk):
             revision=revision,
             answers=_answers_from_form(request.POST, attempt),
         )
-    except AttemptRefused as refusal:
+    except Refused as refusal:
         messages.error(request, refusal.message)
         if refusal.code == "stale":
             return redirect("lms:attempt", pk=attempt.pk)

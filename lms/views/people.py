@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from lms.exports import spreadsheet_text, table_response
 from lms.forms import RosterFilterForm
 from lms.models import GoLiveState, Position, User
+from lms.selectors.learning import completed_lessons_by_person, live_lesson_ids_by_curriculum
 from lms.selectors.people import can_view_teams, staff_visible_to, teams_visible_to
 from lms.services.staff_import import STAFF_FILE_HEADERS
 from lms.views.rows import labels, url_for_pk
@@ -97,8 +98,6 @@ def _attach_row_labels(members) -> None:
 
 def _attach_onboarding_progress(members) -> None:
     """Set member.golive_status and member.onboarding_percent (a few queries in all)."""
-    from lms.selectors.learning import completed_lessons_by_person, live_lesson_ids_by_curriculum
-
     for member in members:
         # A missing reverse one-to-one raises an AttributeError subclass: getattr's default.
         member.golive_status = getattr(member, "golive", None)

@@ -10,8 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lms.refusals import Refused
 from lms.selectors.learning import can_review_written, reviewable_items_for
-from lms.services.quiz import AttemptRefused, attempt_item_review
+from lms.services.quiz import attempt_item_review
 
 
 @login_required
@@ -38,7 +39,7 @@ def review_item(request, pk):
         )
     except (InvalidOperation, ValueError):
         messages.error(request, _("Enter the points as a number."))
-    except AttemptRefused as refusal:
+    except Refused as refusal:
         messages.error(request, refusal.message)
     else:
         messages.success(request, _("Scored the reply of %(name)s.") % {"name": item.attempt.user})

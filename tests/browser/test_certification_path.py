@@ -12,7 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from certification.models import Certificate, LevelCode
-from certification.services import verification_url
+from certification.selectors import verification_url
 from tests.conftest import build_academy
 from tests.factories import certification as cert
 from tests.factories.people import PASSWORD

@@ -19,7 +19,6 @@ from certification.models import (
     Result,
 )
 from certification.services import (
-    CertificationRefused,
     certificate_issue,
     certificate_revoke,
     certificates_remind_lapsing,
@@ -29,7 +28,8 @@ from certification.services import (
     result_record_exceptional,
 )
 from lms.models import Notice
-from lms.services.quiz import AttemptRefused, attempt_start, attempt_submit
+from lms.refusals import Refused
+from lms.services.quiz import attempt_start, attempt_submit
 from tests.factories import UserFactory
 from tests.factories import certification as cert
 from tests.factories.learning import right_answers, wrong_answers
@@ -81,7 +81,7 @@ def test_intermediate_needs_a_valid_junior_certificate_and_tenure(academy, level
     _junior, intermediate = levels
     academy.agent_a.hire_date = TODAY - dt.timedelta(days=100)
     academy.agent_a.save()
-    with pytest.raises(CertificationRefused) as refused:
+    with pytest.raises(Refused) as refused:
         registration_create(user=academy.agent_a, level=intermediate)
     assert "初级" in refused.value.message or "Junior" in refused.value.message
     assert "12" in refused.value.message
@@ -93,9 +93,9 @@ def test_the_exam_opens_only_to_registered_people_in_the_exam_window(
 ):
     _junior, intermediate = levels
     agent = _veteran(academy, past_cycle)
-    with pytest.raises(AttemptRefused) as refused:
+    with pytest.raises(Refused) as refused:
         attempt_start(user=agent, quiz=intermediate.exam)
-    assert refused.value.code == "exam_closed"
+    assert refused.value.code == "quiz_closed"
     registration_create(user=agent, level=intermediate)
     assert attempt_start(user=agent, quiz=intermediate.exam).pk
     # After the window the same registered person is turned away.
@@ -103,7 +103,7 @@ def test_the_exam_opens_only_to_registered_people_in_the_exam_window(
     open_cycle.exam_opens = TODAY - dt.timedelta(days=3)
     open_cycle.save()
     other = UserFactory(hire_date=TODAY - dt.timedelta(days=800))
-    with pytest.raises(AttemptRefused):
+    with pytest.raises(Refused):
         attempt_start(user=other, quiz=intermediate.exam)
 
 
@@ -204,7 +204,7 @@ def test_a_failed_render_is_retried_a_bounded_number_of_times_and_then_shows_fai
     settings.CERTIFICATE_RENDER_MAX_ATTEMPTS = 2
     result = cert.passed_result(academy.agent_a, open_cycle, LevelCode.JUNIOR)
     with mock.patch(
-        "certification.rendering.certificate_pdf", side_effect=RuntimeError("字体缺失")
+        "certification.services.rendering.certificate_pdf", side_effect=RuntimeError("字体缺失")
     ):
         with committed():
             certificate = certificate_issue(result_id=result.pk)
@@ -269,9 +269,9 @@ def test_an_exceptional_result_needs_a_reason_and_the_right_and_is_audited(acade
         "passed": True,
         "percent": Decimal("88"),
     }
-    with pytest.raises(CertificationRefused):
+    with pytest.raises(Refused):
         result_record_exceptional(**kwargs, reason=" ", actor=academy.admin)
-    with pytest.raises(CertificationRefused):
+    with pytest.raises(Refused):
         result_record_exceptional(**kwargs, reason="纸质考试", actor=academy.lead_a)
     with committed():
         result_record_exceptional(**kwargs, reason="系统故障，改为纸质考试", actor=academy.admin)
@@ -282,9 +282,9 @@ def test_an_exceptional_result_needs_a_reason_and_the_right_and_is_audited(acade
 
 def test_revoking_needs_a_reason_and_the_permission(academy, open_cycle):
     certificate = cert.certificate(academy.agent_a, open_cycle)
-    with pytest.raises(CertificationRefused):
+    with pytest.raises(Refused):
         certificate_revoke(certificate=certificate, actor=academy.admin, reason="")
-    with pytest.raises(CertificationRefused):
+    with pytest.raises(Refused):
         certificate_revoke(certificate=certificate, actor=academy.lead_a, reason="作弊")
     certificate_revoke(certificate=certificate, actor=academy.admin, reason="考试作弊")
     certificate.refresh_from_db()
@@ -385,7 +385,7 @@ def test_a_level_already_held_is_not_offered_again_until_it_is_about_to_lapse(
     cert.cycle(2026, 2)
     far = cert.cycle(2026, 1, open_now=False, valid_until=TODAY + dt.timedelta(days=300))
     cert.certificate(academy.agent_a, far, LevelCode.JUNIOR)
-    with pytest.raises(CertificationRefused):
+    with pytest.raises(Refused):
         registration_create(user=academy.agent_a, level=junior)
     Certificate.objects.filter(user=academy.agent_a).update(
         expires_on=TODAY + dt.timedelta(days=20)

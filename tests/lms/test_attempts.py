@@ -8,15 +8,14 @@ from django.db import connection
 from django.urls import reverse
 
 from lms.models import Attempt, Quiz
+from lms.refusals import Refused
+from lms.selectors.quiz import attempt_review_rights, quiz_result
 from lms.services.quiz import (
-    AttemptRefused,
     attempt_item_review,
-    attempt_review_rights,
     attempt_save_answers,
     attempt_start,
     attempt_submit,
     attempts_close_overdue,
-    quiz_result,
 )
 from tests.factories import UserFactory
 from tests.factories.learning import build_quiz, later, right_answers, wrong_answers
@@ -68,7 +67,7 @@ def test_a_second_submission_is_refused_and_changes_nothing(learner):
     graded = attempt_submit(
         attempt_id=attempt.pk, user=learner, revision=0, answers=wrong_answers(attempt)
     )
-    with pytest.raises(AttemptRefused) as refusal:
+    with pytest.raises(Refused) as refusal:
         attempt_submit(
             attempt_id=attempt.pk,
             user=learner,
@@ -89,7 +88,7 @@ def test_a_stale_save_from_another_window_is_refused_and_changes_nothing(learner
     attempt_save_answers(
         attempt_id=attempt.pk, user=learner, answers={first_id: right[first_id]}, revision=0
     )
-    with pytest.raises(AttemptRefused) as refusal:  # the old window still thinks revision 0
+    with pytest.raises(Refused) as refusal:  # the old window still thinks revision 0
         attempt_save_answers(
             attempt_id=attempt.pk, user=learner, answers={first_id: wrong[first_id]}, revision=0
         )
@@ -102,7 +101,7 @@ def test_an_answer_that_is_not_an_option_is_refused(learner):
     quiz = build_quiz(singles=1)
     attempt = attempt_start(user=learner, quiz=quiz)
     item = attempt.items.get()
-    with pytest.raises(AttemptRefused):
+    with pytest.raises(Refused):
         attempt_save_answers(
             attempt_id=attempt.pk, user=learner, answers={item.pk: [999999]}, revision=0
         )
@@ -128,7 +127,7 @@ def test_answers_after_the_time_limit_are_not_accepted(learner):
         now=within_grace,
     )
     too_late = later(11, start=attempt.started_at)
-    with pytest.raises(AttemptRefused) as refusal:
+    with pytest.raises(Refused) as refusal:
         attempt_save_answers(
             attempt_id=attempt.pk,
             user=learner,
@@ -161,7 +160,7 @@ def test_attempt_limit_and_wait_between_attempts(learner):
     quiz = build_quiz(singles=1, max_attempts=2, retake_wait_minutes=60)
     first = attempt_start(user=learner, quiz=quiz)
     attempt_submit(attempt_id=first.pk, user=learner, revision=0, answers=wrong_answers(first))
-    with pytest.raises(AttemptRefused) as refusal:
+    with pytest.raises(Refused) as refusal:
         attempt_start(user=learner, quiz=quiz, now=later(30))
     assert refusal.value.code == "wait"
     second = attempt_start(user=learner, quiz=quiz, now=later(61))
@@ -169,7 +168,7 @@ def test_attempt_limit_and_wait_between_attempts(learner):
     attempt_submit(
         attempt_id=second.pk, user=learner, revision=0, answers=wrong_answers(second), now=later(62)
     )
-    with pytest.raises(AttemptRefused) as refusal:
+    with pytest.raises(Refused) as refusal:
         attempt_start(user=learner, quiz=quiz, now=later(200))
     assert refusal.value.code == "no_attempts_left"
 
@@ -299,7 +298,7 @@ def test_two_simultaneous_submissions_grade_exactly_once():
         count=3,
     )
     graded = [r for r in results if isinstance(r, Attempt)]
-    refused = [r for r in results if isinstance(r, AttemptRefused)]
+    refused = [r for r in results if isinstance(r, Refused)]
     assert len(graded) == 1 and len(refused) == 2, results
     attempt.refresh_from_db()
     assert attempt.status == "graded" and attempt.passed
@@ -348,7 +347,7 @@ def test_a_reply_cannot_be_scored_twice(learner):
     item = attempt.items.get()
     attempt_submit(attempt_id=attempt.pk, user=learner, revision=0, answers={item.pk: "您好"})
     graded = attempt_item_review(item_id=item.pk, reviewer=lead, points=Decimal(10))
-    with pytest.raises(AttemptRefused):
+    with pytest.raises(Refused):
         attempt_item_review(item_id=item.pk, reviewer=qa, points=Decimal(0))
     graded.refresh_from_db()
     item.refresh_from_db()
@@ -361,7 +360,7 @@ def test_nobody_scores_their_own_reply(db):
     attempt = attempt_start(user=lead, quiz=quiz)
     item = attempt.items.get()
     attempt_submit(attempt_id=attempt.pk, user=lead, revision=0, answers={item.pk: "您好"})
-    with pytest.raises(AttemptRefused):
+    with pytest.raises(Refused):
         attempt_item_review(item_id=item.pk, reviewer=lead, points=Decimal(10))
 
 

@@ -5,7 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lms.models import Cohort, GoLiveState, GoLiveStatus
-from lms.services.golive import GoLiveRefused, golive_revert, golive_sign_off
+from lms.refusals import Refused
+from lms.services.golive import golive_revert, golive_sign_off
 from lms.services.learning import enrolment_create
 from lms.services.quiz import attempt_start, attempt_submit
 from tests.factories import UserFactory
@@ -58,7 +59,7 @@ def test_passing_every_required_quiz_makes_a_new_hire_ready(
 
 
 def test_a_lead_cannot_sign_off_before_the_quizzes_are_passed(academy, onboarding):
-    with pytest.raises(GoLiveRefused):
+    with pytest.raises(Refused):
         golive_sign_off(lead=academy.lead_a, person=academy.newhire_a)
     assert GoLiveStatus.objects.get(user=academy.newhire_a).state == GoLiveState.IN_TRAINING
 
@@ -70,7 +71,7 @@ def test_only_a_lead_of_the_team_or_a_supervisor_signs_off(
     with django_capture_on_commit_callbacks(execute=True):
         pass_quiz(academy.newhire_a, quiz)
     for outsider in (academy.lead_b, academy.agent_a, academy.trainer):
-        with pytest.raises(GoLiveRefused):
+        with pytest.raises(Refused):
             golive_sign_off(lead=outsider, person=academy.newhire_a)
     status = golive_sign_off(lead=academy.supervisor, person=academy.newhire_a, reason="考核优秀")
     assert status.state == GoLiveState.LIVE
@@ -85,7 +86,7 @@ def test_reverting_needs_a_reason_and_is_recorded(
     with django_capture_on_commit_callbacks(execute=True):
         pass_quiz(academy.newhire_a, quiz)
     golive_sign_off(lead=academy.lead_a, person=academy.newhire_a)
-    with pytest.raises(GoLiveRefused):
+    with pytest.raises(Refused):
         golive_revert(lead=academy.lead_a, person=academy.newhire_a, reason="  ")
     status = golive_revert(lead=academy.lead_a, person=academy.newhire_a, reason="质检发现推诿话术")
     assert status.state == GoLiveState.READY
@@ -155,13 +156,13 @@ def test_a_lead_in_onboarding_cannot_sign_themselves_off(academy, onboarding):
     curriculum, _quiz = onboarding
     lead = UserFactory(position="team_lead", team=academy.team_a)
     GoLiveStatus.objects.create(user=lead, curriculum=curriculum, state=GoLiveState.READY)
-    with pytest.raises(GoLiveRefused):
+    with pytest.raises(Refused):
         golive_sign_off(lead=lead, person=lead)
 
 
 def test_nobody_is_signed_off_straight_from_training(academy, onboarding):
     GoLiveStatus.objects.filter(user=academy.newhire_a).update(state=GoLiveState.IN_TRAINING)
-    with pytest.raises(GoLiveRefused):
+    with pytest.raises(Refused):
         golive_sign_off(lead=academy.lead_a, person=academy.newhire_a)
 
 

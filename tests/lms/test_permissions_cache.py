@@ -59,7 +59,7 @@ def test_a_lost_generation_never_revives_an_old_entry(academy):
     from lms.auth import GENERATION_KEY
 
     assert fresh(academy.lead_a).has_perm(PERM)
-    cache = caches["shared"]
+    cache = caches["default"]
     old_generation = cache.get(GENERATION_KEY)
     academy.lead_a.groups.clear()  # moves the generation on
     cache.delete(GENERATION_KEY)  # ... and then it is lost

@@ -1,0 +1,51 @@
+"""
+Semiannual skills certification (服务技能认证), the certificates it issues and the promotion
+tracks it feeds (职业发展双通道).
+
+An issued certificate is a frozen record: everything printed on it is copied onto the row
+when it is issued, so renaming a person, a level or a template later never changes a
+certificate someone already holds, and its PDF's SHA-256 stays the one on the page that
+verifies it.
+"""
+
+from .careers import QAScore, Recommendation, TrackStep
+from .certificates import (
+    BulkIssue,
+    Certificate,
+    CertificateStatus,
+    CertificationEvent,
+    certificate_status,
+    certificate_storage,
+)
+from .cycles import (
+    LEVEL_NAME_EN,
+    LEVEL_NAME_ZH,
+    LEVEL_RANK,
+    LEVEL_SERIAL,
+    Cycle,
+    Level,
+    LevelCode,
+    Registration,
+    Result,
+)
+
+__all__ = [
+    "LEVEL_NAME_EN",
+    "LEVEL_NAME_ZH",
+    "LEVEL_RANK",
+    "LEVEL_SERIAL",
+    "BulkIssue",
+    "Certificate",
+    "CertificateStatus",
+    "CertificationEvent",
+    "Cycle",
+    "Level",
+    "LevelCode",
+    "QAScore",
+    "Recommendation",
+    "Registration",
+    "Result",
+    "TrackStep",
+    "certificate_status",
+    "certificate_storage",
+]

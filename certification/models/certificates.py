@@ -1,0 +1,206 @@
+"""
+Issued certificates: frozen records with their PDF, their status rule, their audit trail,
+and the background runs that issue a cycle's certificates in bulk.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from .cycles import Cycle, LevelCode, Result
+
+
+def certificate_storage():
+    """Private storage (settings.STORAGES["certificates"]), outside MEDIA_ROOT."""
+    return storages["certificates"]
+
+
+class Certificate(models.Model):
+    """
+    One issued certificate. Name, level, cycle, score, dates and template version are
+    copied here at issue and never recomputed. One per person, cycle and level: issuing
+    the same pass again (a retried job, a second worker) finds this row.
+    """
+
+    class RenderState(models.TextChoices):
+        PENDING = "pending", _("Waiting to be rendered")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Rendering failed")
+
+    serial = models.CharField(_("serial number"), max_length=32, unique=True)
+    # At least 128 random bits (we use 160), base32: the public verification address.
+    verification_code = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates"
+    )
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="certificates")
+    level = models.CharField(_("level"), max_length=16, choices=LevelCode.choices)
+    result = models.OneToOneField(
+        Result, on_delete=models.PROTECT, related_name="certificate", null=True
+    )
+    # Frozen at issue.
+    holder_name = models.CharField(_("holder"), max_length=64)
+    holder_employee_no = models.CharField(max_length=32, blank=True)
+    level_name_zh = models.CharField(max_length=16)
+    level_name_en = models.CharField(max_length=32)
+    cycle_name_zh = models.CharField(max_length=32)
+    cycle_name_en = models.CharField(max_length=48)
+    percent = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
+    issued_on = models.DateField(_("issued"))
+    expires_on = models.DateField(_("valid until"))
+    template_version = models.CharField(max_length=16)
+    issuer_name = models.CharField(max_length=64)
+    # The PDF, rendered once in the background and then served from storage.
+    render_state = models.CharField(
+        max_length=8, choices=RenderState.choices, default=RenderState.PENDING
+    )
+    render_attempts = models.PositiveSmallIntegerField(default=0)
+    render_error = models.TextField(blank=True)
+    render_tried_at = models.DateTimeField(null=True, blank=True)
+    pdf = models.FileField(upload_to="certificates/", storage=certificate_storage, blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    # Life after issue.
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.TextField(blank=True)
+    superseded_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    lapse_reminded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-issued_on", "-pk"]
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        permissions = [
+            ("revoke_certificate", _("Can revoke certificates")),
+            ("record_exceptional_result", _("Can record exceptional certification results")),
+        ]
+        constraints = [
+            # A revoked certificate stays on record; after an administrator records a new
+            # result the same cycle and level may be issued again.
+            models.UniqueConstraint(
+                fields=["user", "cycle", "level"],
+                condition=Q(revoked_at__isnull=True),
+                name="certificate_once_per_level",
+            )
+        ]
+        indexes = [models.Index(fields=["user", "expires_on"])]
+
+    def __str__(self):
+        return self.serial
+
+    def status(self, today: dt.date | None = None) -> str:
+        return certificate_status(
+            revoked=bool(self.revoked_at),
+            superseded=bool(self.superseded_by_id),
+            expires_on=self.expires_on,
+            today=today,
+        )
+
+    @property
+    def status_label(self) -> str:
+        return CertificateStatus(self.status()).label
+
+    @property
+    def cycle_name(self) -> str:
+        """The frozen cycle name in the reader's language."""
+        return self.cycle_name_en if get_language().startswith("en") else self.cycle_name_zh
+
+
+class CertificateStatus(models.TextChoices):
+    VALID = "valid", _("Valid")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+def certificate_status(
+    *, revoked: bool, superseded: bool, expires_on: dt.date, today: dt.date | None = None
+) -> str:
+    """
+    The one rule for a certificate's status, used by the model and by the cached public
+    answer: revocation wins, then supersession, then the expiry date.
+    """
+    if revoked:
+        return CertificateStatus.REVOKED
+    if superseded:
+        return CertificateStatus.SUPERSEDED
+    if expires_on < (today or timezone.localdate()):
+        return CertificateStatus.EXPIRED
+    return CertificateStatus.VALID
+
+
+class CertificationEvent(models.Model):
+    """The audit trail: issues, renders, revocations, exceptional results, reminders."""
+
+    class Kind(models.TextChoices):
+        RESULT_EXCEPTIONAL = "exceptional", _("Exceptional result recorded")
+        ISSUED = "issued", _("Certificate issued")
+        RENDERED = "rendered", _("PDF rendered")
+        RENDER_REQUESTED = "render_again", _("PDF rendering requested again")
+        RENDER_FAILED = "render_failed", _("PDF rendering failed")
+        REVOKED = "revoked", _("Certificate revoked")
+        SUPERSEDED = "superseded", _("Certificate superseded")
+        REINSTATED = "reinstated", _("Certificate valid again")
+        REMINDED = "reminded", _("Lapse reminder sent")
+        RECOMMENDED = "recommended", _("Recommended for promotion")
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cert_events"
+    )
+    certificate = models.ForeignKey(
+        Certificate, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Kept as text so the trail still names the actor after their account is gone.
+    actor_name = models.CharField(max_length=64, blank=True)
+    detail = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.user}"
+
+
+class BulkIssue(models.Model):
+    """A background run issuing and rendering every certificate of a cycle, with progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="bulk_issues")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.cycle} · {self.get_status_display()}"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * (self.done + self.failed) / self.total) if self.total else 100

@@ -1,0 +1,188 @@
+"""
+Where a person stands in the certification calendar: which cycle is open, what stands
+between them and registering for a level, what the exam rules add to a quiz's own, and
+whose certification lapses soon.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from certification.models import (
+    LEVEL_RANK,
+    BulkIssue,
+    Certificate,
+    Cycle,
+    Level,
+    LevelCode,
+    Registration,
+    Result,
+)
+from certification.selectors.standing import Standing, standing_of, tenure_months
+from lms.features import AttemptRules
+from lms.models import Attempt
+
+
+def cycle_open_for_registration(today: dt.date | None = None) -> Cycle | None:
+    today = today or timezone.localdate()
+    return Cycle.objects.filter(
+        registration_opens__lte=today, registration_closes__gte=today
+    ).first()
+
+
+def cycle_with_open_exam(today: dt.date | None = None) -> Cycle | None:
+    today = today or timezone.localdate()
+    return Cycle.objects.filter(exam_opens__lte=today, exam_closes__gte=today).first()
+
+
+def exam_window(cycle: Cycle) -> tuple[dt.datetime, dt.datetime]:
+    """The exam window as moments: from the first day's start to the last day's end."""
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(cycle.exam_opens, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(cycle.exam_closes + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    return start, end
+
+
+def registration_missing(*, user, level: Level, today: dt.date, certificates=None) -> list[str]:
+    """What stands between this person and registering for `level` (empty: may register)."""
+    if certificates is None:
+        certificates = list(Certificate.objects.filter(user=user))
+    standing = standing_of(certificates, today)
+    missing = []
+    if standing.rank > level.rank:
+        missing.append(
+            _("You already hold the higher %(level)s certification")
+            % {"level": standing.level_name}
+        )
+    elif standing.rank == level.rank and standing.status == Standing.VALID:
+        # Recertifying is for a certificate about to lapse, not one with a year to run.
+        missing.append(
+            _("You hold this certification until %(date)s; register again closer to then")
+            % {"date": standing.certificate.expires_on.isoformat()}
+        )
+    if level.required_level and standing.rank < LEVEL_RANK[level.required_level]:
+        missing.append(
+            _("A valid %(level)s certification") % {"level": LevelCode(level.required_level).label}
+        )
+    months = tenure_months(user.hire_date, today)
+    if months < level.min_tenure_months:
+        missing.append(
+            _("%(required)s months since hire (now %(months)s)")
+            % {"required": level.min_tenure_months, "months": months}
+        )
+    return missing
+
+
+def exam_attempt_rules(*, user, quiz, now=None) -> AttemptRules:
+    """
+    What certification adds to a quiz's rules (registered with the quiz engine through
+    lms.features). An exam opens only in a cycle's exam window, to people registered for
+    its level in that cycle, and only that window's attempts count. One query for a quiz
+    that is no exam.
+    """
+    levels = [level.code for level in Level.objects.filter(exam=quiz)]
+    if not levels:
+        return AttemptRules()
+    today = timezone.localdate(now or timezone.now())
+    cycle = cycle_with_open_exam(today)
+    if cycle is None:
+        return AttemptRules(refusal=_("This certification exam is not open at the moment."))
+    counts_from = exam_window(cycle)[0]
+    if not Registration.objects.filter(user=user, cycle=cycle, level__in=levels).exists():
+        return AttemptRules(
+            refusal=_("Register for this level in %(cycle)s before taking the exam.")
+            % {"cycle": cycle.label},
+            counts_from=counts_from,
+        )
+    return AttemptRules(counts_from=counts_from)
+
+
+def exam_attempts(*, user, quiz, cycle: Cycle) -> list[Attempt]:
+    start, end = exam_window(cycle)
+    return list(
+        Attempt.objects.filter(
+            user=user, quiz=quiz, started_at__gte=start, started_at__lt=end
+        ).order_by("number")
+    )
+
+
+@dataclass
+class LevelOffer:
+    """One level as a person sees it on their certification page."""
+
+    level: Level
+    registered: bool
+    missing: list[str]
+    can_register: bool
+    exam_open: bool
+    result: Result | None
+    attempt_open: bool
+
+
+def certification_offers(*, user, today: dt.date, certificates) -> tuple[Cycle | None, list]:
+    """The cycle that concerns this person now and each level with what they may do in it."""
+    registration_cycle = cycle_open_for_registration(today)
+    exam_cycle = cycle_with_open_exam(today)
+    cycle = registration_cycle or exam_cycle
+    levels = sorted(Level.objects.select_related("exam"), key=lambda level: level.rank)
+    registered: set[str] = set()
+    results: dict[str, Result] = {}
+    if cycle:
+        registered = set(
+            Registration.objects.filter(user=user, cycle=cycle).values_list("level", flat=True)
+        )
+        results = {r.level: r for r in Result.objects.filter(user=user, cycle=cycle)}
+    open_attempts = set(
+        Attempt.objects.filter(
+            user=user,
+            quiz__in=[level.exam_id for level in levels],
+            status=Attempt.Status.IN_PROGRESS,
+        ).values_list("quiz_id", flat=True)
+    )
+    offers = [
+        LevelOffer(
+            level=level,
+            registered=level.code in registered,
+            missing=registration_missing(
+                user=user, level=level, today=today, certificates=certificates
+            ),
+            can_register=registration_cycle is not None,
+            exam_open=exam_cycle is not None and exam_cycle == cycle,
+            result=results.get(level.code),
+            attempt_open=level.exam_id in open_attempts,
+        )
+        for level in levels
+    ]
+    return cycle, offers
+
+
+def certificates_lapsing(today: dt.date | None = None, days: int | None = None):
+    """Current certificates (valid, not superseded) that lapse within `days`."""
+    today = today or timezone.localdate()
+    days = settings.CERTIFICATE_LAPSE_WARNING_DAYS if days is None else days
+    return Certificate.objects.filter(
+        revoked_at=None,
+        superseded_by=None,
+        expires_on__gte=today,
+        expires_on__lte=today + dt.timedelta(days=days),
+        user__is_active=True,
+    )
+
+
+def bulk_issue_progress(bulk: BulkIssue) -> BulkIssue:
+    """Fill in done/failed from the cycle's certificates (read only: the desk shows it)."""
+    if bulk.status not in (BulkIssue.Status.RUNNING, BulkIssue.Status.DONE):
+        return bulk
+    states = dict(
+        Certificate.objects.filter(cycle_id=bulk.cycle_id)
+        .order_by()
+        .values_list("render_state")
+        .annotate(n=Count("pk"))
+    )
+    bulk.done = states.get(Certificate.RenderState.READY, 0)
+    bulk.failed = states.get(Certificate.RenderState.FAILED, 0)
+    return bulk

@@ -1,0 +1,140 @@
+"""
+Issuing certificates, exactly once per passed result: one at a time as results come in,
+or every one of a cycle in a background run when the cycle closes.
+"""
+
+import datetime as dt
+import secrets
+from base64 import b32encode
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from certification.models import (
+    LEVEL_NAME_EN,
+    LEVEL_NAME_ZH,
+    LEVEL_RANK,
+    LEVEL_SERIAL,
+    Certificate,
+    CertificationEvent,
+    Cycle,
+    Result,
+)
+from certification.services.audit import certification_event_record
+from certification.services.rendering import certificate_render_enqueue
+from certification.services.verification import verification_cache_clear_on_commit
+
+# Bump when the certificate's look changes; issued certificates keep the version they had.
+TEMPLATE_VERSION = "2026.1"
+
+
+def verification_code_new() -> str:
+    """160 random bits in lower-case base32: 32 characters, easy to type from paper."""
+    return b32encode(secrets.token_bytes(20)).decode().lower()
+
+
+def _serial(cycle: Cycle, level: str) -> str:
+    prefix = f"{LEVEL_SERIAL[level]}-{cycle.code}-"
+    last = (
+        Certificate.objects.filter(serial__startswith=prefix)
+        .order_by("-serial")
+        .values_list("serial", flat=True)
+        .first()
+    )
+    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{number:05d}"
+
+
+def certificate_issue(
+    *, result_id: int, today: dt.date | None = None, render: bool = True
+) -> Certificate | None:
+    """
+    Issue the certificate for a passed result, exactly once: a retried job or a second
+    worker finds the certificate already there (a revoked one included: a revoked pass
+    issues nothing until an administrator records a new result). Earlier certificates of
+    the person at the same or a lower level are superseded. The PDF is rendered afterwards
+    in the background (`render=False` when the caller queues the renders itself).
+    """
+    today = today or timezone.localdate()
+    result = Result.objects.select_related("user", "cycle").get(pk=result_id)
+    if not result.passed:
+        return None
+    try:
+        with transaction.atomic():
+            # Serial numbers count per cycle and level: one issuer at a time per cycle.
+            cycle = Cycle.objects.select_for_update().get(pk=result.cycle_id)
+            existing = (
+                Certificate.objects.filter(result=result).first()
+                or Certificate.objects.filter(
+                    user=result.user, cycle=cycle, level=result.level, revoked_at=None
+                ).first()
+            )
+            if existing:
+                return existing
+            certificate = Certificate.objects.create(
+                serial=_serial(cycle, result.level),
+                verification_code=verification_code_new(),
+                user=result.user,
+                cycle=cycle,
+                level=result.level,
+                result=result,
+                holder_name=result.user.get_full_name(),
+                holder_employee_no=result.user.employee_no or "",
+                level_name_zh=LEVEL_NAME_ZH[result.level],
+                level_name_en=LEVEL_NAME_EN[result.level],
+                cycle_name_zh=cycle.name_zh,
+                cycle_name_en=cycle.name_en,
+                percent=result.percent,
+                issued_on=today,
+                expires_on=cycle.valid_until,
+                template_version=TEMPLATE_VERSION,
+                issuer_name=settings.ACADEMY_NAME,
+            )
+            certification_event_record(
+                CertificationEvent.Kind.ISSUED,
+                user=result.user,
+                certificate=certificate,
+                detail=certificate.serial,
+            )
+            _supersede_earlier(certificate)
+            if render:
+                certificate_id = certificate.pk
+                transaction.on_commit(
+                    lambda: certificate_render_enqueue(certificate_id), robust=True
+                )
+    except IntegrityError:
+        # Two issuers raced past the checks (SQLite has no row locks): the first one won.
+        return Certificate.objects.get(
+            user=result.user, cycle=result.cycle, level=result.level, revoked_at=None
+        )
+    return certificate
+
+
+def _supersede_earlier(certificate: Certificate) -> None:
+    """Mark the person's earlier current certificates at this level or below superseded."""
+    rank = LEVEL_RANK[certificate.level]
+    cycle = certificate.cycle
+    earlier = (
+        Certificate.objects.filter(
+            user=certificate.user,
+            revoked_at=None,
+            superseded_by=None,
+            level__in=[code for code, r in LEVEL_RANK.items() if r <= rank],
+        )
+        .filter(
+            Q(cycle__year__lt=cycle.year) | Q(cycle__year=cycle.year, cycle__half__lte=cycle.half)
+        )
+        .exclude(pk=certificate.pk)
+    )
+    for old in earlier:
+        old.superseded_by = certificate
+        old.save(update_fields=["superseded_by"])
+        certification_event_record(
+            CertificationEvent.Kind.SUPERSEDED,
+            user=old.user,
+            certificate=old,
+            detail=certificate.serial,
+        )
+        verification_cache_clear_on_commit(old)

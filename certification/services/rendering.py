@@ -1,0 +1,128 @@
+"""
+Rendering each certificate's PDF once, in the background, outside any transaction; failed
+renders are retried by a sweeper a bounded number of times, then shown on the desk.
+"""
+
+import datetime as dt
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from certification.models import Certificate, CertificationEvent
+from certification.rendering import certificate_pdf
+from certification.services.audit import certification_event_record
+from certification.services.verification import verification_cache_clear_on_commit
+from lms.queue import enqueue
+
+log = logging.getLogger(__name__)
+
+
+def certificate_render_enqueue(certificate_id: int) -> None:
+    enqueue("certification.tasks.certificate_render", certificate_id)
+
+
+def _claim_window() -> dt.timedelta:
+    # A claimed render is someone else's for this long (well past the render time limit).
+    return dt.timedelta(seconds=2 * settings.CERTIFICATE_RENDER_TIMEOUT_SECONDS + 30)
+
+
+def certificate_render(*, certificate_id: int, now=None) -> Certificate | None:
+    """
+    Render and store the certificate's PDF once. A worker first claims the certificate in
+    one UPDATE, so a second worker given the same job skips it; the render itself runs
+    outside any transaction (it takes a tenth of a second to seconds, and SQLite would
+    hold its write lock that long). A failure is recorded on the certificate, which stays
+    intact, and retried by the sweeper until the attempts run out.
+    """
+    now = now or timezone.now()
+    claimed = (
+        Certificate.objects.filter(pk=certificate_id, render_state=Certificate.RenderState.PENDING)
+        .filter(Q(render_tried_at__isnull=True) | Q(render_tried_at__lt=now - _claim_window()))
+        .update(render_tried_at=now)
+    )
+    if not claimed:
+        return None  # already rendered, given up on, or being rendered right now
+    certificate = Certificate.objects.get(pk=certificate_id)
+    try:
+        pdf = certificate_pdf(certificate)
+    except Exception as exc:
+        log.exception("certificate %s failed to render", certificate.serial)
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        attempts = certificate.render_attempts + 1
+        gave_up = attempts >= settings.CERTIFICATE_RENDER_MAX_ATTEMPTS
+        with transaction.atomic():
+            Certificate.objects.filter(pk=certificate_id).update(
+                render_attempts=attempts,
+                render_error=error,
+                render_state=Certificate.RenderState.FAILED
+                if gave_up
+                else Certificate.RenderState.PENDING,
+            )
+            if gave_up:
+                certification_event_record(
+                    CertificationEvent.Kind.RENDER_FAILED,
+                    user=certificate.user,
+                    certificate=certificate,
+                    detail=error,
+                )
+        certificate.refresh_from_db()
+        return certificate
+    name = certificate.pdf.storage.save(
+        f"certificates/{certificate.serial}-{certificate.verification_code[:8]}.pdf",
+        ContentFile(pdf),
+    )
+    with transaction.atomic():
+        Certificate.objects.filter(pk=certificate_id).update(
+            pdf=name,
+            pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+            render_state=Certificate.RenderState.READY,
+            render_attempts=certificate.render_attempts + 1,
+            render_error="",
+        )
+        certification_event_record(
+            CertificationEvent.Kind.RENDERED, user=certificate.user, certificate=certificate
+        )
+        verification_cache_clear_on_commit(certificate)
+    certificate.refresh_from_db()
+    return certificate
+
+
+def certificates_render_pending(now=None) -> int:
+    """
+    The sweeper: queue a render for every certificate still waiting (after a crash or a
+    failed try, once the back-off has passed). Returns how many were queued.
+    """
+    now = now or timezone.now()
+    backoff = dt.timedelta(seconds=settings.CERTIFICATE_RENDER_RETRY_SECONDS)
+    waiting = Certificate.objects.filter(render_state=Certificate.RenderState.PENDING).filter(
+        Q(render_tried_at__isnull=True, created_at__lt=now - dt.timedelta(minutes=1))
+        | Q(render_tried_at__lt=now - backoff)
+    )
+    ids = list(waiting.values_list("pk", flat=True)[:500])
+    for certificate_id in ids:
+        certificate_render_enqueue(certificate_id)
+    return len(ids)
+
+
+def certificate_render_again(*, certificate: Certificate, actor) -> None:
+    """An administrator retries a failed render (after fixing fonts, say); audited."""
+    with transaction.atomic():
+        again = Certificate.objects.filter(
+            pk=certificate.pk, render_state=Certificate.RenderState.FAILED
+        ).update(
+            render_state=Certificate.RenderState.PENDING, render_attempts=0, render_tried_at=None
+        )
+        if again:
+            certification_event_record(
+                CertificationEvent.Kind.RENDER_REQUESTED,
+                user=certificate.user,
+                certificate=certificate,
+                actor=actor,
+            )
+            certificate_id = certificate.pk
+            transaction.on_commit(lambda: certificate_render_enqueue(certificate_id))

@@ -1,0 +1,97 @@
+"""
+Life after issue: revoking (what the revoked certificate had superseded stands again) and
+reminding holders once before their certification lapses.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from certification.models import Certificate, CertificationEvent, LevelCode
+from certification.selectors import certificates_lapsing
+from certification.services.audit import certification_event_record
+from certification.services.verification import verification_cache_clear_on_commit
+from lms.models import Notice
+from lms.refusals import Refused
+
+
+@transaction.atomic
+def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certificate:
+    """
+    Revoke with a reason (audited); the verification page says so from now on. What the
+    revoked certificate had superseded stands again: the person did pass those.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise Refused("reason_required", _("Give the reason for revoking."))
+    if not actor.has_perm("certification.revoke_certificate"):
+        raise Refused("forbidden", _("You may not revoke certificates."))
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if certificate.revoked_at:
+        raise Refused("already_revoked", _("This certificate is already revoked."))
+    certificate.revoked_at = timezone.now()
+    certificate.revoked_reason = reason
+    certificate.save(update_fields=["revoked_at", "revoked_reason"])
+    certification_event_record(
+        CertificationEvent.Kind.REVOKED,
+        user=certificate.user,
+        certificate=certificate,
+        actor=actor,
+        detail=reason,
+    )
+    for earlier in Certificate.objects.filter(superseded_by=certificate):
+        earlier.superseded_by = None
+        earlier.save(update_fields=["superseded_by"])
+        certification_event_record(
+            CertificationEvent.Kind.REINSTATED,
+            user=earlier.user,
+            certificate=earlier,
+            actor=actor,
+            detail=certificate.serial,
+        )
+        verification_cache_clear_on_commit(earlier)
+    verification_cache_clear_on_commit(certificate)
+    return certificate
+
+
+def certificates_remind_lapsing(today: dt.date | None = None) -> int:
+    """Tell each holder once that their certification lapses soon (notice and e-mail)."""
+    today = today or timezone.localdate()
+    reminded = 0
+    for certificate in (
+        certificates_lapsing(today).filter(lapse_reminded_at=None).select_related("user")
+    ):
+        with transaction.atomic():
+            claimed = Certificate.objects.filter(pk=certificate.pk, lapse_reminded_at=None).update(
+                lapse_reminded_at=timezone.now()
+            )
+            if not claimed:
+                continue
+            with override(settings.LANGUAGE_CODE):
+                title = _(
+                    "Your %(level)s certification lapses on %(date)s: register for the "
+                    "next cycle to keep it."
+                ) % {"level": LevelCode(certificate.level).label, "date": certificate.expires_on}
+            Notice.objects.get_or_create(
+                user=certificate.user,
+                key=f"cert_lapse:{certificate.pk}",
+                defaults={"title": title, "url": reverse("certification:mine")},
+            )
+            certification_event_record(
+                CertificationEvent.Kind.REMINDED, user=certificate.user, certificate=certificate
+            )
+            email = certificate.user.email
+            if email:
+                transaction.on_commit(
+                    lambda title=title, email=email: send_mail(
+                        title, title, None, [email], fail_silently=True
+                    )
+                )
+        reminded += 1
+    return reminded

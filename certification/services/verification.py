@@ -1,0 +1,20 @@
+"""Forgetting cached public answers when a certificate changes (see selectors.verification)."""
+
+from django.core.cache import caches
+from django.db import transaction
+
+from certification.models import Certificate
+from certification.selectors.verification import verification_cache_keys
+
+
+def verification_cache_clear_on_commit(certificate: Certificate) -> None:
+    """Forget the cached public answer and pages once the change is committed (not before:
+    a request in between would cache the old answer again). Other workers' local copies
+    expire within CERTIFICATE_VERIFY_LOCAL_SECONDS."""
+    keys = verification_cache_keys(certificate.verification_code)
+
+    def forget():
+        caches["local"].delete_many(keys)
+        caches["default"].delete_many(keys)
+
+    transaction.on_commit(forget)

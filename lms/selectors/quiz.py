@@ -1,0 +1,164 @@
+"""
+Reading quiz rules and results: which attempts count, what a person may do next, what a
+finished attempt may show. Writes (starting, answering, handing in, scoring) are in
+lms.services.quiz; both obey the rules features add through lms.features.attempt_rules
+(a certification exam opens only in its cycle's window, say).
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from lms.features import attempt_rules
+from lms.models import Attempt, Question, Quiz
+from lms.refusals import Refused
+
+Status = Attempt.Status
+
+
+def _grace() -> dt.timedelta:
+    # Time for a submission that left the browser at the deadline to reach the server.
+    return dt.timedelta(seconds=settings.ACADEMY_QUIZ_GRACE_SECONDS)
+
+
+def attempt_is_overdue(attempt: Attempt, now=None) -> bool:
+    now = now or timezone.now()
+    return attempt.deadline_at is not None and now > attempt.deadline_at + _grace()
+
+
+def attempts_overdue(now=None):
+    """Open attempts abandoned past their deadline and its grace."""
+    now = now or timezone.now()
+    return Attempt.objects.filter(status=Status.IN_PROGRESS, deadline_at__lt=now - _grace())
+
+
+@dataclass
+class QuizResult:
+    """The attempt that counts for a person under the quiz's grading rule."""
+
+    counted: Attempt | None
+    attempts_used: int
+    attempts_left: int | None  # None: unlimited; an open attempt is not yet "used up"
+    has_open_attempt: bool = False
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.counted and self.counted.passed)
+
+
+def attempts_in_play(*, user, quiz: Quiz, now=None):
+    """
+    The attempts the quiz's rules count now: all of them, unless a feature says the count
+    starts later (a certification exam counts only the current cycle's attempts).
+    """
+    attempts = Attempt.objects.filter(user=user, quiz=quiz)
+    counts_from = attempt_rules(user=user, quiz=quiz, now=now or timezone.now()).counts_from
+    return attempts.filter(started_at__gte=counts_from) if counts_from else attempts
+
+
+def quiz_result(*, user, quiz: Quiz, attempts: list[Attempt] | None = None) -> QuizResult:
+    """The result under the quiz's grading rule (pass `attempts` to avoid the query)."""
+    if attempts is None:
+        attempts = list(attempts_in_play(user=user, quiz=quiz).order_by("number"))
+    graded = [a for a in attempts if a.status == Status.GRADED]
+    counted = None
+    if graded:
+        if quiz.grading == Quiz.Grading.FIRST:
+            counted = graded[0]
+        elif quiz.grading == Quiz.Grading.LAST:
+            counted = graded[-1]
+        else:
+            counted = max(graded, key=lambda a: (a.percent, a.number))
+    finished = [a for a in attempts if a.status != Status.IN_PROGRESS]
+    left = None if quiz.max_attempts is None else max(0, quiz.max_attempts - len(finished))
+    return QuizResult(
+        counted=counted,
+        attempts_used=len(attempts),
+        attempts_left=left,
+        has_open_attempt=len(finished) != len(attempts),
+    )
+
+
+def attempt_start_refusal(*, user, quiz: Quiz, now=None) -> Refused | None:
+    """Why this person may not start a new attempt now, or None when they may."""
+    now = now or timezone.now()
+    rules = attempt_rules(user=user, quiz=quiz, now=now)
+    if rules.refusal:
+        return Refused("quiz_closed", rules.refusal)
+    attempts = Attempt.objects.filter(user=user, quiz=quiz)
+    if rules.counts_from:
+        attempts = attempts.filter(started_at__gte=rules.counts_from)
+    if quiz.max_attempts is not None and attempts.count() >= quiz.max_attempts:
+        return Refused("no_attempts_left", _("You have used all your attempts at this quiz."))
+    last = attempts.exclude(submitted_at=None).order_by("-submitted_at").first()
+    if last and quiz.retake_wait_minutes:
+        wait_until = last.submitted_at + dt.timedelta(minutes=quiz.retake_wait_minutes)
+        if now < wait_until:
+            local = timezone.localtime(wait_until)
+            return Refused(
+                "wait",
+                _("You can try again from %(time)s.")
+                % {"time": date_format(local, "SHORT_DATETIME_FORMAT")},
+            )
+    return None
+
+
+def quiz_question_count(quiz: Quiz) -> int:
+    """How many questions an attempt will hold: the draw's rules, counted without drawing."""
+    sections = list(quiz.sections.select_related("question"))
+    pool = dict(
+        Question.objects.filter(category_id__in={s.category_id for s in sections if s.category_id})
+        .values_list("category_id")
+        .annotate(n=Count("pk"))
+    )
+    fixed = {s.question_id: s.question.category_id for s in sections if s.question_id}
+    for category_id in fixed.values():
+        if category_id in pool:
+            pool[category_id] -= 1
+    drawn = 0
+    for section in sections:
+        if section.category_id:
+            take = min(section.count, max(0, pool.get(section.category_id, 0)))
+            pool[section.category_id] = pool.get(section.category_id, 0) - take
+            drawn += take
+    return len(fixed) + drawn
+
+
+@dataclass(frozen=True)
+class ReviewRights:
+    """What the learner may see of a finished attempt (never anything while it is open)."""
+
+    allowed: bool
+    correctness: bool = False
+    answers: bool = False
+    feedback: bool = False
+
+
+def attempt_review_rights(attempt: Attempt, result: QuizResult | None = None) -> ReviewRights:
+    quiz = attempt.quiz
+    if attempt.status == Status.IN_PROGRESS:
+        return ReviewRights(False)
+    when = quiz.review_when
+    if when == Quiz.ReviewWhen.NEVER:
+        return ReviewRights(False)
+    result = result or quiz_result(user=attempt.user, quiz=quiz)
+    if result.has_open_attempt:
+        # The answers to one attempt would help with the attempt still being answered.
+        return ReviewRights(False)
+    if when != Quiz.ReviewWhen.AFTER_SUBMIT:
+        finished = result.passed or result.attempts_left == 0
+        if (when == Quiz.ReviewWhen.AFTER_PASS and not result.passed) or (
+            when == Quiz.ReviewWhen.AFTER_LAST_ATTEMPT and not finished
+        ):
+            return ReviewRights(False)
+    return ReviewRights(
+        True,
+        correctness=quiz.review_shows_correctness,
+        answers=quiz.review_shows_answers,
+        feedback=quiz.review_shows_feedback,
+    )
