@@ -14,10 +14,15 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from certification.forms import ExceptionalResultForm, QAScoreImportForm, RevokeForm
-from certification.models import BulkIssue, Certificate, Cycle
+from certification.forms import (
+    BulkIssueForm,
+    ExceptionalResultForm,
+    QAScoreImportForm,
+    RevokeForm,
+)
+from certification.models import BulkIssue, Certificate, Cycle, Result
 from certification.qa_import import qa_scores_import
-from certification.selectors import bulk_issue_progress
+from certification.selectors import bulk_issue_progress, bulk_issue_stuck, cycle_exam_is_open
 from certification.services import (
     certificate_render_again,
     certificate_revoke,
@@ -82,6 +87,7 @@ class CertificateIndexView(CertificationDeskMixin, TemplateView):
         for cycle in cycles:
             run = latest_runs.get(cycle.pk)
             cycle.bulk = bulk_issue_progress(run) if run else None
+            cycle.bulk_stuck = bool(run) and bulk_issue_stuck(run)
         context.update(
             page=page,
             q=q,
@@ -151,17 +157,56 @@ class CertificateRenderAgainView(CertificationDeskMixin, View):
         return redirect("certification_admin_detail", pk=pk)
 
 
-class CycleBulkIssueView(CertificationDeskMixin, View):
-    permission_required = "certification.change_cycle"
+class CycleBulkIssueView(CertificationDeskPageMixin, FormView):
+    """
+    Issue all certificates of a cycle, after a confirmation that says how many; while the
+    exam window is open people may still pass, so issuing early needs a reason.
+    """
 
-    def post(self, request, pk):
-        cycle = get_object_or_404(Cycle, pk=pk)
-        cycle_bulk_issue_start(cycle=cycle, actor=request.user)
+    permission_required = "certification.change_cycle"
+    template_name = "certification/admin/form.html"
+    form_class = BulkIssueForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.cycle = get_object_or_404(Cycle, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return _("Issue all certificates of %(cycle)s") % {"cycle": self.cycle.label}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        owed = Result.objects.filter(cycle=self.cycle, passed=True, certificate__isnull=True)
+        intro = [
+            _(
+                "%(owed)s passed results of %(cycle)s have no certificate yet; they are "
+                "issued and every certificate of the cycle still waiting is rendered in "
+                "the background. Progress shows on the certificate desk."
+            )
+            % {"owed": owed.count(), "cycle": self.cycle.label}
+        ]
+        if cycle_exam_is_open(self.cycle):
+            intro.append(
+                _("The exam window is still open until %(date)s: give a reason to issue now.")
+                % {"date": self.cycle.exam_closes.isoformat()}
+            )
+        context.update(intro=intro, submit_label=_("Issue all certificates"))
+        return context
+
+    def form_valid(self, form):
+        try:
+            cycle_bulk_issue_start(
+                cycle=self.cycle, actor=self.request.user, reason=form.cleaned_data["reason"]
+            )
+        except Refused as refusal:
+            form.add_error("reason", refusal.message)
+            return self.form_invalid(form)
         messages.success(
-            request,
-            _("Issuing the certificates of %(cycle)s in the background.") % {"cycle": cycle},
+            self.request,
+            _("Issuing the certificates of %(cycle)s in the background.")
+            % {"cycle": self.cycle.label},
         )
-        return redirect(reverse("certification_admin_index") + f"?cycle={cycle.pk}")
+        return redirect(reverse("certification_admin_index") + f"?cycle={self.cycle.pk}")
 
 
 class ExceptionalResultView(CertificationDeskPageMixin, FormView):

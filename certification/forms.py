@@ -59,3 +59,15 @@ class QAScoreImportForm(forms.Form):
         label=_("QA score file (CSV)"),
         help_text=_("Columns: employee number, period, score (e.g. KF1234,2026Q3,92.5)."),
     )
+
+
+class BulkIssueForm(forms.Form):
+    """Confirming a cycle's bulk issue; a reason is needed while its exam window is open."""
+
+    reason = forms.CharField(
+        label=_("Reason for issuing before the exam window closes"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        required=False,
+        help_text=_("Kept with the run. Only needed while people may still sit the exam."),
+    )

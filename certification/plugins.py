@@ -7,7 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from certification.selectors import exam_attempt_rules
 from certification.services import exam_result_follow
-from lms.features import NavItem, register_attempt_rules, register_nav_item
+from certification.services.reconcile import certification_reconcile
+from lms.features import (
+    NavItem,
+    register_attempt_rules,
+    register_nav_item,
+    register_reconciler,
+)
 from lms.navigation import url_of
 from lms.selectors.people import can_view_teams
 from lms.signals import attempt_graded
@@ -15,6 +21,7 @@ from lms.signals import attempt_graded
 
 def register_with_core() -> None:
     register_attempt_rules(exam_attempt_rules)
+    register_reconciler("certification", certification_reconcile)
     attempt_graded.connect(exam_result_follow, dispatch_uid="certification-exam-result")
     register_nav_item(
         NavItem("certification", _("Certification"), url_of("certification:mine"), order=30)

@@ -13,6 +13,8 @@ def certificate_issue(result_id: int) -> int | None:
 
 def certificate_render(certificate_id: int) -> str | None:
     certificate = services.certificate_render(certificate_id=certificate_id)
+    # A render the reconciler queued may be the last one a bulk run was waiting for.
+    services.bulk_issues_refresh(certificate_ids=[certificate_id])
     return certificate.render_state if certificate else None
 
 
@@ -20,10 +22,6 @@ def certificates_render_batch(certificate_ids: list[int]) -> int:
     rendered = sum(bool(services.certificate_render(certificate_id=pk)) for pk in certificate_ids)
     services.bulk_issues_refresh(certificate_ids=certificate_ids)
     return rendered
-
-
-def certificates_render_pending() -> int:
-    return services.certificates_render_pending()
 
 
 def cycle_bulk_issue(bulk_id: int) -> None:

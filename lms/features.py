@@ -112,6 +112,25 @@ def dashboard_panels() -> list[DashboardPanel]:
     return sorted(_dashboard_panels.values(), key=lambda panel: panel.order)
 
 
+# --- Background work the reconciler finishes ----------------------------------------------
+
+_reconcilers: dict[str, Callable[..., int]] = {}
+
+
+def register_reconciler(name: str, reconcile: Callable[..., int]) -> None:
+    """
+    `reconcile(*, now) -> int` finishes, exactly once, whatever the feature's jobs left
+    undone because a worker died or a queue message was lost (the database says what is
+    undone); it returns how many things it handed on. Run every minute by
+    `lms.tasks.jobs_reconcile`.
+    """
+    _reconcilers[name] = reconcile
+
+
+def reconcilers() -> dict[str, Callable[..., int]]:
+    return dict(_reconcilers)
+
+
 # --- Start-up, demo data and synthetic centres ---------------------------------------------
 
 _warm_ups: dict[str, Callable[[], None]] = {}

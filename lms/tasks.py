@@ -3,19 +3,27 @@ Background jobs run by the django-q2 cluster. Each takes primary keys, does noth
 its work is already done, and calls a service for the real work.
 """
 
-from django.core.management import call_command
+import logging
 
+from django.core.management import call_command
+from django.utils import timezone
+
+from lms.features import reconcilers
 from lms.models import StaffImport
 from lms.services import quiz
-from lms.services.staff_import import staff_import_process
+from lms.services.staff_import import (
+    staff_import_claim,
+    staff_import_process,
+    staff_imports_reconcile,
+)
+
+logger = logging.getLogger(__name__)
 
 
 def staff_import_run(staff_import_id: int) -> None:
-    # Claim the job in one UPDATE: of two workers given the same job, only one gets it.
-    claimed = StaffImport.objects.filter(
-        pk=staff_import_id, status=StaffImport.Status.QUEUED
-    ).update(status=StaffImport.Status.VALIDATING)
-    if claimed:
+    # Claim the job in one UPDATE: of two workers given the same job, only one gets it; a
+    # run whose worker died is claimed again once its lease has run out.
+    if staff_import_claim(staff_import_id):
         staff_import_process(StaffImport.objects.get(pk=staff_import_id))
 
 
@@ -30,3 +38,20 @@ def pages_publish_scheduled() -> None:
 
 def sessions_clear_expired() -> None:
     call_command("clearsessions")
+
+
+def jobs_reconcile() -> dict[str, int]:
+    """
+    Every minute: finish what crashed workers and lost queue messages left undone, as the
+    database records it (staff imports here; certificates and the rest from the features'
+    registered reconcilers). One part failing does not stop the others.
+    """
+    now = timezone.now()
+    handled = {}
+    for name, reconcile in {"staff_imports": staff_imports_reconcile, **reconcilers()}.items():
+        try:
+            handled[name] = reconcile(now=now)
+        except Exception:
+            logger.exception("Reconciling %s failed", name)
+            handled[name] = -1
+    return handled

@@ -194,6 +194,13 @@ class BulkIssue(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
+    # Why it was started while the exam window was still open (empty: after the window).
+    early_reason = models.TextField(blank=True)
+    # The running job's claim (lms/leases.py) while it issues; then when issuing was over
+    # (from there each certificate's render has its own claim).
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    issued_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -4,14 +4,18 @@ certification.services. Re-exported here so callers import from one place.
 """
 
 from certification.selectors.cycles import (
+    BULK_MESSAGE_LOST_AFTER,
     LevelOffer,
     bulk_issue_progress,
+    bulk_issue_stuck,
     certificates_lapsing,
     certification_offers,
+    cycle_exam_is_open,
     cycle_open_for_registration,
     cycle_with_open_exam,
     exam_attempt_rules,
     exam_attempts,
+    exam_attempts_without_result,
     exam_window,
     registration_missing,
 )
@@ -46,6 +50,7 @@ from certification.selectors.verification import (
 )
 
 __all__ = [
+    "BULK_MESSAGE_LOST_AFTER",
     "STANDING_LABELS",
     "CertStanding",
     "Check",
@@ -53,13 +58,16 @@ __all__ = [
     "Standing",
     "StepOption",
     "bulk_issue_progress",
+    "bulk_issue_stuck",
     "certificates_by_user",
     "certificates_lapsing",
     "certification_offers",
+    "cycle_exam_is_open",
     "cycle_open_for_registration",
     "cycle_with_open_exam",
     "exam_attempt_rules",
     "exam_attempts",
+    "exam_attempts_without_result",
     "exam_window",
     "lapse_timeline",
     "last_cycle_with_results",

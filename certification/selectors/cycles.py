@@ -186,3 +186,58 @@ def bulk_issue_progress(bulk: BulkIssue) -> BulkIssue:
     bulk.done = states.get(Certificate.RenderState.READY, 0)
     bulk.failed = states.get(Certificate.RenderState.FAILED, 0)
     return bulk
+
+
+# A queued run whose message has not been picked up after this long was lost.
+BULK_MESSAGE_LOST_AFTER = dt.timedelta(minutes=1)
+
+
+def bulk_issue_stuck(bulk: BulkIssue, now: dt.datetime | None = None) -> bool:
+    """Interrupted: its worker stopped renewing the lease while issuing, or its message
+    never reached a worker. The desk offers to start it again; the reconciler does."""
+    now = now or timezone.now()
+    if bulk.status == BulkIssue.Status.QUEUED:
+        return bulk.created_at < now - BULK_MESSAGE_LOST_AFTER and (
+            bulk.lease_expires_at is None or bulk.lease_expires_at < now
+        )
+    return (
+        bulk.status == BulkIssue.Status.RUNNING
+        and bulk.issued_at is None
+        and bulk.lease_expires_at is not None
+        and bulk.lease_expires_at < now
+    )
+
+
+def cycle_exam_is_open(cycle: Cycle, today: dt.date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return cycle.exam_opens <= today <= cycle.exam_closes
+
+
+def exam_attempts_without_result(now: dt.datetime, lookback_days: int = 60) -> list[int]:
+    """
+    Graded exam attempts of registered people whose result was never recorded (the
+    process that should have recorded it after the grade committed died first): the
+    latest such attempt per person, cycle and level, from cycles whose exam window
+    opened in the last `lookback_days`.
+    """
+    since = timezone.localdate(now) - dt.timedelta(days=lookback_days)
+    owed: dict[tuple[int, int, str], int] = {}
+    levels = {level.exam_id: level.code for level in Level.objects.all()}
+    for cycle in Cycle.objects.filter(
+        exam_opens__gte=since, exam_opens__lte=timezone.localdate(now)
+    ):
+        start, end = exam_window(cycle)
+        recorded = set(Result.objects.filter(cycle=cycle).values_list("user_id", "level"))
+        registered = set(Registration.objects.filter(cycle=cycle).values_list("user_id", "level"))
+        attempts = Attempt.objects.filter(
+            quiz_id__in=list(levels),
+            status=Attempt.Status.GRADED,
+            started_at__gte=start,
+            started_at__lt=end,
+            graded_at__lt=now - dt.timedelta(minutes=1),
+        ).order_by("graded_at")
+        for attempt_id, user_id, quiz_id in attempts.values_list("pk", "user_id", "quiz_id"):
+            key = (user_id, levels[quiz_id])
+            if key in registered and key not in recorded:
+                owed[(cycle.pk, *key)] = attempt_id
+    return list(owed.values())

@@ -1,26 +1,62 @@
 """
 Issuing every certificate of a cycle at its close, in the background, with progress the
-certificate desk shows.
+certificate desk shows. A run claims itself with a lease it renews as it issues; if its
+worker is killed or its queue message lost, the reconciler (certification.services.
+reconcile) queues it again and the next run carries on where the database says it stopped.
+Every step is exactly once: one certificate per passed result (a constraint and the cycle's
+row lock), one render per certificate (its own claim).
 """
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from certification.models import BulkIssue, Certificate, Cycle, Result
-from certification.selectors import bulk_issue_progress
+from certification.selectors import bulk_issue_progress, bulk_issue_stuck, cycle_exam_is_open
 from certification.services.issuing import certificate_issue
+from lms.leases import lease_claim, lease_renew
 from lms.queue import enqueue
+from lms.refusals import Refused
+
+RENEW_EVERY = 25  # certificates issued between two renewals of the run's lease
 
 
-def cycle_bulk_issue_start(*, cycle: Cycle, actor) -> BulkIssue:
-    """Queue issuing and rendering every certificate of the cycle; progress is visible."""
+def cycle_bulk_issue_start(*, cycle: Cycle, actor, reason: str = "") -> BulkIssue:
+    """
+    Queue issuing and rendering every certificate of the cycle. While the exam window is
+    still open people may yet pass, so an early run needs a reason (kept on the run). A
+    run already going is returned as it is; one that was interrupted is started again.
+    """
+    reason = (reason or "").strip()
+    if cycle_exam_is_open(cycle) and not reason:
+        raise Refused(
+            "exam_window_open",
+            _(
+                "The exam window of %(cycle)s is still open: people may still pass. Give "
+                "the reason for issuing now."
+            )
+            % {"cycle": cycle.label},
+        )
     with transaction.atomic():
-        running = BulkIssue.objects.filter(
-            cycle=cycle, status__in=[BulkIssue.Status.QUEUED, BulkIssue.Status.RUNNING]
-        ).first()
-        if running:
-            return running
-        bulk = BulkIssue.objects.create(cycle=cycle, started_by=actor)
+        Cycle.objects.select_for_update().filter(pk=cycle.pk).first()  # one starter at a time
+        active = (
+            BulkIssue.objects.filter(
+                cycle=cycle, status__in=[BulkIssue.Status.QUEUED, BulkIssue.Status.RUNNING]
+            )
+            .order_by("-created_at")
+            .first()
+        )
+        if active and not bulk_issue_stuck(active):
+            return active
+        if active:
+            # Interrupted: the same run starts again and carries on from the database.
+            BulkIssue.objects.filter(pk=active.pk).update(
+                status=BulkIssue.Status.QUEUED, lease_expires_at=None, error=""
+            )
+            bulk = BulkIssue.objects.get(pk=active.pk)
+        else:
+            bulk = BulkIssue.objects.create(cycle=cycle, started_by=actor, early_reason=reason)
         bulk_id = bulk.pk
         transaction.on_commit(lambda: enqueue("certification.tasks.cycle_bulk_issue", bulk_id))
     return bulk
@@ -32,28 +68,38 @@ def cycle_bulk_issue_run(*, bulk_id: int, chunk: int = 25) -> BulkIssue | None:
     rendering to the queue in chunks, so every worker of the cluster renders in parallel.
     Progress is read from the certificates themselves (see `bulk_issue_progress`).
     """
-    claimed = BulkIssue.objects.filter(pk=bulk_id, status=BulkIssue.Status.QUEUED).update(
-        status=BulkIssue.Status.RUNNING
+    runs = BulkIssue.objects.filter(pk=bulk_id)
+    claimed = lease_claim(
+        runs.filter(
+            status__in=[BulkIssue.Status.QUEUED, BulkIssue.Status.RUNNING], issued_at__isnull=True
+        ),
+        free=Q(status=BulkIssue.Status.QUEUED),
+        status=BulkIssue.Status.RUNNING,
     )
     if not claimed:
         return None
     bulk = BulkIssue.objects.select_related("cycle").get(pk=bulk_id)
     try:
         waiting = Result.objects.filter(cycle=bulk.cycle, passed=True, certificate__isnull=True)
-        for result_id in waiting.values_list("pk", flat=True).iterator():
+        for issued, result_id in enumerate(list(waiting.values_list("pk", flat=True)), 1):
             certificate_issue(result_id=result_id, render=False)
+            if issued % RENEW_EVERY == 0:
+                lease_renew(runs)
         pending = list(
             Certificate.objects.filter(
                 cycle=bulk.cycle, render_state=Certificate.RenderState.PENDING
             ).values_list("pk", flat=True)
         )
-        BulkIssue.objects.filter(pk=bulk_id).update(
-            total=Certificate.objects.filter(cycle=bulk.cycle).count()
+        # Issuing is over; from here the renders' own claims and the sweeper carry on.
+        lease_renew(
+            runs,
+            total=Certificate.objects.filter(cycle=bulk.cycle).count(),
+            issued_at=timezone.now(),
         )
         for start in range(0, len(pending), chunk):
             enqueue("certification.tasks.certificates_render_batch", pending[start : start + chunk])
     except Exception as exc:
-        BulkIssue.objects.filter(pk=bulk_id).update(
+        runs.update(
             status=BulkIssue.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
         )
         raise
@@ -63,15 +109,22 @@ def cycle_bulk_issue_run(*, bulk_id: int, chunk: int = 25) -> BulkIssue | None:
 def bulk_issues_refresh(*, certificate_ids) -> None:
     """After a batch of renders: a running bulk issue of their cycle may now be done."""
     cycles = Certificate.objects.filter(pk__in=certificate_ids).values("cycle_id")
-    for bulk in BulkIssue.objects.filter(status=BulkIssue.Status.RUNNING, cycle_id__in=cycles):
+    for bulk in BulkIssue.objects.filter(
+        status=BulkIssue.Status.RUNNING, issued_at__isnull=False, cycle_id__in=cycles
+    ):
         bulk_issue_finish_if_done(bulk)
 
 
 def bulk_issue_finish_if_done(bulk: BulkIssue) -> BulkIssue:
-    """Mark a running bulk issue done once every certificate of its cycle is rendered or
-    given up on (jobs and the reconciler call this; pages only read the progress)."""
+    """Mark a running bulk issue done once it has issued everything and every certificate
+    of its cycle is rendered or given up on (jobs and the reconciler call this; pages only
+    read the progress)."""
     bulk = bulk_issue_progress(bulk)
-    if bulk.status == BulkIssue.Status.RUNNING and bulk.done + bulk.failed >= bulk.total:
+    if (
+        bulk.status == BulkIssue.Status.RUNNING
+        and bulk.issued_at is not None
+        and bulk.done + bulk.failed >= bulk.total
+    ):
         finished_at = timezone.now()
         finished = BulkIssue.objects.filter(pk=bulk.pk, status=BulkIssue.Status.RUNNING).update(
             done=bulk.done,

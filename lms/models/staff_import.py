@@ -38,6 +38,10 @@ class StaffImport(models.Model):
     updated_count = models.PositiveIntegerField(default=0)
     deactivated_count = models.PositiveIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The running job's claim (lms/leases.py): renewed as it goes; once it runs out the
+    # reconciler hands the import to a new run, at most JOB_MAX_ATTEMPTS times.
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]

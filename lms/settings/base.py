@@ -246,6 +246,11 @@ LOGGING = {
 ACADEMY_NAME = env_str("ACADEMY_NAME", "客服学院")
 # `make bench` only: mounts /bench/bare/, the baseline view the pages are measured against.
 ACADEMY_BENCH = env_bool("ACADEMY_BENCH", False)
+# How long a background job owns its row without renewing its claim (lms/leases.py): after
+# that, a worker is presumed dead and the reconciler (every minute) hands the work on.
+JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 120)
+# How many times an interrupted staff import is resumed before it is shown as failed.
+JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 3)
 ACADEMY_STAFF_IMPORT_MAX_BYTES = 10 * 1024 * 1024
 ACADEMY_STAFF_IMPORT_MAX_ROWS = 50_000
 # Case library: the weekly target, when a new case week opens (cron, local time) and when

@@ -1,7 +1,9 @@
 """The test suite: fast hashing, in-memory e-mail, background jobs run inline."""
 
+import os
+
 from .base import *  # noqa: F403
-from .base import LOGGING, Q_CLUSTER, STORAGES
+from .base import DATABASES, LOGGING, Q_CLUSTER, STORAGES, VAR_DIR
 
 SECRET_KEY = "test-only-key-not-secret-000000000000000000000000000000000"
 DEBUG = False
@@ -27,3 +29,9 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
     },
 }
+
+# SQLite's test database is a file, not memory, so tests that start real processes (a queue
+# cluster killed mid-job, two app servers sharing a rate limit) open the same database. One
+# file per test run (removed at its end), so two runs in one checkout never share it.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-database-{os.getpid()}.sqlite3")}

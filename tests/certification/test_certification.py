@@ -324,9 +324,10 @@ def test_bulk_issue_at_the_close_of_a_cycle_issues_every_pass_and_reports_progre
         user=academy.agent_c, cycle=open_cycle, level=LevelCode.JUNIOR, passed=False, percent=40
     )
     with committed():
-        bulk = cycle_bulk_issue_start(cycle=open_cycle, actor=academy.admin)
+        bulk = cycle_bulk_issue_start(cycle=open_cycle, actor=academy.admin, reason="提前发证")
     bulk.refresh_from_db()
     assert Certificate.objects.filter(cycle=open_cycle).count() == 5
+    assert bulk.early_reason == "提前发证"
     assert bulk.status == BulkIssue.Status.DONE  # the last render batch says so, unwatched
     page = login(academy.admin).get(reverse("certification_admin_index"))
     body = page.content.decode()
@@ -335,7 +336,7 @@ def test_bulk_issue_at_the_close_of_a_cycle_issues_every_pass_and_reports_progre
     assert (bulk.total, bulk.done, bulk.failed) == (5, 5, 0)
     # Running it again issues nothing new.
     with committed():
-        cycle_bulk_issue_start(cycle=open_cycle, actor=academy.admin)
+        cycle_bulk_issue_start(cycle=open_cycle, actor=academy.admin, reason="再次")
     assert Certificate.objects.filter(cycle=open_cycle).count() == 5
     assert BulkIssue.objects.count() == 2
 

@@ -286,13 +286,13 @@ def test_running_the_import_job_twice_changes_nothing(academy):
 
 
 def test_an_unexpected_failure_marks_the_import_failed_and_saves_nobody(academy, monkeypatch):
-    from lms.services import staff_import as service
+    from lms.services.staff_import import rows
     from lms.tasks import staff_import_run
 
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(service, "staff_roles_sync", explode)
+    monkeypatch.setattr(rows, "staff_roles_sync", explode)
     staff_import = StaffImport.objects.create(
         created_by=academy.admin, original_name="hr.csv", content=csv_bytes(GOOD_ROWS)
     )

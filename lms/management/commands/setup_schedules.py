@@ -29,10 +29,11 @@ SCHEDULES: dict[str, tuple[str, str, str]] = {
         "*/5 * * * *",
         "Announce this week's cases once the first is out, if Monday had none.",
     ),
-    "certificates_render_pending": (
-        "certification.tasks.certificates_render_pending",
-        "*/5 * * * *",
-        "Render certificate PDFs still waiting (after a crash or a failed try), bounded.",
+    "jobs_reconcile": (
+        "lms.tasks.jobs_reconcile",
+        "* * * * *",
+        "Finish, exactly once, what killed workers and lost queue messages left undone: "
+        "staff imports, bulk issues, certificates owed, PDFs waiting.",
     ),
     "certificates_remind_lapsing": (
         "certification.tasks.certificates_remind_lapsing",
