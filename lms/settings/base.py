@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    # django-ninja's templates and static files: the API's documentation page works offline.
+    "ninja",
     "django_ratelimit",
     "django_q",
     "django.contrib.auth",

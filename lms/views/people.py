@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from lms.exports import spreadsheet_text, table_response
 from lms.forms import RosterFilterForm
-from lms.models import GoLiveState, Position, User
+from lms.models import GoLiveState, Position
 from lms.selectors.learning import completed_lessons_by_person, live_lesson_ids_by_curriculum
 from lms.selectors.people import can_view_teams, staff_visible_to, teams_visible_to
 from lms.services.staff_import import STAFF_FILE_HEADERS
@@ -145,15 +145,3 @@ def team_export(request, fmt):
         rows=_export_rows(people),
         sheet_title=_("Staff"),
     )
-
-
-def person_as_json(person: User) -> dict:
-    return {
-        "id": person.pk,
-        "employee_no": person.employee_no,
-        "display_name": person.get_full_name(),
-        "team": person.team.name if person.team else None,
-        "position": person.position,
-        "hire_date": person.hire_date.isoformat() if person.hire_date else None,
-        "active": person.is_active,
-    }
