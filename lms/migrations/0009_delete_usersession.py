@@ -7,7 +7,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("lms", "0007_shared_cache_table"),
+        ("lms", "0008_staff_import_lease"),
     ]
 
     operations = [
