@@ -68,7 +68,9 @@ def test_timings(academy, settings):
     only = os.environ.get("TIMING_ONLY")
     for _label, url, headers in targets:  # warm up
         client.get(url, **headers)
-    print(f"\nsession engine: {settings.SESSION_ENGINE}; {N} requests, median of 3 rounds")
+    import lms
+
+    print(f"\n{lms.__file__}; sessions: {settings.SESSION_ENGINE}; {N} requests, median of 3")
     for label, url, headers in targets:
         if only and only not in label:
             continue
