@@ -1,37 +1,9 @@
-"""Forms of the certification pages: the lead's filters, revoking, exceptional results."""
+"""Forms of the certification pages: revoking, exceptional results, QA scores."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from certification.models import Cycle, LevelCode
-from certification.selectors import STANDING_LABELS
-from lms.forms import TeamScopeFilterForm
-
-
-class TeamCertificationFilterForm(TeamScopeFilterForm):
-    """Filters on the team certification page (standing and promotion need the rows)."""
-
-    level = forms.ChoiceField(
-        label=_("Level held"), required=False, choices=[("", _("Any level")), *LevelCode.choices]
-    )
-    standing = forms.ChoiceField(
-        label=_("Certification"),
-        required=False,
-        choices=[("", _("Everyone")), *STANDING_LABELS.items()],
-    )
-    promotion = forms.ChoiceField(
-        label=_("Promotion"),
-        required=False,
-        choices=[
-            ("", _("Everyone")),
-            ("eligible", _("Eligible now")),
-            ("close", _("One requirement short")),
-        ],
-    )
-
-    def filter_people(self, people):
-        """The database part of the filter (search and team); the rest needs the rows."""
-        return self.filter_scope(people) if self.is_valid() else people.none()
 
 
 class RevokeForm(forms.Form):

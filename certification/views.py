@@ -24,18 +24,17 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
 from certification.badges import open_badge_credential
-from certification.forms import TeamCertificationFilterForm
+from certification.filters import TeamCertificationFilter
 from certification.models import Certificate, Level, LevelCode, TrackStep
 from certification.selectors import (
-    certificates_by_user,
     certification_offers,
     lapse_timeline,
-    last_cycle_with_results,
     level_distribution,
+    promotion_attach,
     promotion_options_for,
-    results_in_cycle,
     score_display,
     standing_of,
+    team_certification_rows,
     verification_cache_seconds,
     verification_lookup,
     verification_page_cache_key,
@@ -127,61 +126,27 @@ def certificate_download(request, pk):
 
 
 def _team_rows(request, *, promotion: bool = True):
-    """
-    Everyone in the viewer's scope with standing and last result, filtered; with their
-    promotion options when `promotion` (or when the promotion filter needs them).
-    """
+    """The viewer's filtered rows (certification.selectors.team) with the filterset."""
     today = timezone.localdate()
-    teams = teams_visible_to(request.user)
-    form = TeamCertificationFilterForm(request.GET, teams=teams)
-    people = form.filter_people(staff_visible_to(request.user).filter(is_active=True))
-    people = list(people.select_related("team").order_by("team__name", "employee_no", "username"))
-    ids = [p.pk for p in people]
-    certificates = certificates_by_user(ids)
-    last_cycle = last_cycle_with_results()
-    results = results_in_cycle(last_cycle, ids)
-    # Labels translated once a request, not once a row (lazy choices cost a lookup each).
+    filterset = TeamCertificationFilter(
+        request.GET, queryset=staff_visible_to(request.user), request=request
+    )
+    rows, last_cycle = team_certification_rows(
+        people=filterset.qs, today=today, with_promotion=promotion, **filterset.derived
+    )
+    return filterset.form, rows, last_cycle, today
+
+
+def _attach_row_labels(rows) -> None:
+    """Links and labels of the rows shown, reversed and translated once for the page."""
     position_labels = labels(Position)
     level_labels = labels(LevelCode)
-    for person_results in results.values():
-        for result in person_results:
-            result.level_label = level_labels.get(result.level, result.level)
     detail_url = url_for_pk("lms:person_detail")
-    rows = [
-        {
-            "person": person,
-            "url": detail_url(person.pk),
-            "position_label": position_labels.get(person.position, person.position),
-            "standing": standing_of(certificates.get(person.pk, []), today),
-            "results": sorted(results.get(person.pk, []), key=lambda r: r.level),
-        }
-        for person in people
-    ]
-    data = form.cleaned_data if form.is_valid() else {}
-    if data.get("level"):
-        rows = [r for r in rows if r["standing"].current and r["standing"].level == data["level"]]
-    if data.get("standing"):
-        rows = [r for r in rows if r["standing"].status == data["standing"]]
-    if promotion or data.get("promotion"):
-        _attach_promotion(rows, today)
-    if data.get("promotion"):
-        rows = [r for r in rows if r[data["promotion"]]]
-    return form, teams, rows, last_cycle, today
-
-
-def _attach_promotion(rows, today) -> None:
-    """Each row's eligible and one-short track steps (a fixed number of queries)."""
-    if rows and "eligible" in rows[0]:
-        return
-    options = promotion_options_for(
-        [row["person"] for row in rows],
-        today,
-        standings={row["person"].pk: row["standing"] for row in rows},
-    )
     for row in rows:
-        person_options = options[row["person"].pk]
-        row["eligible"] = [o for o in person_options if o.eligible]
-        row["close"] = [o for o in person_options if o.close]
+        row["url"] = detail_url(row["person"].pk)
+        row["position_label"] = position_labels.get(row["person"].position, row["person"].position)
+        for result in row["results"]:
+            result.level_label = level_labels.get(result.level, result.level)
 
 
 @team_viewer_required
@@ -191,12 +156,13 @@ def team_certifications(request):
     promotion eligibility, with a chart. A fixed number of queries whatever the team size;
     promotion is worked out for the page shown unless the filter asks about it.
     """
-    form, teams, rows, last_cycle, today = _team_rows(request, promotion=False)
+    form, rows, last_cycle, today = _team_rows(request, promotion=False)
     standings = {row["person"].pk: row["standing"] for row in rows}
     distribution = level_distribution(standings)
     timeline = lapse_timeline(standings, today)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    _attach_promotion(page.object_list, today)
+    promotion_attach(page.object_list, today)
+    _attach_row_labels(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -204,7 +170,7 @@ def team_certifications(request):
         "certification/team_certifications.html",
         {
             "form": form,
-            "teams": teams,
+            "teams": teams_visible_to(request.user),
             "page": page,
             "rows": page.object_list,
             "last_cycle": last_cycle,
@@ -256,7 +222,7 @@ def _export_headers(last_cycle) -> list[str]:
 
 @team_viewer_required
 def team_certifications_export(request, fmt):
-    _form, _teams, rows, last_cycle, today = _team_rows(request)
+    _form, rows, last_cycle, today = _team_rows(request)
     return table_response(
         fmt=fmt,
         filename=f"certifications-{today.isoformat()}.{fmt}",
@@ -269,7 +235,7 @@ def team_certifications_export(request, fmt):
 @team_viewer_required
 def team_certificates_zip(request):
     """Every current certificate PDF of the people on the (filtered) page, as one ZIP."""
-    _form, _teams, rows, _cycle, today = _team_rows(request, promotion=False)
+    _form, rows, _cycle, today = _team_rows(request, promotion=False)
     wanted = [row["standing"].certificate.pk for row in rows if row["standing"].current]
     certificates = Certificate.objects.filter(
         pk__in=wanted, render_state=Certificate.RenderState.READY

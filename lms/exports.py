@@ -16,8 +16,11 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def spreadsheet_text(text: str) -> str:
-    """Text starting with =, +, - or @ is quoted so a spreadsheet does not run it."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
+    """
+    Text a spreadsheet would read as a formula (starting with =, +, - or @, or with a tab
+    or carriage return before one, as OWASP lists them) is quoted so it stays text.
+    """
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 class _Echo:
@@ -28,7 +31,14 @@ class _Echo:
 def table_response(
     *, fmt: str, filename: str, headers: list[str], rows: Iterable[list], sheet_title: str
 ) -> HttpResponse:
-    """A CSV (streamed) or XLSX download of `rows` under `headers`."""
+    """
+    A CSV (streamed) or XLSX download of `rows` under `headers`.
+
+    Written with the csv module and openpyxl's write-only workbook rather than tablib:
+    tablib holds the whole table in memory before the first byte (no streaming), and was
+    measurably slower on both formats for a large centre's export (README, "What the
+    academy keeps of its own").
+    """
     if fmt == "csv":
         writer = csv.writer(_Echo())
 

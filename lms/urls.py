@@ -18,8 +18,8 @@ app_patterns = [
     path("team/<int:pk>/golive/", golive.golive_history, name="golive_history"),
     path("team/<int:pk>/golive/sign-off/", golive.golive_sign_off_view, name="golive_sign_off"),
     path("team/<int:pk>/golive/revert/", golive.golive_revert_view, name="golive_revert"),
-    path("api/v1/people/", api.people, name="api_people"),
-    path("api/v1/live/", api.live, name="api_live"),
+    # The JSON API (django-ninja): lms:api_people, lms:api_live, lms:openapi-json, ...
+    path("api/v1/", include(api.api.urls[0])),
     path("notices/<int:pk>/", dashboard.notice_open, name="notice"),
     path("reviews/", reviews.review_queue, name="review_queue"),
     path("reviews/<int:pk>/", reviews.review_item, name="review_item"),

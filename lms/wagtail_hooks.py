@@ -209,7 +209,7 @@ register_snippet(TrainingViewSetGroup)
 
 
 @hooks.register("after_bulk_action")
-def end_sessions_of_people_marked_inactive(request, action_type, objects, action_class_instance):
+def people_marked_inactive_leave(request, action_type, objects, action_class_instance):
     """Wagtail's bulk "set inactive" bypasses the user edit view: apply the same rule here."""
     if action_type == "set_active_state" and objects and isinstance(objects[0], User):
         staff_left(users=User.objects.filter(pk__in=[obj.pk for obj in objects]))

@@ -40,6 +40,7 @@ from certification.selectors.standing import (
     standings_for,
     tenure_months,
 )
+from certification.selectors.team import promotion_attach, team_certification_rows
 from certification.selectors.verification import (
     verification_cache_keys,
     verification_cache_seconds,
@@ -73,6 +74,7 @@ __all__ = [
     "last_cycle_with_results",
     "latest_qa_scores",
     "level_distribution",
+    "promotion_attach",
     "promotion_options_for",
     "qa_period_end",
     "registration_missing",
@@ -80,6 +82,7 @@ __all__ = [
     "score_display",
     "standing_of",
     "standings_for",
+    "team_certification_rows",
     "tenure_months",
     "verification_cache_keys",
     "verification_cache_seconds",

@@ -23,7 +23,6 @@ from .quiz import (
     Quiz,
     QuizSection,
 )
-from .sessions import UserSession
 from .staff_import import StaffImport
 
 __all__ = [
@@ -54,5 +53,4 @@ __all__ = [
     "StaffImport",
     "Team",
     "User",
-    "UserSession",
 ]

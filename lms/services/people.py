@@ -1,7 +1,12 @@
 """
 Changing people. Two rules live here and nowhere else: what a person's position implies
-(their role group and whether they lead their team), and that leaving ends every session.
+(their role group and whether they lead their team), and what leaving takes away.
 Imports, the user admin, bulk actions and the demo data all call these functions.
+
+Leaving signs a person out everywhere without touching their sessions: on every request
+Django's auth backend (ModelBackend, under lms.auth) reads the user row and refuses an
+inactive person, so each of their sessions is anonymous from the next request on. The
+session rows themselves expire and `clearsessions` removes them.
 """
 
 from collections.abc import Iterable
@@ -13,7 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from lms.models import Position, Team, User, UserSession
+from lms.models import Position, Team, User
 from lms.roles import POSITION_ROLES
 
 # Roles that follow from the position; an administrator role is only ever granted by hand.
@@ -29,23 +34,19 @@ def position_since_after(*, previous_position: str, position: str, since):
     return timezone.localdate() if position != previous_position else since
 
 
-def sessions_end(*, user_ids: Iterable[int]) -> int:
-    """End every session of these people; returns how many sessions were ended."""
-    deleted, _ = UserSession.objects.filter(user_id__in=list(user_ids)).delete()
-    return deleted
-
-
 def staff_left(*, users: Iterable[User]) -> None:
-    """After people were marked inactive (by any path): sign them out and drop leadership."""
+    """
+    After people were marked inactive (by any path): they lead no team any more. Being
+    inactive is what signs them out (see the module's docstring).
+    """
     ids = [user.pk for user in users if not user.is_active]
     if ids:
-        sessions_end(user_ids=ids)
         Team.leads.through.objects.filter(user_id__in=ids).delete()
 
 
 @transaction.atomic
 def staff_deactivate(*, user: User) -> User:
-    """Mark a person as having left and sign them out everywhere at once."""
+    """Mark a person as having left: signed out everywhere from their next request on."""
     if user.is_active:
         user.is_active = False
         user.save(update_fields=["is_active"])

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lms.exports import spreadsheet_text, table_response
-from lms.forms import RosterFilterForm
-from lms.models import GoLiveState, Position, User
+from lms.filters import RosterFilter
+from lms.models import GoLiveState, Position
 from lms.selectors.learning import completed_lessons_by_person, live_lesson_ids_by_curriculum
 from lms.selectors.people import can_view_teams, staff_visible_to, teams_visible_to
 from lms.services.staff_import import STAFF_FILE_HEADERS
@@ -38,12 +38,10 @@ def team_viewer_required(view):
 
 def _roster(request):
     """The filtered people the viewer may see, with the filter form."""
-    teams = teams_visible_to(request.user)
-    # Always bound: with no filters chosen the form's defaults (active people) apply.
-    form = RosterFilterForm(request.GET, teams=teams)
-    people = form.filter(staff_visible_to(request.user))
-    people = people.select_related("team").order_by("team__name", "employee_no", "username")
-    return form, teams, people
+    # Always bound: with no filters chosen the defaults (active people) apply.
+    filterset = RosterFilter(request.GET, queryset=staff_visible_to(request.user), request=request)
+    people = filterset.qs.select_related("team").order_by("team__name", "employee_no", "username")
+    return filterset.form, teams_visible_to(request.user), people
 
 
 @team_viewer_required
@@ -145,15 +143,3 @@ def team_export(request, fmt):
         rows=_export_rows(people),
         sheet_title=_("Staff"),
     )
-
-
-def person_as_json(person: User) -> dict:
-    return {
-        "id": person.pk,
-        "employee_no": person.employee_no,
-        "display_name": person.get_full_name(),
-        "team": person.team.name if person.team else None,
-        "position": person.position,
-        "hire_date": person.hire_date.isoformat() if person.hire_date else None,
-        "active": person.is_active,
-    }

@@ -20,10 +20,14 @@ import time
 from tests.bench import harness, spike
 
 CLEAN_UP = r"""
-from lms.models import Attempt, UserSession
+from importlib import import_module
+from django.conf import settings
+from lms.models import Attempt
 
 Attempt.objects.filter(quiz_id=QUIZ, user_id__in=USERS).delete()
-UserSession.objects.filter(user_id__in=USERS).delete()
+engine = import_module(settings.SESSION_ENGINE)
+for key in KEYS:
+    engine.SessionStore(key).delete()
 print(json.dumps({}))
 """
 
@@ -89,7 +93,8 @@ def answering(size="M", people=50, seconds=10, think=(0.5, 1.5)) -> dict:
     finally:
         harness.django_json(
             size,
-            f"QUIZ = {made['quiz']}\nUSERS = {[pk for pk, _key in made['sessions']]}\n" + CLEAN_UP,
+            f"QUIZ = {made['quiz']}\nUSERS = {[pk for pk, _key in made['sessions']]}\n"
+            f"KEYS = {[key for _pk, key in made['sessions']]}\n" + CLEAN_UP,
         )
     return {
         "people": len(made["sessions"]),

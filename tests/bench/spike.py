@@ -42,8 +42,10 @@ print(json.dumps({"quiz": quiz.pk, "sessions": sessions}))
 """
 
 OUTCOME = r"""
+from importlib import import_module
+from django.conf import settings
 from django.db.models import Count
-from lms.models import Attempt, UserSession
+from lms.models import Attempt
 
 rows = Attempt.objects.filter(quiz_id=QUIZ, user_id__in=USERS)
 per_person = dict(rows.values_list("user_id").annotate(n=Count("pk")))
@@ -57,7 +59,9 @@ print(json.dumps({
 }))
 # Leave the site as it was, so the spike can run again on the same database.
 rows.delete()
-UserSession.objects.filter(user_id__in=USERS).delete()
+engine = import_module(settings.SESSION_ENGINE)
+for key in KEYS:
+    engine.SessionStore(key).delete()
 """
 
 
@@ -105,7 +109,8 @@ def spike(size="M", learners=500) -> dict:
         elapsed = time.monotonic() - started
     outcome = harness.django_json(
         size,
-        f"QUIZ = {made['quiz']}\nUSERS = {[pk for pk, _key in sessions]}\n" + OUTCOME,
+        f"QUIZ = {made['quiz']}\nUSERS = {[pk for pk, _key in sessions]}\n"
+        f"KEYS = {[key for _pk, key in sessions]}\n" + OUTCOME,
     )
     return {
         "learners": len(sessions),

@@ -403,3 +403,52 @@ def test_a_change_made_in_another_worker_shows_here_within_the_memos_lifetime(
     assert "verify__status--valid" in Client().get(url).content.decode()  # still kept
     now[0] += 5
     assert "verify__status--revoked" in Client().get(url).content.decode()
+
+
+def test_the_team_page_filters_offer_only_the_viewers_teams_and_show_errors(
+    academy, login, open_cycle
+):
+    cert.certificate(academy.agent_a, open_cycle)
+    client = login(academy.lead_a)
+    response = client.get(
+        reverse("certification:team"), {"team": academy.team_b.pk, "standing": "valid"}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'id="id_team_error"' in page
+    assert "电话二组" not in page and "林俊杰" not in page
+    assert "王芳" in page and "杨晨" not in page  # the valid standing filter still applies
+    assert (
+        'id="id_level_error"'
+        in client.get(reverse("certification:team"), {"level": "grandmaster"}).content.decode()
+    )
+
+
+def test_the_team_page_filters_on_level_held(academy, login, open_cycle):
+    cert.certificate(academy.agent_a, open_cycle, LevelCode.INTERMEDIATE)
+    cert.certificate(academy.newhire_a, open_cycle, LevelCode.JUNIOR)
+    client = login(academy.lead_a)
+    page = client.get(reverse("certification:team"), {"level": LevelCode.INTERMEDIATE})
+    assert page.status_code == 200
+    assert "王芳" in page.content.decode() and "杨晨" not in page.content.decode()
+    export = client.get(
+        reverse("certification:team_export", args=["csv"]), {"level": LevelCode.JUNIOR}
+    )
+    text = b"".join(export.streaming_content).decode("utf-8-sig")
+    assert "杨晨" in text and "王芳" not in text
+
+
+def test_a_filtered_team_page_costs_the_same_queries_whatever_the_team_size(
+    academy, login, open_cycle
+):
+    client = login(academy.lead_a)
+    params = {"team": academy.team_a.pk, "standing": "valid", "promotion": "close", "q": "KF"}
+
+    def grow(n):
+        while academy.team_a.members.count() < n:
+            cert.certificate(UserFactory(team=academy.team_a), open_cycle)
+
+    def fetch():
+        assert client.get(reverse("certification:team"), params).status_code == 200
+
+    assert_queries_constant(fetch, grow, sizes=(4, 12))

@@ -18,6 +18,8 @@ PUBLIC = {
     "certification:verify",
     "certification:verify_pdf",
     "certification:verify_badge",
+    # django-ninja's root of the API: a 404 naming the documentation page, for everyone.
+    "lms:api-root",
 }
 # Any signed-in person; what belongs to someone (an attempt) is checked in the feature's tests.
 LEARNER = {
@@ -36,6 +38,9 @@ LEARNER = {
     "certification:mine",
     "certification:register",
     "certification:certificate_pdf",
+    # The API's OpenAPI schema and its documentation page (tested in test_api.py).
+    "lms:openapi-json",
+    "lms:openapi-view",
 }
 # Staff-facing: name -> kwargs builder (academy -> list of kwargs to walk).
 STAFF = {

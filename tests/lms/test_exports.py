@@ -22,3 +22,55 @@ def test_a_zip_is_sent_a_file_at_a_time_and_keeps_chinese_names():
 def test_an_empty_selection_is_still_a_valid_zip():
     archive = zipfile.ZipFile(io.BytesIO(b"".join(zip_stream([]))))
     assert archive.namelist() == []
+
+
+def _csv_rows(response) -> list[list[str]]:
+    import csv
+
+    content = b"".join(response.streaming_content)
+    assert content.startswith("\ufeff".encode())  # Excel on Chinese Windows reads UTF-8
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+
+
+def test_a_csv_table_streams_with_a_bom_and_keeps_formulas_as_text():
+    from lms.exports import spreadsheet_text, table_response
+
+    rows = iter([["KF1", spreadsheet_text('=HYPERLINK("http://x")'), spreadsheet_text("王芳")]])
+    response = table_response(
+        fmt="csv", filename="t.csv", headers=["工号", "姓名", "备注"], rows=rows, sheet_title="表"
+    )
+    assert response.streaming
+    assert response["Content-Disposition"] == 'attachment; filename="t.csv"'
+    assert _csv_rows(response) == [
+        ["工号", "姓名", "备注"],
+        ["KF1", '\'=HYPERLINK("http://x")', "王芳"],
+    ]
+
+
+def test_an_xlsx_table_holds_text_where_a_formula_was_typed():
+    from openpyxl import load_workbook
+
+    from lms.exports import XLSX_TYPE, spreadsheet_text, table_response
+
+    typed = ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1+1", "王芳"]
+    response = table_response(
+        fmt="xlsx",
+        filename="t.xlsx",
+        headers=["工号", *[f"c{n}" for n in range(len(typed))]],
+        rows=[["KF1", *(spreadsheet_text(value) for value in typed)]],
+        sheet_title="员工",
+    )
+    assert response["Content-Type"] == XLSX_TYPE
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    assert sheet.title == "员工"
+    cells = list(next(sheet.iter_rows(min_row=2)))
+    assert [cell.value for cell in cells] == [
+        "KF1",
+        "'=1+1",
+        "'+1",
+        "'-1",
+        "'@SUM(A1)",
+        "'\t=1+1",
+        "王芳",
+    ]
+    assert all(cell.data_type == "s" for cell in cells)  # text, never a formula

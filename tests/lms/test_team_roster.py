@@ -87,3 +87,50 @@ def test_xlsx_export_holds_the_same_people(academy, login):
         )
     }
     assert numbers == expected
+
+
+def _team_options(page: str) -> list[str]:
+    import re
+
+    select = re.search(r'<select name="team".*?</select>', page, re.S).group(0)
+    return re.findall(r"<option[^>]*>([^<]*)</option>", select)
+
+
+def test_the_roster_offers_only_the_viewers_teams(academy, login):
+    lead = login(academy.lead_a).get(reverse("lms:team_roster")).content.decode()
+    assert _team_options(lead) == ["我的全部班组", "电商一组"]
+    supervisor = login(academy.supervisor).get(reverse("lms:team_roster")).content.decode()
+    assert sorted(_team_options(supervisor)[1:]) == sorted(["电商一组", "电话二组"])
+
+
+def test_another_teams_filter_is_refused_on_its_field_and_widens_nothing(academy, login):
+    response = login(academy.lead_a).get(reverse("lms:team_roster"), {"team": academy.team_c.pk})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'class="field-error"' in page and 'id="id_team_error"' in page
+    assert academy.agent_c.employee_no not in page
+    assert academy.agent_a.employee_no in page  # the scope, unfiltered by the refused value
+
+
+def test_a_value_that_does_not_validate_is_shown_and_the_other_filters_still_apply(academy, login):
+    response = login(academy.lead_a).get(
+        reverse("lms:team_roster"), {"position": "astronaut", "q": academy.agent_a.display_name}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'id="id_position_error"' in page
+    assert "选择一个有效的选项" in page  # Django's message, in Chinese
+    assert academy.agent_a.employee_no in page
+    assert academy.newhire_a.employee_no not in page  # the search still narrowed the list
+
+
+def test_a_filtered_roster_costs_the_same_queries_whatever_the_team_size(academy, login):
+    client = login(academy.lead_a)
+    params = {"team": academy.team_a.pk, "q": "KF", "status": "all", "position": "agent"}
+
+    def fetch():
+        assert client.get(reverse("lms:team_roster"), params).status_code == 200
+
+    assert_queries_constant(
+        fetch, lambda size: UserFactory.create_batch(size, team=academy.team_a), sizes=(5, 40)
+    )

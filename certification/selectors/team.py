@@ -1,0 +1,77 @@
+"""
+The lead's team certification page and its exports: each person in scope with their
+standing, last cycle's results and, when asked, their promotion options. A fixed number of
+queries whatever the team's size.
+
+Level held, standing and promotion are worked out from certificates, results and track
+steps rather than stored, so filtering on them is done here over the rows of the scope.
+"""
+
+from datetime import date
+
+from django.db.models import QuerySet
+
+from certification.selectors.promotion import promotion_options_for
+from certification.selectors.standing import (
+    certificates_by_user,
+    last_cycle_with_results,
+    results_in_cycle,
+    standing_of,
+)
+
+
+def team_certification_rows(
+    *,
+    people: QuerySet,
+    today: date,
+    level: str = "",
+    standing: str = "",
+    promotion: str = "",
+    with_promotion: bool = True,
+):
+    """
+    Rows ({"person", "standing", "results"}, plus "eligible" and "close" with promotion)
+    for the active `people` (already narrowed to the viewer's scope and the database
+    filters), filtered on level held, standing and promotion. Returns (rows, last_cycle).
+    """
+    people = list(
+        people.filter(is_active=True)
+        .select_related("team")
+        .order_by("team__name", "employee_no", "username")
+    )
+    ids = [person.pk for person in people]
+    certificates = certificates_by_user(ids)
+    last_cycle = last_cycle_with_results()
+    results = results_in_cycle(last_cycle, ids)
+    rows = [
+        {
+            "person": person,
+            "standing": standing_of(certificates.get(person.pk, []), today),
+            "results": sorted(results.get(person.pk, []), key=lambda result: result.level),
+        }
+        for person in people
+    ]
+    if level:
+        rows = [r for r in rows if r["standing"].current and r["standing"].level == level]
+    if standing:
+        rows = [r for r in rows if r["standing"].status == standing]
+    if with_promotion or promotion:
+        promotion_attach(rows, today)
+    if promotion:
+        rows = [r for r in rows if r[promotion]]
+    return rows, last_cycle
+
+
+def promotion_attach(rows, today: date) -> None:
+    """Each row's eligible and one-short track steps (a fixed number of queries)."""
+    if not rows or "eligible" in rows[0]:
+        return
+    options = promotion_options_for(
+        [row["person"] for row in rows],
+        today,
+        standings={row["person"].pk: row["standing"] for row in rows},
+    )
+    for row in rows:
+        person_options = options[row["person"].pk]
+        row["eligible"] = [option for option in person_options if option.eligible]
+        row["close"] = [option for option in person_options if option.close]
