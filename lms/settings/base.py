@@ -122,6 +122,8 @@ if REDIS_URL:
     _SHARED_CACHE = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
+        # Two academies (or a test run beside a demo) may share one Redis.
+        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", ""),
     }
 else:
     _SHARED_CACHE = {
@@ -213,7 +215,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # `retry` must stay well above `timeout`: a job still running when `retry` passes is handed
 # to a second worker and runs twice. max_attempts bounds a job that keeps failing.
 Q_CLUSTER = {
-    "name": "kefu",
+    # Also the queue's name in Redis: academies sharing one Redis need different names.
+    "name": env_str("Q_NAME", "kefu"),
     "workers": env_int("Q_WORKERS", 2),
     "timeout": env_int("Q_TIMEOUT", 300),
     "retry": env_int("Q_RETRY", 900),

@@ -8,6 +8,7 @@ worker had taken from it is gone, and only the database knows it was owed).
 
 import datetime as dt
 import hashlib
+import os
 import socket
 import subprocess
 import sys
@@ -41,10 +42,13 @@ def _redis_answers() -> bool:
         return sock.connect_ex(("127.0.0.1", 6379)) == 0
 
 
-def _redis_flush():
+def _redis_forget(prefix: str):
+    """Remove this run's queue and cache keys, and nobody else's (other runs may share it)."""
     import redis
 
-    redis.Redis.from_url(REDIS_URL).flushdb()
+    client = redis.Redis.from_url(REDIS_URL)
+    for key in client.scan_iter(f"*{prefix}*"):
+        client.delete(key)
 
 
 def _closed_cycle_with_passes():
@@ -63,10 +67,10 @@ def _closed_cycle_with_passes():
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("broker", ["database", "redis"])
 def test_a_bulk_issue_killed_mid_run_still_certifies_every_pass_exactly_once(broker, tmp_path):
-    if broker == "redis":
-        if not _redis_answers():
-            pytest.skip("no Redis on 127.0.0.1:6379")
-        _redis_flush()
+    # Its own queue and cache keys: other test runs on this machine may use the same Redis.
+    prefix = f"crash{os.getpid()}"
+    if broker == "redis" and not _redis_answers():
+        pytest.skip("no Redis on 127.0.0.1:6379")
     cycle, admin = _closed_cycle_with_passes()
     # Short leases and render claims, so the test waits seconds where production waits
     # minutes; the reconciler runs on its real schedule, every minute.
@@ -75,7 +79,8 @@ def test_a_bulk_issue_killed_mid_run_still_certifies_every_pass_exactly_once(bro
         JOB_LEASE_SECONDS=5,
         CERTIFICATE_RENDER_TIMEOUT_SECONDS=5,
         CERTIFICATE_RENDER_RETRY_SECONDS=5,
-        **({"REDIS_URL": REDIS_URL} if broker == "redis" else {}),
+        Q_NAME=prefix,
+        **({"REDIS_URL": REDIS_URL, "CACHE_KEY_PREFIX": prefix} if broker == "redis" else {}),
     )
     subprocess.run([sys.executable, "manage.py", "setup_schedules"], cwd=ROOT, env=env, check=True)
     Schedule.objects.exclude(name="jobs_reconcile").delete()  # only what this test is about
@@ -119,7 +124,7 @@ def test_a_bulk_issue_killed_mid_run_still_certifies_every_pass_exactly_once(bro
     finally:
         cluster.stop()
         if broker == "redis":
-            _redis_flush()
+            _redis_forget(prefix)
 
     certificates = list(issued.select_related("result"))
     assert len(certificates) == PASSED
