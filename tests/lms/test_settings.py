@@ -56,3 +56,50 @@ def test_production_refuses_to_start_without_a_real_secret(secret):
 def test_chinese_and_shanghai_time_are_the_defaults():
     assert settings.LANGUAGE_CODE == "zh-hans"
     assert settings.TIME_ZONE == "Asia/Shanghai"
+
+
+@pytest.mark.parametrize(
+    "site_url", ["http://127.0.0.1:8000", "http://localhost:9000/", "http://0.0.0.0:8000"]
+)
+def test_production_refuses_a_loopback_site_url_when_other_machines_reach_the_academy(site_url):
+    result = _manage(
+        "check",
+        DJANGO_SETTINGS_MODULE="lms.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="academy.example.cn,127.0.0.1",
+        SITE_URL=site_url,
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "SITE_URL" in result.stderr and "academy.example.cn" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("allowed_hosts", "site_url"),
+    [
+        ("academy.example.cn", "https://academy.example.cn"),
+        ("127.0.0.1,localhost", "http://127.0.0.1:8377"),  # `make run` on this machine only
+        ("127.0.0.1,localhost,0.0.0.0", "http://127.0.0.1:8377"),
+    ],
+)
+def test_production_starts_with_a_site_url_people_can_reach(allowed_hosts, site_url):
+    result = _manage(
+        "check",
+        DJANGO_SETTINGS_MODULE="lms.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS=allowed_hosts,
+        SITE_URL=site_url,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_a_site_url_that_is_not_an_address():
+    result = _manage(
+        "check",
+        DJANGO_SETTINGS_MODULE="lms.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        SITE_URL="academy.example.cn",
+    )
+    assert result.returncode != 0
+    assert "SITE_URL must be the academy's absolute address" in result.stderr
