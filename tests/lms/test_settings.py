@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -103,3 +104,18 @@ def test_production_refuses_a_site_url_that_is_not_an_address():
     )
     assert result.returncode != 0
     assert "SITE_URL must be the academy's absolute address" in result.stderr
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_run_tells_the_academy_the_address_it_serves(tmp_path):
+    """Certificates print SITE_URL: `PORT=8377 make run` must not leave it at port 8000."""
+    environment = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "PORT", "HOST")}
+    planned = subprocess.run(
+        ["make", "-n", "run", "HOST=127.0.0.1", "PORT=8377"],  # noqa: S607
+        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60, check=True,
+    ).stdout  # fmt: skip
+    (serve,) = [line for line in planned.splitlines() if "manage.py serve" in line]
+    assert 'SITE_URL="http://127.0.0.1:8377"' in serve
+    assert "--port 8377" in serve
+    seeding = [line for line in planned.splitlines() if "manage.py seed_demo" in line]
+    assert seeding and 'SITE_URL="http://127.0.0.1:8377"' in seeding[0]
