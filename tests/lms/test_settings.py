@@ -1,5 +1,6 @@
 """Deployment settings that protect production."""
 
+import json
 import os
 import secrets
 import shutil
@@ -119,3 +120,89 @@ def test_make_run_tells_the_academy_the_address_it_serves(tmp_path):
     assert "--port 8377" in serve
     seeding = [line for line in planned.splitlines() if "manage.py seed_demo" in line]
     assert seeding and 'SITE_URL="http://127.0.0.1:8377"' in seeding[0]
+
+
+_SHOW_CERTIFICATE_STORAGE = """
+import json
+from django.conf import settings
+from django.core.files.storage import storages
+storage = storages["certificates"]
+print(json.dumps({
+    "entry": settings.STORAGES["certificates"],
+    "class": type(storage).__name__,
+    "bucket": getattr(storage, "bucket_name", None),
+    "endpoint": getattr(storage, "endpoint_url", None),
+    "location": getattr(storage, "location", None),
+}))
+"""
+
+
+def test_certificate_storage_is_an_s3_bucket_when_the_environment_says_so():
+    result = _manage(
+        "shell", "-c", _SHOW_CERTIFICATE_STORAGE,
+        DJANGO_SETTINGS_MODULE="lms.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        CERTIFICATE_STORAGE="s3",
+        CERTIFICATE_S3_BUCKET="kefu-certificates",
+        CERTIFICATE_S3_ENDPOINT_URL="http://minio.internal:9000",
+        CERTIFICATE_S3_REGION="cn-east-1",
+        CERTIFICATE_S3_ADDRESSING_STYLE="path",
+        CERTIFICATE_S3_ACCESS_KEY_ID="academy",
+        CERTIFICATE_S3_SECRET_ACCESS_KEY="not-a-real-secret",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    shown = json.loads(result.stdout.strip().splitlines()[-1])
+    assert shown["entry"] == {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": "kefu-certificates",
+            "location": "certificates-private",
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "endpoint_url": "http://minio.internal:9000",
+            "region_name": "cn-east-1",
+            "addressing_style": "path",
+            "access_key": "academy",
+            "secret_key": "not-a-real-secret",
+        },
+    }
+    # django-storages accepts every option (it refuses unknown ones) and points at the bucket.
+    assert shown["class"] == "S3Storage"
+    assert (shown["bucket"], shown["endpoint"]) == (
+        "kefu-certificates",
+        "http://minio.internal:9000",
+    )
+    assert shown["location"] == "certificates-private"
+
+
+def test_certificate_storage_is_the_private_folder_by_default(tmp_path):
+    result = _manage(
+        "shell", "-c", _SHOW_CERTIFICATE_STORAGE,
+        DJANGO_SETTINGS_MODULE="lms.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        PRIVATE_MEDIA_ROOT=str(tmp_path / "shared" / "private"),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    shown = json.loads(result.stdout.strip().splitlines()[-1])
+    assert shown["entry"] == {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path / "shared" / "private"), "base_url": None},
+    }
+    assert shown["class"] == "FileSystemStorage"
+
+
+@pytest.mark.parametrize(
+    ("environment", "message"),
+    [
+        ({"CERTIFICATE_STORAGE": "s3"}, "CERTIFICATE_S3_BUCKET"),
+        ({"CERTIFICATE_STORAGE": "ftp"}, "CERTIFICATE_STORAGE must be"),
+    ],
+)
+def test_an_incomplete_certificate_storage_setting_refuses_to_start(environment, message):
+    result = _manage(
+        "check", DJANGO_SETTINGS_MODULE="lms.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(50), **environment,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert message in result.stderr
