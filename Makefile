@@ -13,8 +13,9 @@ PORT ?= 8000
 # fonts 100x faster with it), Pango for WeasyPrint, gettext for the translations.
 SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 gettext
 # Browser tests drive Debian's Chromium (Playwright's own browser download does not work here);
-# poppler-utils lets the certificate tests read the PDF's text layer (skipped without it).
-TEST_SYSTEM_PACKAGES := chromium poppler-utils
+# poppler-utils lets the certificate tests read the PDF's text layer (skipped without it);
+# postgresql-client brings pg_dump and pg_restore for backups on PostgreSQL.
+TEST_SYSTEM_PACKAGES := chromium poppler-utils postgresql-client
 
 # The address people use to reach `make run`, printed on certificates (link and QR code) and
 # in e-mails: HOST, or this machine's first IPv4 address when HOST listens on all of them.
