@@ -279,13 +279,17 @@ def restore_read(path: Path, *, force: bool = False) -> Restored:
             wanted = manifest["files"].get(alias, {})
             for name, sha256 in wanted.items():
                 name = _safe_member_name(alias, name)
-                with archive.extractfile(f"files/{alias}/{name}") as packed:
+                packed = archive.extractfile(f"files/{alias}/{name}")
+                # Checked before it is stored, and seekable for any storage (S3 uploads seek).
+                with packed, tempfile.SpooledTemporaryFile(max_size=16 * _CHUNK) as spool:
                     reader = _HashingReader(packed)
-                    saved = storage.save(name, File(reader, name=name))
+                    shutil.copyfileobj(reader, spool, _CHUNK)
+                    if reader.hexdigest() != sha256:
+                        raise BackupError(f"{alias}/{name} in the archive is damaged (SHA-256).")
+                    spool.seek(0)
+                    saved = storage.save(name, File(spool, name=name))
                 if saved != name:
                     raise BackupError(f"Storage '{alias}' saved {name!r} as {saved!r}.")
-                if reader.hexdigest() != sha256:
-                    raise BackupError(f"{alias}/{name} in the archive is damaged (SHA-256).")
             restored[alias] = len(wanted)
     # Caches may hold pages and permissions of whatever was there before.
     for alias in settings.CACHES:
