@@ -56,7 +56,7 @@ def _alive(pid: int) -> bool:
 
 def _get(url: str) -> tuple[int, bytes]:
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - our server
+        with urllib.request.urlopen(url, timeout=15) as response:  # noqa: S310 - our server
             return response.status, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.read()
@@ -146,7 +146,8 @@ def test_a_killed_queue_cluster_or_web_server_comes_back_while_the_site_keeps_an
             time.sleep(0.2)
         else:
             pytest.fail("the queue cluster did not come back:\n" + _log(tmp_path))
-        assert seen_down_after is not None and seen_down_after <= 4  # its report lives 3 s
+        # Its last report lives 3 s (tests/lms/test_health.py); the rest is the polling.
+        assert seen_down_after is not None and seen_down_after <= 5
         assert set(pages) == {200}, pages  # the site answered all along
         assert not [p for p in cluster if _alive(p)]  # no orphan sentinel or worker
 
