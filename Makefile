@@ -13,12 +13,19 @@ PORT ?= 8000
 # fonts 100x faster with it), Pango for WeasyPrint, gettext for the translations.
 SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 gettext
 # Browser tests drive Debian's Chromium (Playwright's own browser download does not work here);
-# poppler-utils lets the certificate tests read the PDF's text layer (skipped without it).
-TEST_SYSTEM_PACKAGES := chromium poppler-utils
+# poppler-utils lets the certificate tests read the PDF's text layer (skipped without it);
+# postgresql-client brings pg_dump and pg_restore for backups on PostgreSQL.
+TEST_SYSTEM_PACKAGES := chromium poppler-utils postgresql-client
+
+# The address people use to reach `make run`, printed on certificates (link and QR code) and
+# in e-mails: HOST, or this machine's first IPv4 address when HOST listens on all of them.
+# SITE_URL=https://academy.example.cn make run overrides it (e.g. behind a proxy).
+SITE_HOST = $(if $(filter 0.0.0.0 ::,$(HOST)),$(or $(shell hostname -I 2>/dev/null | tr ' ' '\n' | grep -m1 '\.'),127.0.0.1),$(HOST))
+SITE_URL ?= http://$(SITE_HOST):$(PORT)
 
 # `make run` serves the demo with production settings over plain HTTP on this machine.
-RUN_ENV := DJANGO_SETTINGS_MODULE=lms.settings.production HTTPS=0 \
-	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost,$(HOST)}" \
+RUN_ENV := DJANGO_SETTINGS_MODULE=lms.settings.production HTTPS=0 SITE_URL="$(SITE_URL)" \
+	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost,$(HOST),$(SITE_HOST)}" \
 	SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" SERVE_MEDIA=1
 
 .PHONY: help install install-dev system-deps system-deps-test run dev test bench bench-pdf lint \
@@ -93,7 +100,7 @@ var/secret_key:
 	@$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 	@chmod 600 $@
 
-run: install var/secret_key ## Install, migrate, load the demo academy and serve it on http://$(HOST):$(PORT)
+run: install var/secret_key ## Install, migrate, load the demo academy and serve it on http://$(HOST):$(PORT) (supervised)
 	@mkdir -p var
 	$(RUN_ENV) $(MANAGE) migrate --noinput -v 0
 	$(RUN_ENV) $(MANAGE) createcachetable

@@ -5,8 +5,10 @@ formula kept as text. Also ZIP downloads of stored files, streamed.
 """
 
 import csv
+import re
 import shutil
 import time
+import unicodedata
 import zipfile
 from collections.abc import Iterable
 
@@ -82,6 +84,49 @@ class _Pipe:
         return data
 
 
+# Entry names stay well under the 255 bytes most file systems allow for one name.
+ZIP_ENTRY_NAME_MAX_BYTES = 180
+_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,8}$")
+
+
+def safe_entry_name(name: str) -> str:
+    """
+    `name` reduced to a plain file name that unpacks where the person unpacks the ZIP and
+    nowhere else: letters of any script (Chinese names stay readable), digits, spaces and
+    `-_.`; path separators, `..`, control and formatting characters become `_`; the length
+    is capped in UTF-8 bytes with the extension kept. The names come from holders' names,
+    which people type, so they are never trusted as paths.
+    """
+    name = unicodedata.normalize("NFC", name)
+    match = _SUFFIX.search(name)
+    suffix = match.group(0).lower() if match else ""
+    stem = name[: match.start()] if match else name
+    kept = "".join(
+        ch if unicodedata.category(ch)[0] in "LN" or ch in "-_. " else "_" for ch in stem
+    )
+    kept = re.sub(r"\.{2,}", ".", kept)
+    kept = re.sub(r"_{2,}", "_", kept)
+    kept = re.sub(r"\s+", " ", kept).strip(" ._")
+    budget = ZIP_ENTRY_NAME_MAX_BYTES - len(suffix)
+    while len(kept.encode()) > budget:
+        kept = kept[:-1]
+    return (kept.rstrip(" ._") or "file") + suffix
+
+
+def _unique_entry_names(files: Iterable[tuple[str, object]]):
+    """Safe names, with a number added when two files would otherwise share one."""
+    seen: set[str] = set()
+    for name, file in files:
+        safe = safe_entry_name(name)
+        stem, dot, suffix = safe.rpartition(".") if "." in safe else (safe, "", "")
+        number = 1
+        while safe.lower() in seen:
+            number += 1
+            safe = f"{stem}-{number}{dot}{suffix}"
+        seen.add(safe.lower())
+        yield safe, file
+
+
 def zip_stream(files: Iterable[tuple[str, object]]):
     """
     A ZIP of `files` ((name, Django File) pairs, opened and closed here one at a time),
@@ -90,11 +135,12 @@ def zip_stream(files: Iterable[tuple[str, object]]):
 
     Sizes then follow each file (a data descriptor). Deflated at the fastest level, since
     stored entries with descriptors trip some unzip tools and the PDFs inside are
-    compressed already.
+    compressed already. Entry names pass through `safe_entry_name` whatever the caller
+    built them from.
     """
     pipe = _Pipe()
     with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        for name, file in files:
+        for name, file in _unique_entry_names(files):
             # Dated now, as a file saved today would be (a bare name dates it 1980).
             info = zipfile.ZipInfo(name, date_time=time.localtime()[:6])
             info.compress_type = zipfile.ZIP_DEFLATED

@@ -32,6 +32,10 @@ app_patterns = [
     path("attempts/<int:pk>/result/", learning.attempt_result, name="attempt_result"),
 ]
 
+# A body over the size limit reaches Django's 400 handler: ours answers 413 in the reader's
+# language (lms/views/errors.py).
+handler400 = "lms.views.errors.bad_request"
+
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path(

@@ -10,6 +10,7 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from .env import env_bool, env_int, env_list, env_str
+from .storage import certificate_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 # Local state (SQLite database, uploads, generated PDFs, collected static files) lives under
@@ -184,15 +185,8 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-    # Certificate PDFs are never published under MEDIA_URL: every download goes through a
-    # view that checks scope and revocation.
-    "certificates": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {
-            "location": env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")),
-            "base_url": None,
-        },
-    },
+    # Certificate PDFs: a private folder, or an S3-compatible bucket (lms/settings/storage.py).
+    "certificates": certificate_storage(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private"))),
 }
 # `make run` has no separate web server in front, so the app serves uploaded media itself.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", False)

@@ -19,7 +19,12 @@ def _database_status() -> dict:
 
 
 def _queue_status() -> dict:
-    """What the django-q2 clusters last reported about themselves (they refresh it often)."""
+    """
+    What the django-q2 clusters last reported about themselves. Each cluster rewrites its
+    report every guard cycle (half a second) with a three-second lifetime (django-q2's
+    Stat.save), so a cluster that was killed drops out of this list within three seconds:
+    no stale "ok". Uptimes tell a restarted cluster from the one before it.
+    """
     try:
         stats = Stat.get_all()
     except Exception as exc:  # the shared cache itself may be down
@@ -30,6 +35,7 @@ def _queue_status() -> dict:
         "clusters": len(running),
         "workers": sum(len(s.workers) for s in running),
         "statuses": sorted({str(s.status) for s in stats}),
+        "uptime_seconds": sorted(round(s.uptime()) for s in running if s.tob),
     }
 
 

@@ -272,6 +272,18 @@ def test_exports_and_the_zip_hold_exactly_the_leads_team(academy, login, open_cy
     assert names == [f"{academy.agent_a.employee_no}-王芳-{mine.serial}.pdf"]
 
 
+def test_the_zip_names_a_hostile_holder_name_as_one_plain_file(academy, login, open_cycle):
+    academy.agent_a.employee_no = "ZS001"
+    academy.agent_a.display_name = "/../../../zipslip"
+    academy.agent_a.save()
+    mine = cert.certificate(academy.agent_a, open_cycle)
+    assert mine.holder_name == "/../../../zipslip"
+    archive = login(academy.lead_a).get(reverse("certification:team_zip"))
+    assert archive.status_code == 200
+    names = zipfile.ZipFile(io.BytesIO(b"".join(archive.streaming_content))).namelist()
+    assert names == [f"ZS001-_._._._zipslip-{mine.serial}.pdf"]
+
+
 def test_a_lead_recommends_a_team_member_but_not_someone_elses(academy, login):
     step = TrackStep.objects.create(
         from_position=Position.AGENT, to_position=Position.SENIOR_AGENT,

@@ -565,3 +565,31 @@ def test_only_the_projects_static_images_are_kept_between_renders():
     images["file:///etc/passwd"] = "refused"
     images["academy-static:img/missing.svg"] = None  # a failed fetch is tried again
     assert dict(images) == {"academy-static:img/logo.svg": "logo"}
+
+
+@pytest.mark.skipif(PDFTOTEXT is None, reason="pdftotext (poppler-utils) is not installed")
+def test_the_link_printed_on_the_pdf_opens_the_certificates_verification_page(
+    transactional_db, live_server, settings
+):
+    """SITE_URL (WAGTAILADMIN_BASE_URL) is where `make run` or production serves the academy:
+    the address read off the paper must reach this server's verification page."""
+    import urllib.request
+
+    from tests.conftest import build_academy
+
+    settings.WAGTAILADMIN_BASE_URL = live_server.url
+    academy = build_academy()
+    with cert.committed():
+        issued = cert.certificate(academy.agent_a, cert.cycle(2026, 2), LevelCode.INTERMEDIATE)
+    issued.refresh_from_db()
+    text = subprocess.run(  # noqa: S603 - a fixed local tool fed our own PDF
+        [PDFTOTEXT, "-", "-"], input=issued.pdf.read(), capture_output=True, check=True
+    ).stdout.decode()
+    squeezed = re.sub(r"\s+", "", text)  # a long address may wrap onto a second line
+    (printed,) = re.findall(r"https?://[^\s]+?/verify/[a-z0-9]+/", squeezed)
+    assert printed.startswith(live_server.url + "/")
+    with urllib.request.urlopen(printed, timeout=30) as response:  # noqa: S310 - our live server
+        assert response.status == 200
+        page = response.read().decode()
+    assert issued.serial in page and "王芳" in page
+    assert issued.pdf_sha256 in page

@@ -1,11 +1,13 @@
 """Downloads: the ZIP of stored files is produced as it is sent, and opens everywhere."""
 
 import io
+import unicodedata
 import zipfile
 
+import pytest
 from django.core.files.base import ContentFile
 
-from lms.exports import zip_stream
+from lms.exports import ZIP_ENTRY_NAME_MAX_BYTES, safe_entry_name, zip_stream
 
 
 def test_a_zip_is_sent_a_file_at_a_time_and_keeps_chinese_names():
@@ -74,3 +76,44 @@ def test_an_xlsx_table_holds_text_where_a_formula_was_typed():
         "王芳",
     ]
     assert all(cell.data_type == "s" for cell in cells)  # text, never a formula
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "ZS001-/../../../zipslip-KF-2026H2-00001.pdf",
+        "..\\..\\windows\\system32\\evil.pdf",
+        "/etc/cron.d/evil.pdf",
+        "C:\\Users\\evil.pdf",
+        "王芳\x00\x1b[31m\r\n.pdf",
+        "名字\u202eFDP.exe",  # right-to-left override hides the real extension
+        "..",
+        "",
+    ],
+)
+def test_hostile_entry_names_unpack_as_one_plain_file_in_the_chosen_folder(hostile, tmp_path):
+    archive = zipfile.ZipFile(
+        io.BytesIO(b"".join(zip_stream([(hostile, ContentFile(b"%PDF-1.7"))])))
+    )
+    (name,) = archive.namelist()
+    assert "/" not in name and "\\" not in name and ".." not in name
+    assert not any(unicodedata.category(ch)[0] == "C" for ch in name)
+    assert name.strip() and name not in (".", "..")
+    archive.extractall(tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+    assert (tmp_path / name).read_bytes() == b"%PDF-1.7"
+
+
+def test_safe_entry_names_keep_chinese_and_the_extension_and_are_capped():
+    assert safe_entry_name("KF0001-王芳-IM-2026H2-00017.pdf") == "KF0001-王芳-IM-2026H2-00017.pdf"
+    assert safe_entry_name("ZS001-/../../../zipslip.pdf") == "ZS001-_._._._zipslip.pdf"
+    long_name = safe_entry_name("KF1-" + "王" * 300 + ".pdf")
+    assert long_name.startswith("KF1-王王") and long_name.endswith(".pdf")
+    assert len(long_name.encode()) <= ZIP_ENTRY_NAME_MAX_BYTES
+
+
+def test_two_files_that_would_share_a_name_both_arrive():
+    files = [("a/b.pdf", ContentFile(b"one")), ("a\\b.pdf", ContentFile(b"two"))]
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(zip_stream(files))))
+    assert archive.namelist() == ["a_b.pdf", "a_b-2.pdf"]
+    assert archive.read("a_b-2.pdf") == b"two"

@@ -1,21 +1,24 @@
 """
 Serve the academy the way production does: gunicorn for the web (static files through
-WhiteNoise) and a django-q2 cluster for background jobs, stopped together on Ctrl-C.
+WhiteNoise) and a django-q2 cluster for background jobs, under supervisord
+(deploy/supervisord.conf), which restarts either when it dies while the other keeps serving
+and stops both on Ctrl-C. This command only says where the academy is and hands over.
 """
 
 import os
-import signal
-import subprocess
 import sys
-import time
+from pathlib import Path
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 DEMO_ACCOUNTS = ("admin", "trainer", "lead", "agent", "newhire")
+SUPERVISORD_CONF = Path(settings.BASE_DIR) / "deploy" / "supervisord.conf"
 
 
 class Command(BaseCommand):
-    help = "Run gunicorn and the django-q2 cluster side by side (Ctrl-C stops both)."
+    help = "Run gunicorn and the django-q2 cluster under supervisord (Ctrl-C stops both)."
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
@@ -23,31 +26,45 @@ class Command(BaseCommand):
         parser.add_argument("--workers", default=os.environ.get("WEB_WORKERS", "2"))
 
     def handle(self, *args, host, port, workers, **options):
-        python = sys.executable
-        web = [
-            python, "-m", "gunicorn", "lms.wsgi:application",
-            "--bind", f"{host}:{port}",
-            "--workers", str(workers),
-            "--threads", "4",
-            "--access-logfile", "-",
-            "--graceful-timeout", "10",
-        ]  # fmt: skip
-        queue = [python, "manage.py", "qcluster"]
-        children = [
-            subprocess.Popen(web, start_new_session=True),  # noqa: S603
-            subprocess.Popen(queue, start_new_session=True),  # noqa: S603
-        ]
-        shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104
+        run_dir = Path(settings.VAR_DIR) / "run"
+        run_dir.mkdir(parents=True, exist_ok=True)
+        environment = {
+            **os.environ,
+            "HOST": host,
+            "PORT": str(port),
+            "WEB_WORKERS": str(workers),
+            "KEFU_PYTHON": sys.executable,
+            "KEFU_ROOT": str(settings.BASE_DIR),
+            "KEFU_RUN_DIR": str(run_dir),
+        }
+        self._say_where(host, port)
+        self.stdout.flush()
+        self.stderr.flush()
+        os.execve(  # noqa: S606 - our own interpreter and config
+            sys.executable,
+            [sys.executable, "-m", "supervisor.supervisord", "-n", "-c", str(SUPERVISORD_CONF)],
+            environment,
+        )
+
+    def _say_where(self, host, port):
+        site_url = settings.WAGTAILADMIN_BASE_URL
         self.stdout.write(
-            self.style.SUCCESS(
-                f"\n  Kefu Academy 客服学院 is running at http://{shown_host}:{port}/\n"
-            )
+            self.style.SUCCESS(f"\n  Kefu Academy 客服学院 is running at {site_url}\n")
         )
         self.stdout.write(
             "  Demo accounts (password Demo-2026): " + ", ".join(DEMO_ACCOUNTS) + "\n"
             "  Content admin: /cms/   Health: /healthz   Stop: Ctrl-C\n"
         )
-
+        site = urlsplit(site_url)
+        site_port = site.port or {"http": 80, "https": 443}.get(site.scheme)
+        if site.hostname in ("127.0.0.1", "localhost", "::1") and str(site_port) != str(port):
+            self.stderr.write(
+                self.style.WARNING(
+                    f"  SITE_URL is {site_url} but this server listens on port {port}: "
+                    "certificates and e-mails will point there. Set SITE_URL to the address "
+                    "people use (`make run` does it from HOST and PORT).\n"
+                )
+            )
         if host not in ("127.0.0.1", "localhost", "::1"):
             self.stderr.write(
                 self.style.WARNING(
@@ -56,32 +73,3 @@ class Command(BaseCommand):
                     "demo data) before real people use it, and put it behind HTTPS.\n"
                 )
             )
-
-        stopping = False
-
-        def stop(signum, frame):
-            nonlocal stopping
-            stopping = True
-
-        signal.signal(signal.SIGINT, stop)
-        signal.signal(signal.SIGTERM, stop)
-        try:
-            while not stopping and all(child.poll() is None for child in children):
-                time.sleep(0.5)
-        finally:
-            # Each parent shuts its own workers down in order; the process group is only
-            # killed outright if it has not finished in time.
-            for child in children:
-                if child.poll() is None:
-                    child.send_signal(signal.SIGTERM)
-            deadline = time.monotonic() + 15
-            for child in children:
-                try:
-                    child.wait(timeout=max(0.1, deadline - time.monotonic()))
-                except subprocess.TimeoutExpired:
-                    os.killpg(child.pid, signal.SIGKILL)
-                    child.wait()
-            self.stdout.write("Stopped web server and queue cluster.")
-        failed = [child for child in children if child.returncode not in (0, -signal.SIGTERM)]
-        if failed and not stopping:
-            raise SystemExit(1)
