@@ -12,7 +12,8 @@ class CasePageForm(WagtailAdminPageForm):
     """
     Masks customer personal data before anything is saved, drafts and revisions included:
     every value the editor sent (title, slug, SEO fields, comments, the case text) is
-    masked as it arrives, and what was masked is recorded for the trainer to see.
+    masked as it arrives, and what was masked is recorded for the trainer to see. The slug
+    is masked in a form a slug may take (138xxxx5678), or it could never be saved.
     """
 
     def __init__(self, data=None, *args, **kwargs):
@@ -26,7 +27,7 @@ class CasePageForm(WagtailAdminPageForm):
                 masked = []
                 for value in values:
                     if isinstance(value, str):
-                        value, counts = mask_pii(value)
+                        value, counts = mask_pii(value, in_slug=key == "slug")
                         self.found_in_post.update(counts)
                     masked.append(value)
                 if hasattr(data, "setlist"):

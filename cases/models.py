@@ -154,8 +154,8 @@ class CasePage(Page):
     def save(self, *args, **kwargs):
         # Every path that saves a case (the CMS form, page copy, code) masks again here.
         found = Counter()
-        for field in ("title", "draft_title", "seo_title", "search_description"):
-            value, counts = mask_pii(getattr(self, field) or "")
+        for field in ("title", "draft_title", "seo_title", "search_description", "slug"):
+            value, counts = mask_pii(getattr(self, field) or "", in_slug=field == "slug")
             if counts:
                 setattr(self, field, value)
                 found.update(counts)

@@ -7,6 +7,7 @@ reported by kind and in its masked form only, never the original.
 import re
 from collections import Counter
 
+from django.utils.text import slugify
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
@@ -75,8 +76,13 @@ def _masked(kind: str, value: str) -> str:
     return "【地址已遮盖】"
 
 
-def mask_pii(text: str) -> tuple[str, Counter]:
-    """Return the text with personal data masked, and how many of each kind were found."""
+def mask_pii(text: str, *, in_slug: bool = False) -> tuple[str, Counter]:
+    """
+    Return the text with personal data masked, and how many of each kind were found.
+    in_slug=True masks for a page's slug (its address), which allows only letters, digits
+    and hyphens: 138****5678 becomes 138xxxx5678, so a slug holding a phone number still
+    saves, without the number. The rest of the slug is left as the trainer wrote it.
+    """
     found: Counter = Counter()
     if not text:
         return text, found
@@ -87,7 +93,8 @@ def mask_pii(text: str) -> tuple[str, Counter]:
             if kind == "bank_card" and not _luhn_ok(re.sub(r"\D", "", value)):
                 return value
             found[kind] += 1
-            return _masked(kind, value)
+            masked = _masked(kind, value)
+            return slugify(masked.replace("*", "x"), allow_unicode=True) if in_slug else masked
 
         text = pattern.sub(replace, text)
     return text, found

@@ -6,6 +6,7 @@ every list page: grow the data, fetch the page at two sizes, compare the counts.
 from collections.abc import Callable
 
 from django.db import connection
+from django.http.response import HttpResponseBase
 from django.test.utils import CaptureQueriesContext
 
 
@@ -16,20 +17,34 @@ def count_queries(action: Callable[[], object]) -> tuple[int, list[str]]:
 
 
 def assert_queries_constant(
-    fetch: Callable[[], object],
+    fetch: Callable[[], HttpResponseBase],
     grow: Callable[[int], None],
     sizes: tuple[int, int] = (3, 30),
+    status: int = 200,
 ) -> tuple[int, int]:
     """
     Call grow(n) to bring the data to size n, then fetch(); do it for both sizes and fail,
-    showing the extra queries, when the counts differ. Returns both counts.
+    showing the extra queries, when the counts differ. fetch() returns the response, and
+    each must have `status`: a refusal or a redirect is cheap at every size, so equal counts
+    of 403s prove nothing about the page. Returns both counts.
     """
+
+    def fetch_checked():
+        response = fetch()
+        code = getattr(response, "status_code", None)
+        if code != status:
+            raise AssertionError(f"the page answered {code!r}, not {status}: {response!r}")
+        return response
+
     small, large = sizes
     grow(small)
-    fetch()  # warm caches (content types, permissions) so both runs compare like with like
-    small_count, small_sql = count_queries(fetch)
+    # Warm caches (content types, permissions) after each growth, so both runs compare like
+    # with like: growing may itself clear a cache (new people move the permission cache on).
+    fetch_checked()
+    small_count, small_sql = count_queries(fetch_checked)
     grow(large)
-    large_count, large_sql = count_queries(fetch)
+    fetch_checked()
+    large_count, large_sql = count_queries(fetch_checked)
     if small_count != large_count:
         extra = "\n".join(sql for sql in large_sql if sql not in small_sql)[:3000]
         raise AssertionError(

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from lms.auth import permissions_changed
 from lms.models import Position, Team, User
 from lms.roles import POSITION_ROLES
 
@@ -71,6 +72,7 @@ def staff_roles_sync(
     groups = {group.name: group.pk for group in Group.objects.filter(name__in=DERIVED_ROLES)}
     Membership = User.groups.through
     Membership.objects.filter(user_id__in=ids, group__name__in=DERIVED_ROLES).delete()
+    permissions_changed()  # bulk changes send no m2m_changed: cached permissions must go
     Membership.objects.bulk_create(
         [
             Membership(user_id=user.pk, group_id=groups[POSITION_ROLES[user.position].value])

@@ -53,10 +53,22 @@ class Browser:
 
     def sign_in(self, username, password):
         self.go("/accounts/login/")
-        self.page.fill("#id_username", username)
-        self.page.fill("#id_password", password)
-        self.page.click("form.form button[type=submit]")
+        self.page.get_by_label("用户名").fill(username)
+        self.page.get_by_label("密码").fill(password)
+        self.page.get_by_role("button", name="登录", exact=True).click()
         self.page.wait_for_load_state()
+
+    def heading(self):
+        return self.page.get_by_role("heading", level=1)
+
+    def region(self, name):
+        """A section of the page by its heading (aria-labelledby), as a screen reader lists it."""
+        return self.page.get_by_role("region", name=name)
+
+    def table_rows(self, table=None):
+        """The body rows of the (only) table: rows holding cells, not column headers."""
+        table = table or self.page.get_by_role("table")
+        return table.get_by_role("row").filter(has=self.page.get_by_role("cell"))
 
     def shot(self, label):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,7 @@
 """The whole onboarding path in Chromium: lesson, failed quiz, retake, pass, sign-off, live."""
 
 import datetime as dt
+import re
 
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -14,8 +15,8 @@ from tests.factories.people import PASSWORD
 
 def answer_every_question(page, *, right: bool):
     prefix = "30秒" if right else "5分钟"
-    for fieldset in page.locator("fieldset.question").all():
-        fieldset.locator("label.option", has_text=prefix).click()
+    for question in page.get_by_role("group").all():
+        question.get_by_role("radio", name=re.compile(f"^{prefix}")).check()
 
 
 def test_a_new_hire_goes_from_first_lesson_to_live(desktop):
@@ -29,56 +30,58 @@ def test_a_new_hire_goes_from_first_lesson_to_live(desktop):
     enrolment_create(curriculum=curriculum, cohort=cohort)
     page = desktop.page
     page.on("dialog", lambda dialog: dialog.accept())
+    golive = desktop.region("上线考核")
+    course = desktop.region(curriculum.title)
 
     desktop.sign_in(academy.newhire_a.username, PASSWORD)
-    expect(page.locator(".golive")).to_contain_text("培训中")
-    expect(page.locator(".curriculum-card")).to_contain_text("已完成 0 / 2 课")
+    expect(golive).to_contain_text("培训中")
+    expect(course).to_contain_text("已完成 0 / 2 课")
     desktop.shot("1-dashboard")
 
-    page.locator(".next-up a.button").click()
-    expect(page.locator("h1")).to_have_text("第1.1课")
+    course.get_by_role("link", name="第1.1课").click()
+    expect(desktop.heading()).to_have_text("第1.1课")
     desktop.shot("2-lesson")
-    page.click("text=标记为已完成")
-    expect(page.locator("h1")).to_have_text("第1.2课")
+    page.get_by_role("button", name="标记为已完成").click()
+    expect(desktop.heading()).to_have_text("第1.2课")
 
     desktop.go("/")
-    expect(page.locator(".curriculum-card")).to_contain_text("已完成 1 / 2 课")
-    page.click(".golive a")
-    page.click("text=开始测验")
-    expect(page.locator("fieldset.question")).to_have_count(2)
-    expect(page.locator("[data-timer]")).to_have_text(__import__("re").compile(r"^(29|30):\d\d$"))
+    expect(course).to_contain_text("已完成 1 / 2 课")
+    golive.get_by_role("link", name=quiz.title).click()
+    page.get_by_role("button", name="开始测验").click()
+    expect(page.get_by_role("group")).to_have_count(2)
+    expect(page.get_by_role("timer")).to_contain_text(re.compile(r"剩余时间 (29|30):\d\d$"))
     answer_every_question(page, right=False)
-    expect(page.locator("[data-savestate]")).to_contain_text("已于")
+    expect(page.get_by_role("status")).to_contain_text("已于")
     desktop.shot("3-quiz")
-    page.click("text=交卷")
-    expect(page.locator(".result__score")).to_contain_text("未通过")
+    page.get_by_role("button", name="交卷").click()
+    expect(page.get_by_text(re.compile("^未通过："))).to_be_visible()
     desktop.shot("4-failed")
 
-    page.click("text=返回测验")
-    expect(page.locator(".alert--error")).to_contain_text("之后再次作答")
+    page.get_by_role("link", name="返回测验").click()
+    expect(page.get_by_role("alert")).to_contain_text("之后再次作答")
     # The retake wait runs out (moved on in the database rather than slept through).
     Attempt.objects.filter(user=academy.newhire_a).update(
         submitted_at=timezone.now() - dt.timedelta(minutes=2)
     )
     page.reload()
-    page.click("text=再次作答")
+    page.get_by_role("button", name="再次作答").click()
     answer_every_question(page, right=True)
-    page.click("text=交卷")
-    expect(page.locator(".result__score")).to_contain_text("通过：100%")
+    page.get_by_role("button", name="交卷").click()
+    expect(page.get_by_text(re.compile("^通过：100%"))).to_be_visible()
     desktop.go("/")
-    expect(page.locator(".golive")).to_contain_text("待签核")
+    expect(golive).to_contain_text("待签核")
     desktop.shot("5-ready")
-    page.click("text=退出登录")
+    page.get_by_role("button", name="退出登录").click()
 
     desktop.sign_in(academy.lead_a.username, PASSWORD)
-    page.click(".mainnav >> text=我的班组")
-    first_row = page.locator("table.table tbody tr").first
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="我的班组").click()
+    first_row = desktop.table_rows().first
     expect(first_row).to_contain_text("杨晨")
     expect(first_row).to_contain_text("待签核")
     desktop.shot("6-team")
-    first_row.locator("text=签核上线").click()
-    expect(page.locator(".messages")).to_contain_text("杨晨 已上线")
-    expect(page.locator("table.table")).to_contain_text("已上线")
+    first_row.get_by_role("button", name="签核上线").click()
+    expect(page.get_by_role("status")).to_contain_text("杨晨 已上线")
+    expect(page.get_by_role("table")).to_contain_text("已上线")
     desktop.shot("7-signed-off")
 
     live = page.request.get(desktop.base_url + "/api/v1/live/").json()

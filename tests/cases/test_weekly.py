@@ -54,7 +54,8 @@ def test_each_monday_opens_its_own_week(academy):
 def test_a_week_that_opens_empty_is_announced_when_it_has_cases(academy):
     clock = monday(0, hour=9)
     case_week_open(now=clock)
-    assert not Notice.objects.exists()
+    assert CaseWeek.objects.count() == 1  # opened...
+    assert not Notice.objects.exists()  # ...with nothing to announce
     build_case("周二上线", published_at=clock + dt.timedelta(days=1))
     case_week_open(now=clock + dt.timedelta(days=1, hours=1))
     assert Notice.objects.filter(user=academy.agent_a).count() == 1

@@ -30,6 +30,7 @@ from certification.services import (
 from lms.models import Notice
 from lms.refusals import Refused
 from lms.services.quiz import attempt_start, attempt_submit
+from tests.admin import admin_form
 from tests.factories import UserFactory
 from tests.factories import certification as cert
 from tests.factories.learning import right_answers, wrong_answers
@@ -400,22 +401,23 @@ def test_a_position_change_in_the_user_admin_restarts_the_tenure(academy, login)
     agent = academy.agent_a
     agent.position_since = dt.date(2024, 1, 1)
     agent.save()
-    response = login(academy.admin).post(
-        reverse("wagtailusers_users:edit", args=[agent.pk]),
-        {
-            "username": agent.username,
-            "email": "",
-            "employee_no": agent.employee_no,
-            "display_name": agent.display_name,
-            "team": agent.team_id,
-            "position": Position.SENIOR_AGENT,
-            "position_since": "2024-01-01",  # unchanged: the form shows the stored date
-            "password1": "",
-            "password2": "",
-            "is_active": "on",
-        },
-    )
+    admin = login(academy.admin)
+    url = reverse("wagtailusers_users:edit", args=[agent.pk])
+    data = admin_form(admin, url, position=Position.SENIOR_AGENT)
+    response = admin.post(url, data)
     assert response.status_code == 302
     agent.refresh_from_db()
     assert agent.position == Position.SENIOR_AGENT
     assert agent.position_since == TODAY
+
+
+def test_editing_someone_in_the_user_admin_keeps_their_position_date(academy, login):
+    agent = academy.agent_a
+    agent.position_since = dt.date(2024, 1, 1)
+    agent.save()
+    admin = login(academy.admin)
+    url = reverse("wagtailusers_users:edit", args=[agent.pk])
+    response = admin.post(url, admin_form(admin, url, display_name="王芳（改名）"))
+    assert response.status_code == 302
+    agent.refresh_from_db()
+    assert (agent.display_name, agent.position_since) == ("王芳（改名）", dt.date(2024, 1, 1))

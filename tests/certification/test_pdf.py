@@ -449,6 +449,7 @@ def test_markup_in_a_holder_name_is_printed_not_followed(issued, recording_serve
     base, requests = recording_server
     issued.holder_name = f'<img src="{base}/x.png">王'
     html = certificate_html(issued)
+    assert f"&lt;img src=&quot;{base}/x.png&quot;&gt;王" in html  # printed as text
     assert '<img src="http' not in html
     pdf = certificate_pdf(issued)
     assert requests == []

@@ -1,8 +1,15 @@
-"""Builders for curricula (a real Wagtail page tree) and quizzes with their question bank."""
+"""
+Factories for curricula (a real Wagtail page tree, through wagtail-factories) and quizzes
+with their question bank, and the builders tests call to get a whole curriculum or quiz.
+"""
 
 import datetime as dt
 
+import factory
+import wagtail_factories
+from factory.django import DjangoModelFactory
 from wagtail.models import Page, Site
+from wagtail.rich_text import RichText
 
 from lms.models import (
     AcademyHomePage,
@@ -35,30 +42,110 @@ def academy_home() -> AcademyHomePage:
     return home
 
 
+class CurriculumPageFactory(wagtail_factories.PageFactory):
+    """A live curriculum under the academy's home page (pass parent= for another place)."""
+
+    class Meta:
+        model = CurriculumPage
+
+    parent = factory.LazyFunction(academy_home)
+    title = "新员工入职培训"
+    slug = factory.Sequence(lambda n: f"curriculum-{n}")
+    kind = CurriculumKind.ONBOARDING
+
+
+class ModulePageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = ModulePage
+
+    title = factory.Sequence(lambda n: f"模块{n}")
+    slug = factory.Sequence(lambda n: f"module-{n}")
+    due_offset_days = 5
+
+
+class LessonPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = LessonPage
+
+    title = factory.Sequence(lambda n: f"第{n}课")
+    slug = factory.Sequence(lambda n: f"lesson-{n}")
+    summary = "30秒内响应"
+    body = factory.LazyFunction(lambda: [("paragraph", RichText("<p>您好，很高兴为您服务。</p>"))])
+
+
 def build_curriculum(
     *, modules=2, lessons=2, kind=CurriculumKind.ONBOARDING, title="新员工入职培训"
 ):
-    """A live curriculum with `modules` modules of `lessons` lessons each."""
-    home = academy_home()
-    curriculum = home.add_child(
-        instance=CurriculumPage(
-            title=title, slug=f"c{CurriculumPage.objects.count() + 1}", kind=kind
-        )
-    )
+    """A live curriculum with `modules` modules of `lessons` lessons each (模块m, 第m.n课)."""
+    curriculum = CurriculumPageFactory(title=title, kind=kind)
     for m in range(1, modules + 1):
-        module = curriculum.add_child(
-            instance=ModulePage(title=f"模块{m}", slug=f"m{m}", due_offset_days=m * 5)
+        module = ModulePageFactory(
+            parent=curriculum, title=f"模块{m}", slug=f"m{m}", due_offset_days=m * 5
         )
         for n in range(1, lessons + 1):
-            module.add_child(
-                instance=LessonPage(
-                    title=f"第{m}.{n}课",
-                    slug=f"l{n}",
-                    summary="30秒内响应",
-                    body=[("paragraph", "<p>您好，很高兴为您服务。</p>")],
-                )
-            )
+            LessonPageFactory(parent=module, title=f"第{m}.{n}课", slug=f"l{n}")
     return curriculum
+
+
+class QuestionCategoryFactory(DjangoModelFactory):
+    class Meta:
+        model = QuestionCategory
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"题库{n}")
+
+
+class SingleChoiceQuestionFactory(DjangoModelFactory):
+    """A single-choice question; its first choice (made by build_quiz or by hand) is right."""
+
+    class Meta:
+        model = Question
+
+    category = factory.SubFactory(QuestionCategoryFactory)
+    kind = QuestionKind.SINGLE
+    prompt = factory.Sequence(lambda n: f"客户等待多久内必须响应？({n})")
+    explanation = "标准是30秒内响应。解析文本"
+
+
+class WrittenQuestionFactory(DjangoModelFactory):
+    class Meta:
+        model = Question
+
+    category = factory.SubFactory(QuestionCategoryFactory)
+    kind = QuestionKind.WRITTEN
+    prompt = factory.Sequence(lambda n: f"客户投诉物流延误，请写出回复。({n})")
+    points = 10
+    required_phrases = "您好\n抱歉"
+    forbidden_phrases = "这不是我的问题\n绝对无风险"
+    rubric = "态度、方案、闭环"
+
+
+class ChoiceFactory(DjangoModelFactory):
+    class Meta:
+        model = Choice
+
+    question = factory.SubFactory(SingleChoiceQuestionFactory)
+    text = factory.Sequence(lambda n: f"选项{n}")
+    is_correct = False
+
+
+class QuizFactory(DjangoModelFactory):
+    class Meta:
+        model = Quiz
+
+    title = "上线考核"
+    time_limit_minutes = 30
+    pass_mark_percent = 80
+    shuffle_questions = True
+
+
+class QuizSectionFactory(DjangoModelFactory):
+    """A fixed question (question=...) or a draw from a category (category=..., count=n)."""
+
+    class Meta:
+        model = QuizSection
+
+    quiz = factory.SubFactory(QuizFactory)
 
 
 def build_quiz(
@@ -74,41 +161,25 @@ def build_quiz(
     right) and `written` written replies. By default every question is a fixed section;
     draw=n draws n at random from the category instead.
     """
-    category = QuestionCategory.objects.create(name=f"{title}-{QuestionCategory.objects.count()}")
+    category = QuestionCategoryFactory(name=factory.Sequence(lambda n: f"{title}-{n}"))
     questions = []
     for i in range(singles):
-        question = Question.objects.create(
-            category=category,
-            kind=QuestionKind.SINGLE,
-            prompt=f"客户等待多久内必须响应？({i})",
-            explanation="标准是30秒内响应。解析文本",
+        question = SingleChoiceQuestionFactory(
+            category=category, prompt=f"客户等待多久内必须响应？({i})"
         )
-        Choice.objects.create(
-            question=question, text=f"30秒{i}", is_correct=True, feedback="正确反馈"
-        )
-        Choice.objects.create(
-            question=question, text=f"5分钟{i}", is_correct=False, feedback="错误反馈"
-        )
+        ChoiceFactory(question=question, text=f"30秒{i}", is_correct=True, feedback="正确反馈")
+        ChoiceFactory(question=question, text=f"5分钟{i}", is_correct=False, feedback="错误反馈")
         questions.append(question)
     for i in range(written):
         questions.append(
-            Question.objects.create(
-                category=category,
-                kind=QuestionKind.WRITTEN,
-                prompt=f"客户投诉物流延误，请写出回复。({i})",
-                points=10,
-                required_phrases="您好\n抱歉",
-                forbidden_phrases="这不是我的问题\n绝对无风险",
-                rubric="态度、方案、闭环",
-            )
+            WrittenQuestionFactory(category=category, prompt=f"客户投诉物流延误，请写出回复。({i})")
         )
-    defaults = {"time_limit_minutes": 30, "pass_mark_percent": 80, "shuffle_questions": True}
-    quiz = Quiz.objects.create(title=title, **{**defaults, **rules})
+    quiz = QuizFactory(title=title, **rules)
     if draw:
-        QuizSection.objects.create(quiz=quiz, category=category, count=draw)
+        QuizSectionFactory(quiz=quiz, category=category, count=draw)
     else:
         for position, question in enumerate(questions):
-            QuizSection.objects.create(quiz=quiz, question=question, sort_order=position)
+            QuizSectionFactory(quiz=quiz, question=question, sort_order=position)
     return quiz
 
 

@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 from wagtail.test.utils import WagtailPageTestCase
+from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from cases.models import CaseLibraryPage
 from lms.models import (
@@ -72,19 +73,20 @@ def test_trainers_preview_a_new_and_an_existing_lesson(academy, login):
     module = ModulePage.objects.child_of(curriculum).get()
     lesson = LessonPage.objects.child_of(module).get()
     client = login(academy.trainer)
-    data = {
-        "title": "预览课",
-        "slug": "preview-lesson",
-        "summary": "摘要",
-        "estimated_minutes": "10",
-        "body-count": "1",
-        "body-0-type": "standard",
-        "body-0-deleted": "",
-        "body-0-order": "0",
-        "body-0-value-title": "响应时效",
-        "body-0-value-value": "30秒内响应",
-        "body-0-value-detail": "",
-    }
+    data = nested_form_data(
+        {
+            "title": "预览课",
+            "slug": "preview-lesson",
+            "summary": "摘要",
+            "estimated_minutes": "10",
+            "body": streamfield(
+                [
+                    ("standard", {"title": "响应时效", "value": "30秒内响应", "detail": ""}),
+                    ("paragraph", rich_text("<p>先<b>致歉</b>，再给方案。</p>")),
+                ]
+            ),
+        }
+    )
     new_url = reverse("wagtailadmin_pages:preview_on_add", args=["lms", "lessonpage", module.pk])
     edit_url = reverse("wagtailadmin_pages:preview_on_edit", args=[lesson.pk])
     for url in (new_url, edit_url):
@@ -92,21 +94,27 @@ def test_trainers_preview_a_new_and_an_existing_lesson(academy, login):
         preview = client.get(url)
         assert preview.status_code == 200, url
         assert "30秒内响应" in preview.content.decode()
+        assert "先<b>致歉</b>，再给方案。" in preview.content.decode()
 
 
 def test_trainers_preview_curriculum_and_module_pages(academy, login):
     curriculum = build_curriculum(modules=1, lessons=1)
     module = ModulePage.objects.child_of(curriculum).get()
     client = login(academy.trainer)
-    curriculum_data = {
-        "title": "新员工入职培训（草稿）",
-        "slug": curriculum.slug,
-        "kind": "onboarding",
-        "audience": "新人",
-        "expected_days": "30",
-        "golive_requires_signoff": "on",
-    }
-    module_data = {"title": "模块一（草稿）", "slug": module.slug, "due_offset_days": "5"}
+    curriculum_data = nested_form_data(
+        {
+            "title": "新员工入职培训（草稿）",
+            "slug": curriculum.slug,
+            "kind": "onboarding",
+            "audience": "新人",
+            "expected_days": "30",
+            "intro": rich_text("<p>三十天上线。</p>"),
+            "golive_requires_signoff": "on",
+        }
+    )
+    module_data = nested_form_data(
+        {"title": "模块一（草稿）", "slug": module.slug, "due_offset_days": "5"}
+    )
     cases = [(curriculum, curriculum_data), (module, module_data)]
     for page, data in cases:
         url = reverse("wagtailadmin_pages:preview_on_edit", args=[page.pk])

@@ -43,8 +43,11 @@ def test_enrolling_a_cohort_in_onboarding_starts_each_new_hires_go_live_check(ac
 
 def test_a_team_enrolled_in_onboarding_material_is_not_sent_back_to_training(academy):
     curriculum = build_curriculum()
-    enrolment_create(curriculum=curriculum, team=academy.team_a, start_date=timezone.localdate())
-    assert not GoLiveStatus.objects.filter(user__team=academy.team_a).exists()
+    enrolment = enrolment_create(
+        curriculum=curriculum, team=academy.team_a, start_date=timezone.localdate()
+    )
+    assert enrolment.pk and enrolment.team == academy.team_a  # enrolled...
+    assert not GoLiveStatus.objects.filter(user__team=academy.team_a).exists()  # ...not sent back
 
 
 def test_passing_every_required_quiz_makes_a_new_hire_ready(

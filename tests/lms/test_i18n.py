@@ -30,6 +30,7 @@ def test_every_interface_string_has_a_chinese_translation():
     import re
 
     blocks = PO_FILE.read_text(encoding="utf-8").split("\n\n")[1:]
+    assert len(blocks) > 300  # the catalogue was read: an empty one would pass below
     untranslated = [
         block for block in blocks
         if re.search(r'^msgstr(\[0\])? ""\s*$', block, re.M)

@@ -23,8 +23,11 @@ def test_stats_count_right_answers_and_the_most_chosen_wrong_option(db):
 
 def test_open_attempts_do_not_count(db):
     quiz = build_quiz(singles=1)
-    attempt_start(user=UserFactory(), quiz=quiz)
+    learner = UserFactory()
+    attempt = attempt_start(user=learner, quiz=quiz)
     assert quiz_question_stats(quiz) == []
+    attempt_submit(attempt_id=attempt.pk, user=learner, revision=0, answers=right_answers(attempt))
+    assert [(s.drawn, s.right_percent) for s in quiz_question_stats(quiz)] == [(1, 100)]
 
 
 def test_trainers_open_the_statistics_and_leads_cannot(academy, login):

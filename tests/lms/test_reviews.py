@@ -35,8 +35,12 @@ def test_a_lead_scores_their_team_members_reply_and_the_attempt_is_graded(academ
 
 def test_a_lead_does_not_see_or_score_another_teams_replies(academy, login):
     _attempt, item = _written_attempt(academy.agent_b)
+    _own_attempt, own_item = _written_attempt(academy.agent_a)
     client = login(academy.lead_a)
-    assert "非常抱歉" not in client.get(reverse("lms:review_queue")).content.decode()
+    queue = client.get(reverse("lms:review_queue"))
+    assert queue.status_code == 200
+    assert f'id="item-{own_item.pk}"' in queue.content.decode()  # their own team's reply
+    assert f'id="item-{item.pk}"' not in queue.content.decode()
     assert (
         client.post(reverse("lms:review_item", args=[item.pk]), {"points": "8"}).status_code == 404
     )
@@ -67,5 +71,8 @@ def test_the_result_page_hides_missing_phrases_when_answers_are_hidden(academy, 
     )
     assert quiz.review_when == Quiz.ReviewWhen.AFTER_SUBMIT
     client.force_login(academy.agent_a)
-    page = client.get(reverse("lms:attempt_result", args=[attempt.pk])).content.decode()
+    response = client.get(reverse("lms:attempt_result", args=[attempt.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'data-attempt-status="awaiting_review"' in page and "好的" in page  # their reply
     assert "抱歉" not in page  # a required phrase the reply missed

@@ -32,6 +32,7 @@ def test_a_schedule_no_longer_declared_is_removed(db):
     call_command("setup_schedules", verbosity=0)
     assert not Schedule.objects.filter(name="old_job").exists()
     assert Schedule.objects.filter(name="someone_elses").exists()
+    assert Schedule.objects.filter(name__in=SCHEDULES).count() == len(SCHEDULES)
 
 
 def test_every_scheduled_function_exists(db):

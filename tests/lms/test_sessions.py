@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from lms.services.people import staff_deactivate
 from lms.services.staff_import import staff_file_import
+from tests.admin import admin_form
 from tests.factories.people import PASSWORD
 
 
@@ -32,24 +33,8 @@ def _sent_to_login(client) -> bool:
 def _untick_active_in_the_user_admin(academy, person):
     admin = Client()
     admin.force_login(academy.admin)
-    response = admin.post(
-        reverse("wagtailusers_users:edit", args=[person.pk]),
-        {
-            "username": person.username,
-            "email": person.email,
-            "first_name": "",
-            "last_name": "",
-            "employee_no": person.employee_no,
-            "display_name": person.display_name,
-            "team": person.team_id,
-            "position": person.position,
-            "hire_date": person.hire_date.isoformat(),
-            "password1": "",
-            "password2": "",
-            "groups": list(person.groups.values_list("pk", flat=True)),
-            # is_active left out: the checkbox is unticked
-        },
-    )
+    url = reverse("wagtailusers_users:edit", args=[person.pk])
+    response = admin.post(url, admin_form(admin, url, is_active=None))  # the box unticked
     assert response.status_code == 302, response.content.decode()[:2000]
 
 
@@ -146,23 +131,14 @@ def test_both_session_engines_the_settings_choose_sign_out_a_person_who_left(
 def test_demoting_a_lead_in_the_user_admin_ends_their_view_of_the_team(academy, login):
     admin = login(academy.admin)
     lead = academy.lead_a
-    response = admin.post(
-        reverse("wagtailusers_users:edit", args=[lead.pk]),
-        {
-            "username": lead.username,
-            "email": "",
-            "employee_no": lead.employee_no,
-            "display_name": lead.display_name,
-            "team": academy.team_b.pk,
-            "position": "agent",
-            "hire_date": lead.hire_date.isoformat(),
-            "password1": "",
-            "password2": "",
-            "is_active": "on",
-            "groups": list(lead.groups.values_list("pk", flat=True)),  # still ticks 班组长
-        },
-    )
+    assert list(lead.led_teams.all()) == [academy.team_a]
+    assert lead.has_perm("lms.view_team_people")  # now kept in the shared cache
+    url = reverse("wagtailusers_users:edit", args=[lead.pk])
+    data = admin_form(admin, url, team=academy.team_b.pk, position="agent")
+    assert data.getlist("groups") == [str(pk) for pk in lead.groups.values_list("pk", flat=True)]
+    response = admin.post(url, data)  # the form still ticks 班组长
     assert response.status_code == 302
-    lead.refresh_from_db()
+    lead = type(lead).objects.get(pk=lead.pk)
+    assert (lead.position, lead.team) == ("agent", academy.team_b)
     assert not lead.led_teams.exists()
     assert not lead.has_perm("lms.view_team_people")

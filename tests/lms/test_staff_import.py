@@ -106,11 +106,16 @@ def test_reimporting_the_same_file_updates_instead_of_duplicating(team):
 
 def test_a_position_change_moves_the_role_and_team_leadership(team):
     staff_file_import(name="hr.csv", content=csv_bytes(GOOD_ROWS))
+    lead = User.objects.get(employee_no="KF9002")
+    assert team.leads.filter(pk=lead.pk).exists()
+    assert lead.has_perm("lms.view_team_people")  # now kept in the shared cache
     demoted = [row[:] for row in GOOD_ROWS]
     demoted[1][3] = "资深客服"
     staff_file_import(name="hr.csv", content=csv_bytes(demoted))
     person = User.objects.get(employee_no="KF9002")
+    assert person.position == Position.SENIOR_AGENT
     assert not team.leads.filter(pk=person.pk).exists()
+    assert not person.has_perm("lms.view_team_people")  # on the next request, not in an hour
     assert set(person.groups.values_list("name", flat=True)) == {Role.AGENT.value}
 
 
@@ -302,12 +307,25 @@ def test_an_unexpected_failure_marks_the_import_failed_and_saves_nobody(academy,
 
 
 def test_leads_and_agents_cannot_upload_staff_files(academy, login):
-    for user in (academy.lead_a, academy.agent_a, academy.trainer):
+    def upload(user):
         client = login(user)
-        upload = SimpleUploadedFile("hr.csv", csv_bytes(GOOD_ROWS))
-        client.post(reverse("lms_staff_import"), {"file": upload})
+        response = client.post(
+            reverse("lms_staff_import"),
+            {"file": SimpleUploadedFile("hr.csv", csv_bytes(GOOD_ROWS))},
+        )
         client.logout()
+        assert response.status_code == 302
+        return response["Location"]
+
+    for user in (academy.lead_a, academy.agent_a):
+        assert upload(user).startswith("/cms/login/")  # no way into the CMS
+    assert upload(academy.trainer) == reverse("wagtailadmin_home")  # in, without the right
     assert not StaffImport.objects.exists()
+    # The same file from an administrator is taken, and they follow its progress.
+    location = upload(academy.admin)
+    staff_import = StaffImport.objects.get()
+    assert location == reverse("lms_staff_import_status", args=[staff_import.pk])
+    assert staff_import.created_by == academy.admin
 
 
 def test_the_template_hr_downloads_imports_cleanly(team, login, academy):
