@@ -59,7 +59,9 @@ def library_read(path: Path = DATA / "library.yaml") -> dict:
         "clinics": [],
         "reads": [],
     }
-    for where, entry in entries(data.section("product_changes", required=False), data.where):
+    for where, entry in entries(
+        data.section("product_changes", required=False), data.where.child("product_changes")
+    ):
         change = fields(entry, where, required=("product", "days_before_this_monday"))
         one_of(change["product"], out["products"], where, "product")
         out["product_changes"].append(change)

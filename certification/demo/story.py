@@ -80,14 +80,18 @@ class Story:
             for n, scores in data.section("qa_scores", dict).items()
         }
         self.recommendations = []
-        for where, entry in entries(data.section("recommendations"), self.where.child("recs")):
+        for where, entry in entries(
+            data.section("recommendations"), self.where.child("recommendations")
+        ):
             rec = fields(entry, where, required=("person", "from", "to", "by", "note"))
             one_of(rec["from"], Position, where, "from")
             one_of(rec["to"], Position, where, "to")
             rec["person"], rec["by"] = person(rec["person"], where), person(rec["by"], where, "by")
             self.recommendations.append((where, rec))
         self.cases_authored = []
-        for where, entry in entries(data.section("cases_authored"), self.where.child("cases")):
+        for where, entry in entries(
+            data.section("cases_authored"), self.where.child("cases_authored")
+        ):
             owned = fields(entry, where, required=("person", "cases"), optional={"channels": []})
             for channel in owned["channels"]:
                 one_of(channel, Channel, where, "channels")

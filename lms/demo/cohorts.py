@@ -95,7 +95,11 @@ def cohorts_ensure(today: dt.date, path: Path = COHORTS_FILE) -> None:
         curriculum = known(cohort_data["curriculum"], curricula, where, "curriculum")
         members = [known(n, people, where, "members") for n in cohort_data["members"]]
         stages = _stages_read(where.child("stages"), cohort_data["stages"], people)
-        replies = fields(cohort_data["written_replies"], where, optional={"right": "", "wrong": ""})
+        replies = fields(
+            cohort_data["written_replies"],
+            where.child("written_replies"),
+            optional={"right": "", "wrong": ""},
+        )
 
         start = today - dt.timedelta(days=cohort_data["started_days_ago"])
         cohort, created = Cohort.objects.get_or_create(

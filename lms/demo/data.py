@@ -17,6 +17,8 @@ from typing import Any
 import yaml
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
+from wagtail import blocks
 
 # libyaml's parser when PyYAML was built with it (the wheels are): several times faster.
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -147,9 +149,10 @@ def known(name: Any, found: dict, where: Where, key: str, *, defined_in: str = "
 def stream(stream_block, items: Any, where: Where) -> list[dict]:
     """
     A StreamField's raw data from blocks written as `- block_type: value`, checked against
-    the page's own StreamBlock (block types, required fields, lengths, choices) the way the
-    CMS form checks them. Any block type the page knows can be written, so new kinds of
-    content need no new loader code.
+    the page's own StreamBlock: first the shape (a struct's fields by name, lists as lists,
+    text as text), then the block's own validation (required fields, lengths, choices), the
+    way the CMS form checks it. Any block type the page knows can be written, so new kinds
+    of content need no new loader code.
     """
     if not isinstance(items, list) or not items:
         raise where.error("should be a list of blocks, each written as `- block_type: value`")
@@ -164,23 +167,60 @@ def stream(stream_block, items: Any, where: Where) -> list[dict]:
                 f"unknown block type {block_type!r} (known: {', '.join(stream_block.child_blocks)})"
             )
         block = stream_block.child_blocks[block_type]
-        try:
-            block.clean(block.to_python(value))
-        except ValidationError as exc:
-            raise here.error(f"{block_type}: {_messages(exc)}") from exc
-        except (TypeError, AttributeError, ValueError) as exc:
-            raise here.error(f"{block_type}: the value has the wrong shape ({exc})") from exc
+        _shape(block, value, here.child(block_type))
+        with translation.override("en"):
+            try:
+                block.clean(block.to_python(value))
+            except ValidationError as exc:
+                problems = "; ".join(_messages(exc)) or "is not valid"
+                raise here.error(f"{block_type}: {problems}") from exc
         raw.append({"type": block_type, "value": value})
     return raw
+
+
+def _shape(block, value: Any, where: Where) -> None:
+    """What YAML gives matches the block's structure (Wagtail would quietly coerce it)."""
+    if isinstance(block, blocks.StructBlock):
+        value = mapping(value, where)
+        unknown = sorted(set(value) - set(block.child_blocks))
+        if unknown:
+            known_names = ", ".join(block.child_blocks)
+            raise where.error(f"unknown field `{unknown[0]}` (fields: {known_names})")
+        for name, child in block.child_blocks.items():
+            if name in value and value[name] is not None:
+                _shape(child, value[name], where.child(name))
+    elif isinstance(block, blocks.ListBlock):
+        if not isinstance(value, list):
+            raise where.error("should be a list")
+        for index, item in enumerate(value):
+            _shape(block.child_block, item, Where(where.file, f"{where.entry}[{index}]"))
+    elif isinstance(block, blocks.StreamBlock):
+        stream(block, value, where)
+    elif (
+        isinstance(block, blocks.FieldBlock)
+        and not isinstance(block, blocks.ChooserBlock)
+        and isinstance(value, dict | list)
+    ):
+        raise where.error(f"should be a single value, not {type(value).__name__}")
 
 
 def stream_json(raw: list[dict]) -> str:
     return json.dumps(raw, ensure_ascii=False)
 
 
-def _messages(error: ValidationError) -> str:
-    """A block's validation error as text, with the failing fields named."""
+def _messages(error: ValidationError, path: str = "") -> list[str]:
+    """A block's validation error as `field[index].field: message` lines."""
     data = error.as_json_data() if hasattr(error, "as_json_data") else None
-    if data:
-        return json.dumps(data, ensure_ascii=False)
-    return "; ".join(str(message) for message in error.messages)
+    if not data:
+        return [f"{path}: {m}" if path else str(m) for m in error.messages]
+    return _flatten(data, path)
+
+
+def _flatten(data: dict, path: str) -> list[str]:
+    lines = [f"{path}: {message}" if path else message for message in data.get("messages", [])]
+    errors = data.get("blockErrors", {})
+    for key, child in errors.items() if isinstance(errors, dict) else enumerate(errors):
+        if child:
+            name = f"{path}[{key}]" if str(key).isdigit() else f"{path}.{key}".lstrip(".")
+            lines += _flatten(child, name)
+    return lines

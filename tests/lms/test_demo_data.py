@@ -160,3 +160,27 @@ def test_each_app_registers_its_demo_loader_and_site_builder():
         "lms", "cases", "certification",
     ]  # fmt: skip
     assert [builder.name for builder in features.site_builders()] == ["cases", "certification"]
+
+
+def test_a_block_field_of_the_wrong_shape_is_refused_not_coerced(tmp_path):
+    """Wagtail would read `items: 先问候` as a list of characters; the loader refuses it."""
+    path = _write(
+        tmp_path,
+        "courses.yaml",
+        """
+        curricula:
+          - title: 电话礼仪
+            slug: phone
+            kind: in_post
+            modules:
+              - title: 开场
+                slug: opening
+                lessons:
+                  - title: 问候语
+                    slug: greeting
+                    body:
+                      - checklist: {title: 要点, items: 先问候}
+        """,
+    )
+    with pytest.raises(DemoDataError, match=r"body\[0\] › checklist › items: should be a list"):
+        curricula_read(DemoFile(path))
