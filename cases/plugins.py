@@ -1,5 +1,6 @@
-"""What the case library adds to the core's frame: its menu entry, a dashboard panel, and
-loading the word-cutting dictionary when a web worker starts (see lms.features)."""
+"""What the case library adds to the core's frame: its menu entry, a dashboard panel,
+loading the word-cutting dictionary when a web worker starts, its part of the demo academy
+and of the synthetic centre for benchmarks (see lms.features)."""
 
 from django.core.cache import caches
 from django.utils import timezone
@@ -10,9 +11,13 @@ from cases.search import warm_up
 from cases.selectors import cases_published_in_week, week_start_of
 from lms.features import (
     DashboardPanel,
+    DemoLoader,
     NavItem,
+    SiteBuilder,
     register_dashboard_panel,
+    register_demo_loader,
     register_nav_item,
+    register_site_builder,
     register_warm_up,
 )
 
@@ -56,3 +61,7 @@ def register_with_core() -> None:
         DashboardPanel("cases_week", "cases/dashboard_week.html", week_cases_panel, order=50)
     )
     register_warm_up("jieba", warm_up)
+    # After the core's people and curricula; certification hands some cases to authors.
+    # Dotted paths: imported only when the demo or a synthetic centre is built.
+    register_demo_loader(DemoLoader(name="cases", load="cases.demo.loader.load", order=30))
+    register_site_builder(SiteBuilder(name="cases", build="cases.synthetic.cases_build", order=30))

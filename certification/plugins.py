@@ -1,6 +1,8 @@
 """
 What certification adds to the core (see lms.features): the exam rules the quiz engine
-obeys, the result that follows a graded exam, and its entries in the main menu.
+obeys, the result that follows a graded exam, finishing work a crash left behind, its
+entries in the main menu, and its part of the demo academy and of the synthetic centre for
+benchmarks.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -9,10 +11,14 @@ from certification.selectors import exam_attempt_rules
 from certification.services import exam_result_follow
 from certification.services.reconcile import certification_reconcile
 from lms.features import (
+    DemoLoader,
     NavItem,
+    SiteBuilder,
     register_attempt_rules,
+    register_demo_loader,
     register_nav_item,
     register_reconciler,
+    register_site_builder,
 )
 from lms.navigation import url_of
 from lms.selectors.people import can_view_teams
@@ -33,5 +39,15 @@ def register_with_core() -> None:
             url_of("certification:team"),
             order=50,
             visible=can_view_teams,
+        )
+    )
+    # Last: it refers to the core's people and question bank and to the demo cases.
+    # Dotted paths: imported only when the demo or a synthetic centre is built.
+    register_demo_loader(
+        DemoLoader(name="certification", load="certification.demo.loader.load", order=40)
+    )
+    register_site_builder(
+        SiteBuilder(
+            name="certification", build="certification.synthetic.certification_build", order=40
         )
     )

@@ -15,11 +15,14 @@ class LmsConfig(AppConfig):
         # Imported here, not at the top: they import models, which only exist once the
         # app registry is ready (this method is the first moment they may be loaded).
         from lms.auth import connect_signals
+        from lms.features import DemoLoader, register_demo_loader
         from lms.navigation import register_core_nav_items
         from lms.services.roles import roles_sync_after_migrate
 
         connect_signals()
         register_core_nav_items()
+        # The core's people and curricula first: the features' demo data refers to them.
+        register_demo_loader(DemoLoader(name="lms", load="lms.demo.loader.load", order=10))
 
         # Role groups are reference data every deployment needs, like Django's own
         # permissions; they are (re)declared after each migrate, non-destructively.

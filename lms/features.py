@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.module_loading import import_string
+
 # --- Rules the quiz engine obeys ----------------------------------------------------------
 
 
@@ -146,17 +148,25 @@ def warm_up_all() -> None:
         warm_up()
 
 
+def _resolved(target: Callable | str) -> Callable:
+    return import_string(target) if isinstance(target, str) else target
+
+
 @dataclass(frozen=True)
 class DemoLoader:
     """
     Loads one app's part of the demo academy (`manage.py seed_demo`), idempotently. Loaders
     run by `order`: the core's people and curricula first, then the features that refer to
-    them. `load(*, stdout)` writes a line about what it did.
+    them. `load(*, stdout)` writes a line about what it did. `load` may be a dotted path,
+    imported only when the demo is loaded, so a web worker's start-up imports none of it.
     """
 
     name: str
-    load: Callable[..., None]
+    load: Callable[..., None] | str
     order: int
+
+    def run(self, **kwargs) -> None:
+        _resolved(self.load)(**kwargs)
 
 
 _demo_loaders: dict[str, DemoLoader] = {}
@@ -174,13 +184,20 @@ def demo_loaders() -> list[DemoLoader]:
 class SiteBuilder:
     """
     Builds one app's part of a synthetic centre for benchmarks (`manage.py generate_site`),
-    by `order`, after the core's people and teams. `build(**kwargs)` receives what the
-    generator passes every builder (size, random source, progress reporting, the people).
+    by `order`, each in its own transaction, after the core's people, teams and onboarding.
+    `build(*, size, rng, people, now, today, progress, **more)` gets the size's name ("S",
+    "M", "L"), the random source every part shares (so one seed gives one centre), the
+    synthetic staff and `progress(stage, done, total)`; it returns counts of what it made
+    (`{"cases": 200}`) for the command's summary. `build` may be a dotted path, imported
+    only when a centre is generated.
     """
 
     name: str
-    build: Callable[..., None]
+    build: Callable[..., dict] | str
     order: int
+
+    def run(self, **kwargs) -> dict:
+        return _resolved(self.build)(**kwargs)
 
 
 _site_builders: dict[str, SiteBuilder] = {}

@@ -1,15 +1,15 @@
 """
 A synthetic service centre for benchmarks, after Moodle's size ladder (S, M, L): teams with
 leads and supervisors, staff with Chinese names, the onboarding curriculum with go-live
-progress and graded attempts, a case library, certification cycles with certificates, QA
-scores and promotion steps. Built with bulk statements so size L takes minutes, not hours.
+progress and graded attempts. The feature apps add their parts (a case library,
+certification) through `lms.features.register_site_builder`. Built with bulk statements so
+size L takes minutes, not hours.
 
 Everything generated carries employee numbers starting GS, so a benchmark can tell its own
 rows from real ones; `generate_site` refuses a database that already holds people.
 """
 
 import datetime as dt
-import hashlib
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +19,22 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
+from lms.demo.loader import onboarding_ensure, questions_ensure
+from lms.features import site_builders
+from lms.models import (
+    Attempt,
+    AttemptItem,
+    CurriculumPage,
+    GoLiveState,
+    GoLiveStatus,
+    LessonCompletion,
+    LessonPage,
+    Position,
+    Team,
+    User,
+)
+from lms.services.people import staff_roles_sync
+
 PREFIX = "GS"
 PASSWORD = "Bench-2026"  # noqa: S105 - synthetic accounts for benchmarks only
 
@@ -27,13 +43,13 @@ PASSWORD = "Bench-2026"  # noqa: S105 - synthetic accounts for benchmarks only
 class Size:
     staff: int
     teams: int
-    cases: int
 
 
+# Feature apps scale their own parts by the size's name (cases.synthetic.CASES).
 SIZES = {
-    "S": Size(staff=100, teams=5, cases=200),
-    "M": Size(staff=1_000, teams=20, cases=2_000),
-    "L": Size(staff=10_000, teams=200, cases=20_000),
+    "S": Size(staff=100, teams=5),
+    "M": Size(staff=1_000, teams=20),
+    "L": Size(staff=10_000, teams=200),
 }
 
 SURNAMES = (
@@ -57,7 +73,7 @@ def _chinese_name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + given
 
 
-def _chunks(items, size=2_000):
+def chunks(items, size=2_000):
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
@@ -73,10 +89,11 @@ def site_generate(size: str, *, progress: Progress = _quiet, seed: int = 2026) -
         teams, people = _people(spec, rng, today, progress)
         counts.update(teams=len(teams), staff=len(people))
         counts.update(_onboarding(people, rng, now, progress))
-    with transaction.atomic():
-        counts.update(cases=_cases(spec, rng, people, now, progress))
-    with transaction.atomic():
-        counts.update(_certification(people, rng, today, progress))
+    # Each feature's part in its own transaction, in the order they registered for.
+    context = {"size": size, "rng": rng, "people": people, "now": now, "today": today}
+    for builder in site_builders():
+        with transaction.atomic():
+            counts.update(builder.run(progress=progress, **context))
     # Bulk inserts leave the planner's statistics empty until autovacuum comes round; a
     # real centre's database has them, and the pages should be measured as they run there.
     with connection.cursor() as cursor:
@@ -88,9 +105,6 @@ def site_generate(size: str, *, progress: Progress = _quiet, seed: int = 2026) -
 
 
 def _people(spec: Size, rng, today, progress):
-    from lms.models import Position, Team, User
-    from lms.services.people import staff_roles_sync
-
     progress("teams", 0, spec.teams)
     Team.objects.bulk_create(
         [Team(name=f"{PREFIX}{n:03d}组") for n in range(1, spec.teams + 1)], batch_size=1_000
@@ -120,7 +134,7 @@ def _people(spec: Size, rng, today, progress):
                 password=password,
             )
         )
-    for done, chunk in enumerate(_chunks(people), start=1):
+    for done, chunk in enumerate(chunks(people), start=1):
         User.objects.bulk_create(chunk)
         progress("staff", min(done * 2_000, len(people)), len(people))
     people = list(User.objects.filter(employee_no__startswith=PREFIX).order_by("employee_no"))
@@ -154,23 +168,11 @@ def _people(spec: Size, rng, today, progress):
 
 
 def _onboarding(people, rng, now, progress) -> dict:
-    from lms.demo.seed import academy_home, golive_quiz, onboarding_curriculum, question_bank
-    from lms.models import (
-        Attempt,
-        AttemptItem,
-        GoLiveState,
-        GoLiveStatus,
-        LessonCompletion,
-        LessonPage,
-        Position,
-    )
 
-    home = academy_home()
-    curriculum = onboarding_curriculum(home)
-    quiz = golive_quiz(question_bank())
-    if not curriculum.golive_quizzes.filter(pk=quiz.pk).exists():
-        curriculum.golive_quizzes.add(quiz)  # a parental relation: saved with the page
-        curriculum.save()
+    questions_ensure()
+    onboarding_ensure()
+    curriculum = CurriculumPage.objects.get(slug="onboarding")
+    quiz = curriculum.golive_quizzes.get()
     lessons = list(LessonPage.objects.live().descendant_of(curriculum).values_list("pk", flat=True))
     questions = list(
         quiz.sections.exclude(category=None).values_list("category__questions", flat=True)
@@ -234,207 +236,3 @@ def _onboarding(people, rng, now, progress) -> dict:
         "lesson_completions": len(completions),
         "attempts": len(attempts),
     }
-
-
-# --- Cases -------------------------------------------------------------------------------
-
-
-def _cases(spec: Size, rng, people, now, progress) -> int:
-    """
-    Cases as children of the library, written with bulk statements: Wagtail's tree paths
-    are computed here (the library's path plus a four-character step per child), the page
-    rows are bulk-inserted and each CasePage row is inserted on its own (Django cannot
-    bulk-insert a multi-table model). Bodies and their search text come from the demo
-    cases, cut once per variant rather than once per case.
-    """
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import Page
-
-    from cases.demo import _body, case_library
-    from cases.demo_cases import CASES, PRODUCTS, SCENARIO_TYPES
-    from cases.models import CasePage, Product, ScenarioType
-    from cases.search import case_search_text
-    from lms.demo.seed import academy_home
-
-    library = case_library(academy_home())
-    scenarios = [ScenarioType.objects.get_or_create(name=name)[0] for name in SCENARIO_TYPES]
-    products = [Product.objects.get_or_create(name=name)[0] for name in PRODUCTS]
-    variants = []
-    for data in CASES:
-        body, _found = _body(data)
-        probe = CasePage(title=data["title"], body=body)
-        variants.append((data, body, case_search_text(probe)))
-    content_type = ContentType.objects.get_for_model(CasePage)
-    authors = people[:: max(len(people) // 50, 1)]
-    # treebeard trusts numchild; these statements keep it right themselves.
-    children = Page.objects.filter(path__startswith=library.path, depth=library.depth + 1)
-    last = children.order_by("-path").first()
-    start = Page._str2int(last.path[-Page.steplen :]) if last else 0
-    pages = []
-    for n in range(spec.cases):
-        data, _body_json, _text = variants[n % len(variants)]
-        # Spread evenly over the past year, newest first, so every size has cases this week.
-        moment = now - dt.timedelta(hours=1) - (n * dt.timedelta(weeks=52)) / spec.cases
-        pages.append(
-            Page(
-                path=Page._get_path(library.path, library.depth + 1, start + n + 1),
-                depth=library.depth + 1,
-                numchild=0,
-                title=f"{data['title']}（{n + 1}）",
-                draft_title=f"{data['title']}（{n + 1}）",
-                slug=f"{PREFIX.lower()}-case-{n + 1}",
-                content_type=content_type,
-                live=True,
-                first_published_at=moment,
-                last_published_at=moment,
-                owner=authors[n % len(authors)],
-                locale_id=library.locale_id,
-                url_path=f"{library.url_path}{PREFIX.lower()}-case-{n + 1}/",
-            )
-        )
-    for done, chunk in enumerate(_chunks(pages), start=1):
-        Page.objects.bulk_create(chunk)
-        progress("cases", min(done * 2_000, len(pages)) // 2, len(pages))
-    page_ids = list(
-        Page.objects.filter(slug__startswith=f"{PREFIX.lower()}-case-")
-        .order_by("path")
-        .values_list("pk", flat=True)
-    )
-    for n, page_id in enumerate(page_ids):
-        data, body, text = variants[n % len(variants)]
-        case = CasePage(
-            page_ptr_id=page_id,
-            scenario=scenarios[n % len(scenarios)],
-            channel=data["channel"],
-            difficulty=data["difficulty"],
-            product=products[n % len(products)],
-            body=body,
-            search_text=text,
-        )
-        case.save_base(raw=True, force_insert=True)
-        if n % 500 == 0:
-            progress("cases", len(pages) // 2 + n // 2, len(pages))
-    Page.objects.filter(pk=library.pk).update(numchild=children.count())
-    progress("cases", len(pages), len(pages))
-    return len(pages)
-
-
-# --- Certification -------------------------------------------------------------------------
-
-
-def _certification(people, rng, today, progress) -> dict:
-    """
-    Two past cycles and the open one from the demo, a result for most people in the past
-    cycles and a certificate for each pass. The certificates share one really rendered PDF
-    (the same bytes, so its fingerprint checks out) instead of rendering thousands.
-    """
-    from django.conf import settings
-    from django.core.files.base import ContentFile
-
-    from certification.demo import cycles_ensure, levels_ensure, track_steps_ensure
-    from certification.models import (
-        LEVEL_NAME_EN,
-        LEVEL_NAME_ZH,
-        LEVEL_SERIAL,
-        Certificate,
-        LevelCode,
-        QAScore,
-        Result,
-    )
-    from certification.rendering import certificate_pdf
-    from certification.services import TEMPLATE_VERSION, verification_code_new
-
-    levels_ensure()
-    track_steps_ensure()
-    _open_cycle, past = cycles_ensure(today)  # the open one has no results: people sit it
-    codes = [LevelCode.JUNIOR, LevelCode.INTERMEDIATE, LevelCode.SENIOR]
-    results, certificates = [], []
-    serial_numbers: dict[str, int] = {}
-    for age in (2, 1):
-        cycle = past[age]
-        issued_on = cycle.results_published_on or cycle.exam_closes
-        for n, person in enumerate(people):
-            if rng.random() < 0.3:
-                continue
-            level = codes[min(int(rng.random() * 3), 2) if n % 5 else 0]
-            percent = Decimal(rng.randint(55, 100))
-            passed = percent >= 80
-            results.append(
-                Result(user=person, cycle=cycle, level=level, passed=passed, percent=percent)
-            )
-            if not passed:
-                continue
-            prefix = f"{LEVEL_SERIAL[level]}-{cycle.code}-"
-            serial_numbers[prefix] = serial_numbers.get(prefix, 0) + 1
-            certificates.append(
-                Certificate(
-                    serial=f"{prefix}{serial_numbers[prefix]:05d}",
-                    verification_code=verification_code_new(),
-                    user=person,
-                    cycle=cycle,
-                    level=level,
-                    holder_name=person.display_name,
-                    holder_employee_no=person.employee_no,
-                    level_name_zh=LEVEL_NAME_ZH[level],
-                    level_name_en=LEVEL_NAME_EN[level],
-                    cycle_name_zh=cycle.name_zh,
-                    cycle_name_en=cycle.name_en,
-                    percent=percent,
-                    issued_on=issued_on,
-                    expires_on=cycle.valid_until,
-                    template_version=TEMPLATE_VERSION,
-                    issuer_name=settings.ACADEMY_NAME,
-                    render_state=Certificate.RenderState.READY,
-                    render_attempts=1,
-                )
-            )
-        progress("certification", 3 - age, 3)
-    Result.objects.bulk_create(results, batch_size=5_000)
-    # Older certificates of the same person are superseded by their later ones.
-    latest: dict[int, Certificate] = {}
-    for certificate in certificates:
-        latest[certificate.user_id] = certificate
-    sample = certificates[0] if certificates else None
-    if sample is not None:
-        pdf = certificate_pdf(sample)
-        storage = Certificate._meta.get_field("pdf").storage
-        name = storage.save(f"certificates/{PREFIX}-sample.pdf", ContentFile(pdf))
-        digest = hashlib.sha256(pdf).hexdigest()
-        for certificate in certificates:
-            certificate.pdf, certificate.pdf_sha256 = name, digest
-    Certificate.objects.bulk_create(certificates, batch_size=5_000)
-    by_key = {
-        (c.user_id, c.cycle_id, c.level): c.pk
-        for c in Certificate.objects.filter(user__employee_no__startswith=PREFIX).only(
-            "pk", "user_id", "cycle_id", "level"
-        )
-    }
-    superseded = [
-        Certificate(
-            pk=by_key[c.user_id, c.cycle_id, c.level],
-            superseded_by_id=by_key[
-                latest[c.user_id].user_id, latest[c.user_id].cycle_id, latest[c.user_id].level
-            ],
-        )
-        for c in certificates
-        if c is not latest[c.user_id]
-    ]
-    Certificate.objects.bulk_update(superseded, ["superseded_by"], batch_size=5_000)
-    result_ids = {
-        (r.user_id, r.cycle_id, r.level): r.pk
-        for r in Result.objects.filter(user__employee_no__startswith=PREFIX).only(
-            "pk", "user_id", "cycle_id", "level"
-        )
-    }
-    linked = [Certificate(pk=pk, result_id=result_ids[key]) for key, pk in by_key.items()]
-    Certificate.objects.bulk_update(linked, ["result"], batch_size=5_000)
-    QAScore.objects.bulk_create(
-        [
-            QAScore(user=person, period=period, score=Decimal(rng.randint(70, 99)))
-            for person in people
-            for period in ("2026Q2", "2026Q3")
-        ],
-        batch_size=5_000,
-    )
-    progress("certification", 3, 3)
-    return {"results": len(results), "certificates": len(certificates)}

@@ -55,11 +55,8 @@ urlpatterns = [
     path("", include("certification.urls")),
 ]
 
-if settings.ACADEMY_BENCH:
-    urlpatterns += [
-        path("bench/bare/", health.bench_bare, name="bench_bare"),
-        path("bench/signed-in/", health.bench_signed_in, name="bench_signed_in"),
-    ]
+if settings.ACADEMY_BENCH:  # `make bench` only: the baselines pages are measured against
+    urlpatterns += [path("", include("lms.bench"))]
 
 if settings.SERVE_MEDIA:
     urlpatterns += [

@@ -251,7 +251,8 @@ LOGGING = {
 
 # --- The academy ----------------------------------------------------------------------
 ACADEMY_NAME = env_str("ACADEMY_NAME", "客服学院")
-# `make bench` only: mounts /bench/bare/, the baseline view the pages are measured against.
+# `make bench` only: mounts lms/bench.py (/bench/bare/, /bench/signed-in/), the baselines the
+# pages are measured against.
 ACADEMY_BENCH = env_bool("ACADEMY_BENCH", False)
 # How long a background job owns its row without renewing its claim (lms/leases.py): after
 # that, a worker is presumed dead and the reconciler (every minute) hands the work on.

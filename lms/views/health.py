@@ -52,28 +52,3 @@ def healthz(request):
         {"status": status, "database": database, "queue": queue},
         status=200 if database["ok"] else 503,
     )
-
-
-def bench_bare(request):
-    """
-    The benchmarks' baseline: the least a Django view can do, behind the same server and
-    middleware as every page. Mounted only when ACADEMY_BENCH is set (see lms/urls.py).
-    """
-    from django.http import HttpResponse
-
-    return HttpResponse("ok", content_type="text/plain")
-
-
-def bench_signed_in(request):
-    """
-    The floor of every signed-in page: the session and user looked up, the navigation's
-    context built and the base template rendered around nothing. The benchmarks compare
-    learner pages with this as well as with the bare view, to tell the cost of being a
-    signed-in page from the cost of the page's own work. Mounted only with ACADEMY_BENCH.
-    """
-    from django.contrib.auth.views import redirect_to_login
-    from django.shortcuts import render
-
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    return render(request, "bench/signed_in.html")

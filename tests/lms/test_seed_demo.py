@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
@@ -20,11 +21,18 @@ def _snapshot():
     return people, teams, memberships, Group.objects.count()
 
 
+def _counts():
+    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+
+
 def test_seed_demo_builds_the_centre_and_a_second_run_changes_nothing(db):
     call_command("seed_demo", verbosity=0)
-    first = _snapshot()
+    first, counts = _snapshot(), _counts()
+    assert counts["lms.User"] == 27 and counts["cases.CasePage"] == 34
+    assert counts["certification.Certificate"] == 23
     call_command("seed_demo", verbosity=0)
     assert _snapshot() == first
+    assert _counts() == counts  # no row of any model is created twice
 
 
 def test_demo_accounts_sign_in_and_the_lead_leads_the_agent_and_new_hire(db, client):
