@@ -131,9 +131,10 @@ bench: install-dev ## Benchmarks: query counts S vs M, pages under load vs a bar
 	$(call ensure_debian_packages,$(BENCH_SYSTEM_PACKAGES))
 	$(BIN)/python -m tests.bench.run
 
-lint: install-dev ## Check style with ruff
+lint: install-dev ## Check style with ruff, and the layers with import-linter
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install-dev ## Reformat the code with ruff
 	$(BIN)/ruff check --fix .
