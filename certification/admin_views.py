@@ -29,6 +29,7 @@ from certification.services import (
     cycle_bulk_issue_start,
     result_record_exceptional,
 )
+from lms.audit import audit_lines
 from lms.models import User
 from lms.refusals import Refused
 from lms.services.staff_import import normalise_employee_no
@@ -124,7 +125,7 @@ class CertificateDetailView(CertificationDeskPageMixin, FormView):
         context = super().get_context_data(**kwargs)
         context.update(
             certificate=self.certificate,
-            events=self.certificate.events.all()[:100],
+            history=audit_lines(self.certificate),
             can_revoke=self.request.user.has_perm("certification.revoke_certificate"),
         )
         return context

@@ -12,7 +12,9 @@ from certification.admin_views import (
     ExceptionalResultView,
     QAScoreImportView,
 )
+from certification.audit import CERTIFICATION_ACTIONS
 from certification.models import Cycle, Level, TrackStep
+from lms.audit import audit_formatter
 from lms.wagtail_hooks import PermissionMenuItem
 
 
@@ -91,3 +93,10 @@ class CertificationViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(CertificationViewSetGroup)
+
+
+@hooks.register("register_log_actions")
+def register_certification_log_actions(actions):
+    """The certification trail's actions, worded in the reader's language when read."""
+    for action, (label, message) in CERTIFICATION_ACTIONS.items():
+        actions.register_action(action)(audit_formatter(label, message))

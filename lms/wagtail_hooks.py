@@ -22,7 +22,9 @@ from lms.admin_views import (
     StaffImportStatusView,
     staff_import_template,
 )
+from lms.audit import audit_formatter
 from lms.models import Cohort, Enrolment, Position, Question, QuestionCategory, Quiz, Team, User
+from lms.selectors.golive import GOLIVE_CHANGE_ACTION, golive_change_message
 from lms.services.learning import enrolment_sync_golive
 from lms.services.people import staff_left
 
@@ -223,4 +225,12 @@ def register_quiz_stats_menu_item():
         icon_name="table",
         order=210,
         permission="lms.view_quiz",
+    )
+
+
+@hooks.register("register_log_actions")
+def register_golive_log_actions(actions):
+    """Go-live changes in the audit trail, worded in the reader's language when read."""
+    actions.register_action(GOLIVE_CHANGE_ACTION)(
+        audit_formatter(_("Go-live status changed"), golive_change_message)
     )

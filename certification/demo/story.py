@@ -10,13 +10,13 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
-from wagtail.models import Page
+from wagtail.models import ModelLogEntry, Page
 
 from cases.models import CasePage, Channel
+from certification.audit import CertAction
 from certification.demo.levels import moment
 from certification.models import (
     Certificate,
-    CertificationEvent,
     Cycle,
     LevelCode,
     QAScore,
@@ -31,6 +31,7 @@ from certification.services import (
     registration_create,
     result_record_exceptional,
 )
+from lms.audit import audit_trail
 from lms.demo.data import DemoFile, entries, fields, known, of_type, one_of
 from lms.models import Position
 
@@ -128,9 +129,7 @@ def _result(person, cycle, data, *, levels, admin) -> Result:
         # Recorded a few days after the exam closed, as the administrator would have.
         when = moment(cycle.exam_closes + dt.timedelta(days=3), 15)
         Result.objects.filter(pk=result.pk).update(recorded_at=when)
-        CertificationEvent.objects.filter(
-            user=person, kind=CertificationEvent.Kind.RESULT_EXCEPTIONAL, detail__contains=reason
-        ).update(at=when)
+        audit_trail(result).filter(action=CertAction.EXCEPTIONAL_RESULT).update(timestamp=when)
         return result
     return Result.objects.create(
         user=person,
@@ -145,12 +144,10 @@ def _result(person, cycle, data, *, levels, admin) -> Result:
 def _backdate_issue(certificate: Certificate, cycle: Cycle) -> None:
     """The audit trail says the certificate was issued when the cycle's results came out."""
     when = moment(cycle.results_published_on, 9)
-    CertificationEvent.objects.filter(
-        certificate=certificate, kind=CertificationEvent.Kind.ISSUED
-    ).update(at=when)
-    CertificationEvent.objects.filter(
-        kind=CertificationEvent.Kind.SUPERSEDED, detail=certificate.serial
-    ).update(at=when)
+    audit_trail(certificate).filter(action=CertAction.ISSUED).update(timestamp=when)
+    ModelLogEntry.objects.filter(
+        action=CertAction.SUPERSEDED, data__serial=certificate.serial
+    ).update(timestamp=when)
 
 
 def histories_ensure(story: Story, levels, past: dict[int, Cycle], admin) -> None:

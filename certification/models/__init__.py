@@ -13,7 +13,6 @@ from .certificates import (
     BulkIssue,
     Certificate,
     CertificateStatus,
-    CertificationEvent,
     certificate_status,
     certificate_storage,
 )
@@ -37,7 +36,6 @@ __all__ = [
     "BulkIssue",
     "Certificate",
     "CertificateStatus",
-    "CertificationEvent",
     "Cycle",
     "Level",
     "LevelCode",

@@ -137,43 +137,6 @@ def certificate_status(
     return CertificateStatus.VALID
 
 
-class CertificationEvent(models.Model):
-    """The audit trail: issues, renders, revocations, exceptional results, reminders."""
-
-    class Kind(models.TextChoices):
-        RESULT_EXCEPTIONAL = "exceptional", _("Exceptional result recorded")
-        ISSUED = "issued", _("Certificate issued")
-        RENDERED = "rendered", _("PDF rendered")
-        RENDER_REQUESTED = "render_again", _("PDF rendering requested again")
-        RENDER_FAILED = "render_failed", _("PDF rendering failed")
-        REVOKED = "revoked", _("Certificate revoked")
-        SUPERSEDED = "superseded", _("Certificate superseded")
-        REINSTATED = "reinstated", _("Certificate valid again")
-        REMINDED = "reminded", _("Lapse reminder sent")
-        RECOMMENDED = "recommended", _("Recommended for promotion")
-
-    kind = models.CharField(max_length=16, choices=Kind.choices)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cert_events"
-    )
-    certificate = models.ForeignKey(
-        Certificate, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
-    )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    # Kept as text so the trail still names the actor after their account is gone.
-    actor_name = models.CharField(max_length=64, blank=True)
-    detail = models.TextField(blank=True)
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-at", "-pk"]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} · {self.user}"
-
-
 class BulkIssue(models.Model):
     """A background run issuing and rendering every certificate of a cycle, with progress."""
 

@@ -12,19 +12,19 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from certification.audit import CertAction
 from certification.models import (
     LEVEL_NAME_EN,
     LEVEL_NAME_ZH,
     LEVEL_RANK,
     LEVEL_SERIAL,
     Certificate,
-    CertificationEvent,
     Cycle,
     Result,
 )
-from certification.services.audit import certification_event_record
 from certification.services.rendering import certificate_render_enqueue
 from certification.services.verification import verification_cache_clear_on_commit
+from lms.audit import audit_record
 
 # Bump when the certificate's look changes; issued certificates keep the version they had.
 TEMPLATE_VERSION = "2026.1"
@@ -92,12 +92,7 @@ def certificate_issue(
                 template_version=TEMPLATE_VERSION,
                 issuer_name=settings.ACADEMY_NAME,
             )
-            certification_event_record(
-                CertificationEvent.Kind.ISSUED,
-                user=result.user,
-                certificate=certificate,
-                detail=certificate.serial,
-            )
+            audit_record(certificate, CertAction.ISSUED, serial=certificate.serial)
             _supersede_earlier(certificate)
             if render:
                 certificate_id = certificate.pk
@@ -131,10 +126,5 @@ def _supersede_earlier(certificate: Certificate) -> None:
     for old in earlier:
         old.superseded_by = certificate
         old.save(update_fields=["superseded_by"])
-        certification_event_record(
-            CertificationEvent.Kind.SUPERSEDED,
-            user=old.user,
-            certificate=old,
-            detail=certificate.serial,
-        )
+        audit_record(old, CertAction.SUPERSEDED, serial=certificate.serial)
         verification_cache_clear_on_commit(old)

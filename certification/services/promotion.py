@@ -2,8 +2,9 @@
 
 from django.utils.translation import gettext as _
 
-from certification.models import CertificationEvent, Recommendation
-from certification.services.audit import certification_event_record
+from certification.audit import CertAction
+from certification.models import Recommendation
+from lms.audit import audit_record
 from lms.refusals import Refused
 
 
@@ -29,7 +30,10 @@ def recommendation_create(*, person, step, by, note: str = ""):
         },
     )
     if created:
-        certification_event_record(
-            CertificationEvent.Kind.RECOMMENDED, user=person, actor=by, detail=str(step)
+        audit_record(
+            recommendation,
+            CertAction.RECOMMENDED,
+            actor=by,
+            **{"from": step.from_position, "to": step.to_position},
         )
     return recommendation, created

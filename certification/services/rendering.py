@@ -13,10 +13,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from certification.models import Certificate, CertificationEvent
+from certification.audit import CertAction
+from certification.models import Certificate
 from certification.rendering import certificate_pdf
-from certification.services.audit import certification_event_record
 from certification.services.verification import verification_cache_clear_on_commit
+from lms.audit import audit_record
 from lms.queue import enqueue
 
 log = logging.getLogger(__name__)
@@ -64,12 +65,7 @@ def certificate_render(*, certificate_id: int, now=None) -> Certificate | None:
                 else Certificate.RenderState.PENDING,
             )
             if gave_up:
-                certification_event_record(
-                    CertificationEvent.Kind.RENDER_FAILED,
-                    user=certificate.user,
-                    certificate=certificate,
-                    detail=error,
-                )
+                audit_record(certificate, CertAction.RENDER_FAILED, error=error)
         certificate.refresh_from_db()
         return certificate
     name = certificate.pdf.storage.save(
@@ -84,9 +80,7 @@ def certificate_render(*, certificate_id: int, now=None) -> Certificate | None:
             render_attempts=certificate.render_attempts + 1,
             render_error="",
         )
-        certification_event_record(
-            CertificationEvent.Kind.RENDERED, user=certificate.user, certificate=certificate
-        )
+        audit_record(certificate, CertAction.RENDERED)
         verification_cache_clear_on_commit(certificate)
     certificate.refresh_from_db()
     return certificate
@@ -118,11 +112,6 @@ def certificate_render_again(*, certificate: Certificate, actor) -> None:
             render_state=Certificate.RenderState.PENDING, render_attempts=0, render_tried_at=None
         )
         if again:
-            certification_event_record(
-                CertificationEvent.Kind.RENDER_REQUESTED,
-                user=certificate.user,
-                certificate=certificate,
-                actor=actor,
-            )
+            audit_record(certificate, CertAction.RENDER_REQUESTED, actor=actor)
             certificate_id = certificate.pk
             transaction.on_commit(lambda: certificate_render_enqueue(certificate_id))

@@ -9,9 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from certification.models import Certificate, CertificationEvent, Cycle, Level, Registration, Result
+from certification.audit import CertAction
+from certification.models import Certificate, Cycle, Level, Registration, Result
 from certification.selectors import exam_attempts
-from certification.services.audit import certification_event_record
+from lms.audit import audit_record
 from lms.models import Attempt
 from lms.queue import enqueue
 from lms.refusals import Refused
@@ -126,11 +127,15 @@ def result_record_exceptional(
             "recorded_at": timezone.now(),
         },
     )
-    certification_event_record(
-        CertificationEvent.Kind.RESULT_EXCEPTIONAL,
-        user=user,
+    audit_record(
+        result,
+        CertAction.EXCEPTIONAL_RESULT,
         actor=actor,
-        detail=f"{cycle.code} {level} {'passed' if passed else 'failed'} {percent}%: {reason}",
+        cycle=cycle.code,
+        level=str(level),
+        passed=bool(passed),
+        percent=str(percent),
+        reason=reason,
     )
     if passed:
         result_issue_on_commit(result)

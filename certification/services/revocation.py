@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from certification.models import Certificate, CertificationEvent, LevelCode
+from certification.audit import CertAction
+from certification.models import Certificate, LevelCode
 from certification.selectors import certificates_lapsing
-from certification.services.audit import certification_event_record
 from certification.services.verification import verification_cache_clear_on_commit
+from lms.audit import audit_record
 from lms.models import Notice
 from lms.refusals import Refused
 
@@ -38,23 +39,11 @@ def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certi
     certificate.revoked_at = timezone.now()
     certificate.revoked_reason = reason
     certificate.save(update_fields=["revoked_at", "revoked_reason"])
-    certification_event_record(
-        CertificationEvent.Kind.REVOKED,
-        user=certificate.user,
-        certificate=certificate,
-        actor=actor,
-        detail=reason,
-    )
+    audit_record(certificate, CertAction.REVOKED, actor=actor, reason=reason)
     for earlier in Certificate.objects.filter(superseded_by=certificate):
         earlier.superseded_by = None
         earlier.save(update_fields=["superseded_by"])
-        certification_event_record(
-            CertificationEvent.Kind.REINSTATED,
-            user=earlier.user,
-            certificate=earlier,
-            actor=actor,
-            detail=certificate.serial,
-        )
+        audit_record(earlier, CertAction.REINSTATED, actor=actor, serial=certificate.serial)
         verification_cache_clear_on_commit(earlier)
     verification_cache_clear_on_commit(certificate)
     return certificate
@@ -83,9 +72,7 @@ def certificates_remind_lapsing(today: dt.date | None = None) -> int:
                 key=f"cert_lapse:{certificate.pk}",
                 defaults={"title": title, "url": reverse("certification:mine")},
             )
-            certification_event_record(
-                CertificationEvent.Kind.REMINDED, user=certificate.user, certificate=certificate
-            )
+            audit_record(certificate, CertAction.REMINDED)
             email = certificate.user.email
             if email:
                 transaction.on_commit(

@@ -9,7 +9,7 @@ from .curriculum import (
     ModulePage,
 )
 from .feedback import FeedbackFormField, FeedbackFormPage
-from .golive import GoLiveEvent, GoLiveState, GoLiveStatus
+from .golive import GoLiveState, GoLiveStatus
 from .notices import Notice
 from .people import Position, Team, User
 from .quiz import (
@@ -36,7 +36,6 @@ __all__ = [
     "Enrolment",
     "FeedbackFormField",
     "FeedbackFormPage",
-    "GoLiveEvent",
     "GoLiveState",
     "GoLiveStatus",
     "LessonCompletion",

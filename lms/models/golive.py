@@ -15,7 +15,7 @@ class GoLiveStatus(models.Model):
     """
     Where a new hire stands: in training until every required quiz is passed, then ready
     for a lead's sign-off, then live. Changed only through lms.services.golive, which
-    records every change as a GoLiveEvent.
+    records every change in the audit trail (lms.audit).
     """
 
     user = models.OneToOneField(
@@ -40,25 +40,3 @@ class GoLiveStatus(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.get_state_display()}"
-
-
-class GoLiveEvent(models.Model):
-    """Who changed a go-live status, when, and why (the audit trail leads and QA rely on)."""
-
-    status = models.ForeignKey(GoLiveStatus, on_delete=models.CASCADE, related_name="events")
-    from_state = models.CharField(max_length=12, choices=GoLiveState.choices, blank=True)
-    to_state = models.CharField(max_length=12, choices=GoLiveState.choices)
-    # NULL actor: the academy itself (e.g. the last required quiz was passed).
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    # The actor's name as it was, so the trail still says who acted if the account goes.
-    actor_name = models.CharField(max_length=64, blank=True)
-    reason = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self):
-        return f"{self.status.user}: {self.from_state} → {self.to_state}"

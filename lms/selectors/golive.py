@@ -3,10 +3,13 @@ Reading go-live (上线考核): what the check asks of a new hire, what is still
 who may sign them off. Changes go through lms.services.golive.
 """
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from lms.audit import audit_actor, audit_trail
 from lms.models import Attempt, GoLiveState, GoLiveStatus, Quiz
 from lms.selectors.people import staff_visible_to
 from lms.selectors.quiz import quiz_result
@@ -55,3 +58,62 @@ def can_sign_off(*, lead, person) -> bool:
         and lead.has_perm("lms.sign_off_golive")
         and staff_visible_to(lead).filter(pk=person.pk).exists()
     )
+
+
+# Why a go-live status changed, when the academy changed it or a lead gave no words of
+# their own: stored as the code, shown in the reader's language.
+GOLIVE_REASONS = {
+    "onboarding_started": gettext_lazy("Onboarding started"),
+    "quizzes_passed": gettext_lazy("All required quizzes passed"),
+    "signed_off": gettext_lazy("Signed off"),
+}
+
+GOLIVE_CHANGE_ACTION = "lms.golive.change"
+
+
+def golive_reason(params: dict) -> str:
+    """A lead's own words if they gave any, else the reason code in the reader's language."""
+    note = params.get("note") or ""
+    if note:
+        return note
+    reason = GOLIVE_REASONS.get(params.get("reason", ""))
+    return str(reason) if reason else ""
+
+
+def golive_change(params: dict) -> str:
+    """'In training → Ready for sign-off', in the reader's language."""
+    states = dict(GoLiveState.choices)
+    to_state = str(states.get(params.get("to"), params.get("to", "")))
+    if params.get("from"):
+        return f"{states.get(params['from'], params['from'])} → {to_state}"
+    return to_state
+
+
+def golive_change_message(params: dict) -> str:
+    """The History view's line for one change of go-live status."""
+    why = golive_reason(params)
+    change = golive_change(params)
+    return _("Go-live: %(change)s (%(why)s)") % {"change": change, "why": why} if why else change
+
+
+@dataclass
+class GoLiveHistoryLine:
+    at: dt.datetime
+    change: str
+    by: str
+    why: str
+
+
+def golive_history_lines(status: GoLiveStatus | None) -> list[GoLiveHistoryLine]:
+    """A person's go-live history, newest first, from the academy's audit trail."""
+    if status is None:
+        return []
+    return [
+        GoLiveHistoryLine(
+            at=entry.timestamp,
+            change=golive_change(entry.data),
+            by=audit_actor(entry),
+            why=golive_reason(entry.data),
+        )
+        for entry in audit_trail(status).filter(action=GOLIVE_CHANGE_ACTION)
+    ]

@@ -8,23 +8,28 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lms.models import GoLiveEvent, GoLiveState, GoLiveStatus, User
+from lms.audit import audit_record
+from lms.models import GoLiveState, GoLiveStatus, User
 from lms.refusals import Refused
-from lms.selectors.golive import can_sign_off, golive_checklist
+from lms.selectors.golive import GOLIVE_CHANGE_ACTION, can_sign_off, golive_checklist
 
 
-def _record(status: GoLiveStatus, to_state: str, *, actor=None, reason: str = "") -> GoLiveStatus:
+def _record(
+    status: GoLiveStatus, to_state: str, *, actor=None, reason: str = "", note: str = ""
+) -> GoLiveStatus:
+    """
+    Change the state and record it in the audit trail: the reason as a code (shown in the
+    reader's language), a lead's own words as they wrote them.
+    """
     from_state = status.state
     status.state = to_state
     status.live_since = timezone.now() if to_state == GoLiveState.LIVE else None
     status.save(update_fields=["state", "live_since", "changed_at"])
-    GoLiveEvent.objects.create(
-        status=status,
-        from_state=from_state,
-        to_state=to_state,
+    audit_record(
+        status,
+        GOLIVE_CHANGE_ACTION,
         actor=actor,
-        actor_name=actor.get_full_name() if actor else "",
-        reason=reason,
+        **{"from": from_state, "to": to_state, "reason": reason, "note": note},
     )
     return status
 
@@ -36,8 +41,10 @@ def golive_status_ensure(*, user, curriculum) -> GoLiveStatus:
         user=user, defaults={"curriculum": curriculum}
     )
     if created:
-        GoLiveEvent.objects.create(
-            status=status, to_state=GoLiveState.IN_TRAINING, reason=_("Onboarding started")
+        audit_record(
+            status,
+            GOLIVE_CHANGE_ACTION,
+            **{"from": "", "to": GoLiveState.IN_TRAINING, "reason": "onboarding_started"},
         )
         # Someone enrolled after already passing the quizzes is ready at once.
         status = golive_refresh(user_id=user.pk) or status
@@ -63,7 +70,7 @@ def golive_refresh(*, user_id: int, passed_quiz_id: int | None = None) -> GoLive
     if not quizzes_done:
         return status
     target = GoLiveState.READY if status.curriculum.golive_requires_signoff else GoLiveState.LIVE
-    return _record(status, target, reason=_("All required quizzes passed"))
+    return _record(status, target, reason="quizzes_passed")
 
 
 @transaction.atomic
@@ -90,7 +97,7 @@ def golive_sign_off(*, lead, person, reason: str = "") -> GoLiveStatus:
             _("Not every required quiz is passed yet: %(missing)s")
             % {"missing": "；".join(missing)},
         )
-    return _record(status, GoLiveState.LIVE, actor=lead, reason=reason or _("Signed off"))
+    return _record(status, GoLiveState.LIVE, actor=lead, reason="signed_off", note=reason.strip())
 
 
 @transaction.atomic
@@ -106,4 +113,4 @@ def golive_revert(*, lead, person, reason: str) -> GoLiveStatus:
     if status is None or status.state == GoLiveState.IN_TRAINING:
         raise Refused("golive_nothing_to_revert", _("There is nothing to revert."))
     target = GoLiveState.READY if status.state == GoLiveState.LIVE else GoLiveState.IN_TRAINING
-    return _record(status, target, actor=lead, reason=reason.strip())
+    return _record(status, target, actor=lead, reason="reverted", note=reason.strip())

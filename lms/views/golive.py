@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from lms.models import GoLiveStatus
 from lms.refusals import Refused
-from lms.selectors.golive import golive_checklist
+from lms.selectors.golive import golive_checklist, golive_history_lines
 from lms.selectors.people import staff_visible_to
 from lms.services.golive import golive_revert, golive_sign_off
 from lms.views.people import team_viewer_required
@@ -17,14 +17,13 @@ from lms.views.people import team_viewer_required
 def golive_history(request, pk):
     person = get_object_or_404(staff_visible_to(request.user).select_related("team"), pk=pk)
     status = GoLiveStatus.objects.filter(user=person).select_related("curriculum").first()
-    events = status.events.all() if status else []
     return render(
         request,
         "lms/golive_history.html",
         {
             "person": person,
             "status": status,
-            "events": events,
+            "history": golive_history_lines(status),
             "checklist": golive_checklist(user=person, status=status) if status else [],
         },
     )

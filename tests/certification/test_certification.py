@@ -8,12 +8,13 @@ from unittest import mock
 import pytest
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from wagtail.models import ModelLogEntry
 
+from certification.audit import CertAction
 from certification.models import (
     BulkIssue,
     Certificate,
-    CertificationEvent,
     LevelCode,
     Registration,
     Result,
@@ -27,6 +28,7 @@ from certification.services import (
     registration_create,
     result_record_exceptional,
 )
+from lms.audit import audit_actor, audit_trail
 from lms.models import Notice
 from lms.refusals import Refused
 from lms.services.quiz import attempt_start, attempt_submit
@@ -156,8 +158,8 @@ def test_issuing_the_same_pass_twice_gives_one_certificate(academy, levels, open
         second = certificate_issue(result_id=result.pk)
     assert first.pk == second.pk
     assert Certificate.objects.count() == 1
-    assert CertificationEvent.objects.filter(kind=CertificationEvent.Kind.ISSUED).count() == 1
-    assert CertificationEvent.objects.filter(kind=CertificationEvent.Kind.RENDERED).count() == 1
+    assert audit_trail(first).filter(action=CertAction.ISSUED).count() == 1
+    assert audit_trail(first).filter(action=CertAction.RENDERED).count() == 1
 
 
 needs_postgres = pytest.mark.skipif(
@@ -196,7 +198,7 @@ def test_two_workers_issuing_the_same_pass_make_one_certificate_and_one_pdf():
     assert Certificate.objects.count() == 2
     serials = set(Certificate.objects.values_list("serial", flat=True))
     assert serials == {f"JR-{cycle.code}-00001", f"JR-{cycle.code}-00002"}
-    assert CertificationEvent.objects.filter(kind=CertificationEvent.Kind.RENDERED).count() == 2
+    assert ModelLogEntry.objects.filter(action=CertAction.RENDERED).count() == 2
 
 
 def test_a_failed_render_is_retried_a_bounded_number_of_times_and_then_shows_failed(
@@ -276,8 +278,14 @@ def test_an_exceptional_result_needs_a_reason_and_the_right_and_is_audited(acade
         result_record_exceptional(**kwargs, reason="纸质考试", actor=academy.lead_a)
     with committed():
         result_record_exceptional(**kwargs, reason="系统故障，改为纸质考试", actor=academy.admin)
-    event = CertificationEvent.objects.get(kind=CertificationEvent.Kind.RESULT_EXCEPTIONAL)
-    assert event.actor_name == "系统管理员" and "纸质考试" in event.detail
+    result = Result.objects.get(user=academy.agent_b)
+    event = audit_trail(result).get(action=CertAction.EXCEPTIONAL_RESULT)
+    assert audit_actor(event) == "系统管理员"
+    assert event.data["reason"] == "系统故障，改为纸质考试" and event.data["passed"] is True
+    with translation.override("zh-hans"):
+        assert "纸质考试" in event.message and "passed" not in event.message
+    with translation.override("en"):
+        assert "passed" in ModelLogEntry.objects.get(pk=event.pk).message
     assert Certificate.objects.get(user=academy.agent_b).percent == Decimal("88")
 
 
@@ -290,8 +298,8 @@ def test_revoking_needs_a_reason_and_the_permission(academy, open_cycle):
     certificate_revoke(certificate=certificate, actor=academy.admin, reason="考试作弊")
     certificate.refresh_from_db()
     assert certificate.status() == "revoked"
-    event = CertificationEvent.objects.get(kind=CertificationEvent.Kind.REVOKED)
-    assert event.actor == academy.admin and event.detail == "考试作弊"
+    event = audit_trail(certificate).get(action=CertAction.REVOKED)
+    assert event.user == academy.admin and event.data["reason"] == "考试作弊"
 
 
 # --- Lapsing -----------------------------------------------------------------------------------

@@ -4,10 +4,10 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from cases.models import CasePage
+from certification.audit import CertAction
 from certification.models import (
     Certificate,
     CertificateStatus,
-    CertificationEvent,
     Cycle,
     Level,
     LevelCode,
@@ -18,6 +18,7 @@ from certification.models import (
     TrackStep,
 )
 from certification.selectors import last_cycle_with_results, promotion_options_for, standings_for
+from lms.audit import audit_trail
 from lms.models import CurriculumPage, Question, Quiz, QuizSection, User
 
 
@@ -25,7 +26,7 @@ def _snapshot():
     counts = {
         model.__name__: model.objects.count()
         for model in (
-            Level, Cycle, Registration, Result, Certificate, CertificationEvent, TrackStep,
+            Level, Cycle, Registration, Result, Certificate, TrackStep,
             QAScore, Recommendation, Quiz, QuizSection, Page, User,
         )
     }  # fmt: skip
@@ -95,9 +96,7 @@ def test_demo_certification_tells_the_whole_story(db):
     assert CertificateStatus.SUPERSEDED in statuses
     revoked = Certificate.objects.get(revoked_at__isnull=False)
     assert revoked.revoked_reason
-    assert revoked.events.filter(
-        kind=CertificationEvent.Kind.REVOKED, actor__username="admin"
-    ).exists()
+    assert audit_trail(revoked).filter(action=CertAction.REVOKED, user__username="admin").exists()
     assert Result.objects.filter(cycle=past[0], passed=False).count() >= 2
     assert Result.objects.filter(source=Result.Source.EXCEPTIONAL).exists()
 

@@ -12,8 +12,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from certification.models import CertificationEvent, LevelCode, QAScore, TrackStep
+from certification.audit import CertAction
+from certification.models import LevelCode, QAScore, Recommendation, TrackStep
 from certification.services import certificate_revoke
+from lms.audit import audit_actor, audit_trail
 from lms.models import Position
 from tests.factories import UserFactory
 from tests.factories import certification as cert
@@ -296,8 +298,10 @@ def test_a_lead_recommends_a_team_member_but_not_someone_elses(academy, login):
     client = login(academy.lead_a)
     url = reverse("certification:recommend", args=[academy.agent_a.pk])
     assert client.post(url, {"step": step.pk}).status_code == 302
-    event = CertificationEvent.objects.get(kind=CertificationEvent.Kind.RECOMMENDED)
-    assert event.user == academy.agent_a and event.actor_name == "张伟"
+    recommendation = Recommendation.objects.get(user=academy.agent_a, step=step)
+    event = audit_trail(recommendation).get(action=CertAction.RECOMMENDED)
+    assert audit_actor(event) == "张伟"
+    assert (event.data["from"], event.data["to"]) == (Position.AGENT, Position.SENIOR_AGENT)
     other = reverse("certification:recommend", args=[academy.agent_b.pk])
     assert client.post(other, {"step": step.pk}).status_code == 404
 

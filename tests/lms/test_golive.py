@@ -2,10 +2,12 @@
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from lms.audit import audit_trail
 from lms.models import Cohort, GoLiveState, GoLiveStatus
 from lms.refusals import Refused
+from lms.selectors.golive import golive_history_lines
 from lms.services.golive import golive_revert, golive_sign_off
 from lms.services.learning import enrolment_create
 from lms.services.quiz import attempt_start, attempt_submit
@@ -36,7 +38,8 @@ def pass_quiz(user, quiz):
 def test_enrolling_a_cohort_in_onboarding_starts_each_new_hires_go_live_check(academy, onboarding):
     status = GoLiveStatus.objects.get(user=academy.newhire_a)
     assert status.state == GoLiveState.IN_TRAINING
-    assert status.events.count() == 1
+    (started,) = golive_history_lines(status)
+    assert (started.change, started.by) == (GoLiveState.IN_TRAINING.label, "")
     assert GoLiveStatus.objects.filter(user=academy.agent_b).exists()
     assert not GoLiveStatus.objects.filter(user=academy.agent_a).exists()  # not a new hire
 
@@ -58,7 +61,8 @@ def test_passing_every_required_quiz_makes_a_new_hire_ready(
         pass_quiz(academy.newhire_a, quiz)
     status = GoLiveStatus.objects.get(user=academy.newhire_a)
     assert status.state == GoLiveState.READY
-    assert status.events.first().actor is None  # the academy moved them, not a person
+    latest = audit_trail(status).first()
+    assert latest.user is None and latest.data["reason"] == "quizzes_passed"  # the academy
 
 
 def test_a_lead_cannot_sign_off_before_the_quizzes_are_passed(academy, onboarding):
@@ -78,8 +82,12 @@ def test_only_a_lead_of_the_team_or_a_supervisor_signs_off(
             golive_sign_off(lead=outsider, person=academy.newhire_a)
     status = golive_sign_off(lead=academy.supervisor, person=academy.newhire_a, reason="考核优秀")
     assert status.state == GoLiveState.LIVE
-    event = status.events.first()
-    assert (event.actor, event.reason, event.to_state) == (academy.supervisor, "考核优秀", "live")
+    event = audit_trail(status).first()
+    assert (event.user, event.data["note"], event.data["to"]) == (
+        academy.supervisor,
+        "考核优秀",
+        "live",
+    )
 
 
 def test_reverting_needs_a_reason_and_is_recorded(
@@ -93,7 +101,7 @@ def test_reverting_needs_a_reason_and_is_recorded(
         golive_revert(lead=academy.lead_a, person=academy.newhire_a, reason="  ")
     status = golive_revert(lead=academy.lead_a, person=academy.newhire_a, reason="质检发现推诿话术")
     assert status.state == GoLiveState.READY
-    assert status.events.first().reason == "质检发现推诿话术"
+    assert golive_history_lines(status)[0].why == "质检发现推诿话术"
 
 
 def test_team_page_lists_those_awaiting_sign_off_first_and_signs_them_off(
@@ -202,8 +210,8 @@ def test_the_history_keeps_the_signers_name_after_their_account_is_gone(
         pass_quiz(academy.newhire_a, quiz)
     golive_sign_off(lead=academy.lead_a, person=academy.newhire_a)
     academy.lead_a.delete()
-    event = GoLiveStatus.objects.get(user=academy.newhire_a).events.first()
-    assert (event.actor, event.actor_name) == (None, "张伟")
+    (latest, *_earlier) = golive_history_lines(GoLiveStatus.objects.get(user=academy.newhire_a))
+    assert latest.by == "张伟"
 
 
 def test_team_page_queries_do_not_grow_with_the_number_of_curricula(academy, onboarding, login):
@@ -216,3 +224,28 @@ def test_team_page_queries_do_not_grow_with_the_number_of_curricula(academy, onb
             GoLiveStatus.objects.create(user=person, curriculum=curriculum)
 
     assert_queries_constant(lambda: client.get(reverse("lms:team_roster")), grow, sizes=(2, 6))
+
+
+def test_the_history_is_stored_as_codes_and_read_in_the_readers_language(
+    academy, onboarding, django_capture_on_commit_callbacks
+):
+    _curriculum, quiz = onboarding
+    with django_capture_on_commit_callbacks(execute=True):
+        pass_quiz(academy.newhire_a, quiz)
+    status = GoLiveStatus.objects.get(user=academy.newhire_a)
+    stored = audit_trail(status).first()
+    assert stored.data["reason"] == "quizzes_passed"  # a code, not a sentence
+    with translation.override("zh-hans"):
+        (ready, started) = golive_history_lines(status)
+        chinese = (ready.change, ready.why, started.why)
+        message = audit_trail(status).first().message  # what the CMS History shows
+    with translation.override("en"):
+        (ready, started) = golive_history_lines(status)
+        english = (ready.change, ready.why, started.why)
+    assert english == (
+        "In training → Ready for sign-off",
+        "All required quizzes passed",
+        "Onboarding started",
+    )
+    assert chinese != english and not any(c.isascii() and c.isalpha() for c in "".join(chinese))
+    assert message.startswith(chinese[0][:2]) or chinese[0] in message
