@@ -61,9 +61,14 @@ def copy_events(apps, schema_editor):
             target, label = ("certificate", event.certificate_id), event.certificate.serial
         elif event.kind == "exceptional" and (found := EXCEPTIONAL.match(event.detail)):
             cycle, level, outcome, percent, reason = found.groups()
-            result = Result.objects.filter(
-                user_id=event.user_id, cycle__code=cycle, level=level
-            ).first()
+            year, _h, half = cycle.partition("H")  # Cycle.code is "<year>H<half>"
+            result = (
+                Result.objects.filter(
+                    user_id=event.user_id, cycle__year=year, cycle__half=half, level=level
+                ).first()
+                if year.isdigit() and half.isdigit()
+                else None
+            )
             if result:
                 target, label = ("result", result.pk), f"{cycle} {level}"
                 params = {
