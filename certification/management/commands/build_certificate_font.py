@@ -118,6 +118,8 @@ def face_index(path: Path, family: str) -> int:
 
 def system_font(family: str) -> Path:
     """The file fontconfig uses for `family` Regular, refusing a substitute for another font."""
+    # WeasyPrint's cffi bindings load Pango and fontconfig when imported: only this
+    # command's font lookup needs them, not every manage.py call that lists commands.
     from weasyprint.text.ffi import ffi, fontconfig
 
     config = ffi.gc(fontconfig.FcInitLoadConfigAndFonts(), fontconfig.FcConfigDestroy)

@@ -8,6 +8,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from lms.models import User
 from lms.synthetic import PASSWORD, PREFIX, SIZES, site_generate
 
 
@@ -24,7 +25,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, size, seed, force, **options):
-        from lms.models import User
 
         existing = User.objects.count()
         if existing and not force:

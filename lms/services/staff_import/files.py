@@ -156,6 +156,7 @@ def _csv_rows(content: bytes) -> Iterator[list]:
 
 
 def _xlsx_rows(content: bytes) -> Iterator[list]:
+    # openpyxl takes ~100 ms to import; only Excel uploads pay for it.
     from openpyxl import load_workbook
 
     try:
