@@ -15,7 +15,7 @@ SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2
 # Browser tests drive Debian's Chromium (Playwright's own browser download does not work here);
 # poppler-utils lets the certificate tests read the PDF's text layer (skipped without it);
 # postgresql-client brings pg_dump and pg_restore for backups on PostgreSQL.
-TEST_SYSTEM_PACKAGES := chromium poppler-utils postgresql-client
+TEST_SYSTEM_PACKAGES := chromium poppler-utils postgresql-client nodejs
 
 # The address people use to reach `make run`, printed on certificates (link and QR code) and
 # in e-mails: HOST, or this machine's first IPv4 address when HOST listens on all of them.
@@ -93,7 +93,13 @@ certificate-font: $(CERTIFICATE_FONT) ## Build the compact certificate font from
 
 install: system-deps $(VENV)/.installed messages $(CERTIFICATE_FONT) ## Create .venv and install the academy
 
-install-dev: system-deps-test install $(VENV)/.installed-dev ## Also install test and lint tools
+install-dev: system-deps-test install $(VENV)/.installed-dev $(AXE) ## Also install test and lint tools
+
+# axe-core, pinned with its lock file, injected by the browser tests into every page.
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund --silent
+	@touch $@
 
 var/secret_key:
 	@mkdir -p var

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.axe import AxeAudit
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 # Without the background-networking flags Chromium keeps trying to reach the internet.
@@ -46,10 +48,17 @@ class Browser:
         self.page = page
         self.base_url = base_url
         self.name = name
+        self.axe = AxeAudit(name)
 
     def go(self, path):
         self.page.goto(self.base_url + path)
+        self.check()
         return self.page
+
+    def check(self):
+        """axe on the page as it is now: every go(), every screenshot, and the last page."""
+        self.page.wait_for_load_state()
+        return self.axe.check(self.page)
 
     def sign_in(self, username, password):
         self.go("/accounts/login/")
@@ -71,6 +80,7 @@ class Browser:
         return table.get_by_role("row").filter(has=self.page.get_by_role("cell"))
 
     def shot(self, label):
+        self.check()
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(SCREENSHOTS / f"{self.name}-{label}.png"), full_page=True)
 
@@ -102,13 +112,29 @@ def _make(browser, live_server, request, **context_args):
     return context, Browser(page, live_server.url, request.node.name)
 
 
+def _finish(context, wrapped):
+    """Check the last page too, keep the report, and fail on what blocks."""
+    try:
+        if not wrapped.page.is_closed():
+            wrapped.check()
+    finally:
+        wrapped.axe.write_report()
+        context.close()
+    blocking = wrapped.axe.blocking()
+    if blocking:
+        pytest.fail(
+            "accessibility (axe, WCAG 2.2 A/AA):\n" + "\n".join(map(str, blocking)),
+            pytrace=False,
+        )
+
+
 # Live-server tests commit for real and the database is flushed after each; serialized
 # rollback restores what migrations put there (Wagtail's root page, role groups).
 @pytest.fixture
 def desktop(browser, django_db_serialized_rollback, live_server, transactional_db, request):
     context, wrapped = _make(browser, live_server, request, viewport={"width": 1280, "height": 800})
     yield wrapped
-    context.close()
+    _finish(context, wrapped)
 
 
 @pytest.fixture
@@ -118,4 +144,4 @@ def phone(browser, django_db_serialized_rollback, live_server, transactional_db,
         browser, live_server, request, is_mobile=True, has_touch=True, **iphone
     )
     yield wrapped
-    context.close()
+    _finish(context, wrapped)
