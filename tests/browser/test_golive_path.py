@@ -6,10 +6,9 @@ import re
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from lms.models import Attempt, Cohort
-from lms.services.learning import enrolment_create
+from lms.models import Attempt
 from tests.conftest import build_academy
-from tests.factories.learning import build_curriculum, build_quiz
+from tests.factories.learning import build_curriculum, build_quiz, onboard
 from tests.factories.people import PASSWORD
 
 
@@ -23,11 +22,7 @@ def test_a_new_hire_goes_from_first_lesson_to_live(desktop):
     academy = build_academy()
     curriculum = build_curriculum(modules=1, lessons=2)
     quiz = build_quiz(singles=2, retake_wait_minutes=1, title="上线考核")
-    curriculum.golive_quizzes.add(quiz)
-    curriculum.save()
-    cohort = Cohort.objects.create(name="11月批次", start_date=timezone.localdate())
-    cohort.members.add(academy.newhire_a)
-    enrolment_create(curriculum=curriculum, cohort=cohort)
+    onboard(academy.newhire_a, curriculum, quiz, cohort_name="11月批次")
     page = desktop.page
     page.on("dialog", lambda dialog: dialog.accept())
     golive = desktop.region("上线考核")

@@ -8,12 +8,10 @@ the focused control must look focused (its pixels change when focus leaves it).
 import io
 import re
 
-from django.utils import timezone
 from PIL import Image, ImageChops
 from playwright.sync_api import expect
 
-from lms.models import Attempt, Cohort, GoLiveState, GoLiveStatus, QuestionKind
-from lms.services.learning import enrolment_create
+from lms.models import Attempt, GoLiveState, GoLiveStatus, QuestionKind
 from tests.conftest import build_academy
 from tests.factories.learning import (
     ChoiceFactory,
@@ -21,6 +19,7 @@ from tests.factories.learning import (
     SingleChoiceQuestionFactory,
     build_curriculum,
     build_quiz,
+    onboard,
 )
 from tests.factories.people import PASSWORD
 
@@ -105,11 +104,7 @@ def test_onboarding_quiz_review_and_sign_off_by_keyboard_alone(desktop):
     ChoiceFactory(question=multiple, text="理解您的心情", is_correct=True)
     ChoiceFactory(question=multiple, text="这不归我管", is_correct=False)
     QuizSectionFactory(quiz=quiz, question=multiple, sort_order=9)
-    curriculum.golive_quizzes.add(quiz)
-    curriculum.save()
-    cohort = Cohort.objects.create(name="12月批次", start_date=timezone.localdate())
-    cohort.members.add(academy.newhire_a)
-    enrolment_create(curriculum=curriculum, cohort=cohort)
+    onboard(academy.newhire_a, curriculum, quiz, cohort_name="12月批次")
     page = desktop.page
     page.on("dialog", lambda dialog: dialog.accept())
     keys = Keyboard(desktop)
@@ -131,8 +126,11 @@ def test_onboarding_quiz_review_and_sign_off_by_keyboard_alone(desktop):
     keys.tab_to(page.get_by_role("button", name="开始测验"))
     keys.follow()
     expect(page.get_by_role("group")).to_have_count(3)
-    keys.tab_to(page.get_by_role("radio", name="30秒0"))
-    page.keyboard.press("Space")
+    # Tab enters a radio group at its first option (options are shuffled); arrows move on.
+    keys.tab_to(page.get_by_role("radio").first)
+    right = page.get_by_role("radio", name="30秒0")
+    page.keyboard.press("Space" if keys.focused(right) else "ArrowDown")
+    keys.assert_focus_visible(right)
     expect(page.get_by_role("radio", name="30秒0")).to_be_checked()
     keys.tab_to(page.get_by_role("checkbox", name="理解您的心情"))
     page.keyboard.press("Space")

@@ -7,6 +7,7 @@ import datetime as dt
 
 import factory
 import wagtail_factories
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 from wagtail.models import Page, Site
 from wagtail.rich_text import RichText
@@ -14,6 +15,7 @@ from wagtail.rich_text import RichText
 from lms.models import (
     AcademyHomePage,
     Choice,
+    Cohort,
     CurriculumKind,
     CurriculumPage,
     LessonPage,
@@ -24,6 +26,7 @@ from lms.models import (
     Quiz,
     QuizSection,
 )
+from lms.services.learning import enrolment_create
 
 
 def academy_home() -> AcademyHomePage:
@@ -202,6 +205,14 @@ def wrong_answers(attempt) -> dict:
 
 
 def later(minutes=0, seconds=0, *, start=None):
-    from django.utils import timezone
 
     return (start or timezone.now()) + dt.timedelta(minutes=minutes, seconds=seconds)
+
+
+def onboard(person, curriculum, golive_quiz, cohort_name="新人批次"):
+    """`person` starts `curriculum` today in a cohort, with `golive_quiz` its go-live check."""
+    curriculum.golive_quizzes.add(golive_quiz)
+    curriculum.save()
+    cohort = Cohort.objects.create(name=cohort_name, start_date=timezone.localdate())
+    cohort.members.add(person)
+    return enrolment_create(curriculum=curriculum, cohort=cohort)
