@@ -81,7 +81,9 @@ def achievement(*, level: str, level_zh: str, level_en: str, pass_mark: int) -> 
         "id": url,
         "type": ["Achievement"],
         "achievementType": "Certificate",
-        "name": f"客服服务技能认证 · {level_zh} / Customer-service skills certification · {level_en}",
+        "name": (
+            f"客服服务技能认证 · {level_zh} / Customer-service skills certification · {level_en}"
+        ),
         "description": (
             f"半年度客服服务技能认证，{level_zh}。"
             f" Semiannual customer-service skills certification, {level_en} level."
@@ -131,8 +133,8 @@ def achievement_credential(certificate, *, pass_mark: int, status_index: int) ->
             f" / Customer-service skills certification · {level_en} · {cycle_en}"
         ),
         "description": (
-            f"{certificate.issuer_name}颁发的{level_zh}服务技能证书，证书编号 {certificate.serial}，"
-            f"验证页面 {verify_url}。"
+            f"{certificate.issuer_name}颁发的{level_zh}服务技能证书，"
+            f"证书编号 {certificate.serial}，验证页面 {verify_url}。"
             f" {level_en} customer-service skills certificate {certificate.serial} issued by"
             f" {certificate.issuer_name}; verification page {verify_url}."
         ),

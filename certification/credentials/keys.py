@@ -120,4 +120,4 @@ def signing_key_configured() -> SigningKey:
     try:
         return signing_key_from_secret(secret)
     except ValueError as exc:
-        raise SigningKeyMissing(f"The credentials signing key is not an Ed25519 key: {exc}")
+        raise SigningKeyMissing(f"The signing key is not an Ed25519 key: {exc}") from exc
