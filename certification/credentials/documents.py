@@ -74,9 +74,22 @@ def now_utc() -> str:
     return timezone.now().astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def achievement(*, level: str, level_zh: str, level_en: str, pass_mark: int) -> dict:
-    """The level as an Achievement: the same for every holder of it (no serial here)."""
+def achievement(*, level: str, level_zh: str, level_en: str, pass_mark: int | None) -> dict:
+    """The level as an Achievement: the same for every holder of it (no serial here).
+    `pass_mark` None: not known (a level since removed); the criteria then do not say it."""
     url = achievement_url(level)
+    mark_zh = f"（百分制，{pass_mark}分及格）" if pass_mark is not None else "（百分制）"
+    mark_en = f" (scored out of 100, pass mark {pass_mark})" if pass_mark is not None else ""
+    score = {
+        "id": f"{url}#score",
+        "type": ["ResultDescription"],
+        "name": "认证考试成绩（百分制）/ Certification exam score (out of 100)",
+        "resultType": "Percent",
+        "valueMin": "0",
+        "valueMax": "100",
+    }
+    if pass_mark is not None:
+        score["requiredValue"] = str(pass_mark)
     return {
         "id": url,
         "type": ["Achievement"],
@@ -90,26 +103,15 @@ def achievement(*, level: str, level_zh: str, level_en: str, pass_mark: int) -> 
         ),
         "criteria": {
             "narrative": (
-                f"在认证周期的考试窗口内通过{level_zh}认证考试（百分制，{pass_mark}分及格）。"
-                f" Pass the {level_en} certification exam in the cycle's exam window"
-                f" (scored out of 100, pass mark {pass_mark})."
+                f"在认证周期的考试窗口内通过{level_zh}认证考试{mark_zh}。"
+                f" Pass the {level_en} certification exam in the cycle's exam window{mark_en}."
             )
         },
-        "resultDescription": [
-            {
-                "id": f"{url}#score",
-                "type": ["ResultDescription"],
-                "name": "认证考试成绩（百分制）/ Certification exam score (out of 100)",
-                "resultType": "Percent",
-                "valueMin": "0",
-                "valueMax": "100",
-                "requiredValue": str(pass_mark),
-            }
-        ],
+        "resultDescription": [score],
     }
 
 
-def achievement_credential(certificate, *, pass_mark: int, status_index: int) -> dict:
+def achievement_credential(certificate, *, pass_mark: int | None, status_index: int) -> dict:
     """The certificate as an unsigned AchievementCredential, from its frozen fields."""
     code = certificate.verification_code
     credential_url = absolute(reverse("certification:verify_badge", args=[code]))

@@ -15,6 +15,15 @@ from certification.credentials.keys import SigningKey, base58btc_decode, base58b
 CRYPTOSUITE = "eddsa-rdfc-2022"
 
 
+def the_proof(document: dict) -> dict | None:
+    """The document's one proof. Open Badges 3.0's schema wants `proof` as a list; the
+    academy signs once, so a list of one (a single object is read too)."""
+    proof = document.get("proof")
+    if isinstance(proof, list):
+        proof = proof[0] if len(proof) == 1 else None
+    return proof if isinstance(proof, dict) else None
+
+
 def _hash_data(document: dict, proof_options: dict) -> bytes:
     unsecured = {key: value for key, value in document.items() if key != "proof"}
     options = {key: value for key, value in proof_options.items() if key != "proofValue"}
@@ -36,14 +45,14 @@ def proof_attach(
         "proofPurpose": "assertionMethod",
     }
     signature = key.sign(_hash_data(document, options))
-    return {**document, "proof": {**options, "proofValue": "z" + base58btc_encode(signature)}}
+    return {**document, "proof": [{**options, "proofValue": "z" + base58btc_encode(signature)}]}
 
 
 def proof_verify(document: dict, public_key: Ed25519PublicKey) -> bool:
     """Does the document's proof verify with `public_key`? (Not: which key it names.)"""
-    proof = document.get("proof")
+    proof = the_proof(document)
     if (
-        not isinstance(proof, dict)
+        proof is None
         or proof.get("type") != "DataIntegrityProof"
         or proof.get("cryptosuite") != CRYPTOSUITE
         or not str(proof.get("proofValue", "")).startswith("z")

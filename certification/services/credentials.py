@@ -34,25 +34,21 @@ SIGN_PER_RUN = 500
 def issuer_key_record(key: SigningKey) -> IssuerKey:
     """Put the key's public half on record (it is published from then on, for good) and
     mark the keys before it retired."""
-    public = key.public_multibase
-    record, created = IssuerKey.objects.get_or_create(public_key_multibase=public)
-    if created or record.retired_at:
+    record, created = IssuerKey.objects.get_or_create(public_key_multibase=key.public_multibase)
+    if created:
         IssuerKey.objects.filter(retired_at=None).exclude(pk=record.pk).update(
             retired_at=timezone.now()
         )
-        if record.retired_at:
-            record.retired_at = None
-            record.save(update_fields=["retired_at"])
     return record
 
 
-def _pass_mark(certificate: Certificate) -> int:
+def _pass_mark(certificate: Certificate) -> int | None:
     """The pass mark the holder sat under: their attempt's, else the level's exam's."""
     result = certificate.result
     if result is not None and result.attempt_id:
         return result.attempt.pass_mark_percent
     level = Level.objects.select_related("exam").filter(code=certificate.level).first()
-    return level.exam.pass_mark_percent if level else 0
+    return level.exam.pass_mark_percent if level else None
 
 
 def _status_index_draw() -> int:

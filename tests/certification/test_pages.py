@@ -196,7 +196,7 @@ def test_the_open_badge_carries_the_frozen_certificate(academy, client, open_cyc
     assert badge["humanCode"] == certificate.serial
     assert "humanCode" not in subject["achievement"]
     assert badge["validUntil"].startswith("2027-06-30")
-    assert badge["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+    assert badge["proof"][0]["cryptosuite"] == "eddsa-rdfc-2022"
 
 
 # --- The person's own page ------------------------------------------------------------------
