@@ -1,8 +1,9 @@
 """
 Checking a credential the way an outside verifier does, from its published parts only:
 the proof against the key the issuer profile publishes, the validity dates, the status
-list (itself signed by the issuer). `manage.py verify_credential URL` runs it over HTTP;
-`fetch` is any function that returns the JSON document at a URL.
+lists (themselves signed by the issuer): revocation, and this academy's supersession
+list. `manage.py verify_credential URL` runs it over HTTP; `fetch` is any function that
+returns the JSON document at a URL.
 """
 
 import datetime as dt
@@ -14,6 +15,8 @@ from certification.credentials.proofs import proof_verify, the_proof
 from certification.credentials.status import status_list_bit
 
 Fetch = Callable[[str], dict]
+REVOCATION_PATH = "/credentials/status/revocation/"
+SUPERSESSION_PATH = "/credentials/status/supersession/"
 
 
 @dataclass
@@ -62,7 +65,20 @@ def credential_verify(credential: dict, fetch: Fetch, now: dt.datetime | None = 
     if "validUntil" in credential:
         verdict.check("validUntil", now <= dt.datetime.fromisoformat(credential["validUntil"]))
     entries = credential.get("credentialStatus") or []
-    for entry in entries if isinstance(entries, list) else [entries]:
+    entries = entries if isinstance(entries, list) else [entries]
+    for entry in list(entries):
+        # This academy publishes supersession at the same index beside its revocation list
+        # (Open Badges 3.0 lets a credential name one status entry).
+        url = entry.get("statusListCredential", "")
+        if url.endswith(REVOCATION_PATH) and entry.get("statusPurpose") == "revocation":
+            entries.append(
+                {
+                    **entry,
+                    "statusPurpose": "suspension",
+                    "statusListCredential": url[: -len(REVOCATION_PATH)] + SUPERSESSION_PATH,
+                }
+            )
+    for entry in entries:
         status_list = fetch(entry["statusListCredential"])
         subject = status_list["credentialSubject"]
         signed = verdict.check(

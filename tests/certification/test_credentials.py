@@ -222,13 +222,13 @@ def test_the_verify_credential_command_reads_the_published_parts(academy, client
         return outsider.fetch(client, url)
 
     verdict = credential_verify(credential, fetch)
-    assert verdict.valid and verdict.status == {"revocation": False}
+    assert verdict.valid and verdict.status == {"revocation": False, "suspension": False}
     tampered = {**credential, "name": credential["name"] + "!"}
     assert not credential_verify(tampered, fetch).valid
     with cert.committed():
         certificate_revoke(certificate=certificate, actor=academy.admin, reason="作弊")
     verdict = credential_verify(credential, fetch)
-    assert verdict.status == {"revocation": True} and not verdict.valid
+    assert verdict.status == {"revocation": True, "suspension": False} and not verdict.valid
     assert all(passed for _name, passed in verdict.checks)  # still genuine, but revoked
 
 
