@@ -78,7 +78,7 @@ def certificate_credential_sign(certificate: Certificate, *, key: SigningKey | N
         try:
             with transaction.atomic():
                 locked = (
-                    Certificate.objects.select_for_update()
+                    Certificate.objects.select_for_update(of=("self",))
                     .select_related("result__attempt")
                     .get(pk=certificate.pk)
                 )
