@@ -12,12 +12,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-<<<<<<< HEAD
 from certification.audit import CertAction
-from certification.models import LevelCode, QAScore, Recommendation, TrackStep
-=======
-from certification.models import Certificate, CertificationEvent, LevelCode, QAScore, TrackStep
->>>>>>> 3d86ed5 (Sign each certificate's credential at issue and publish the issuer profile, status lists and achievements)
+from certification.models import Certificate, LevelCode, QAScore, Recommendation, TrackStep
 from certification.services import certificate_revoke
 from lms.audit import audit_actor, audit_trail
 from lms.models import Position
