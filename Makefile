@@ -29,6 +29,7 @@ RUN_ENV := DJANGO_SETTINGS_MODULE=lms.settings.production HTTPS=0 SITE_URL="$(SI
 	SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" SERVE_MEDIA=1
 
 .PHONY: help install install-dev system-deps system-deps-test run dev test bench bench-pdf lint \
+	verify-credential \
 	format messages certificate-font migrate seed clean
 
 help:
@@ -111,6 +112,7 @@ run: install var/secret_key ## Install, migrate, load the demo academy and serve
 	$(RUN_ENV) $(MANAGE) migrate --noinput -v 0
 	$(RUN_ENV) $(MANAGE) createcachetable
 	$(RUN_ENV) $(MANAGE) collectstatic --noinput -v 0
+	$(RUN_ENV) $(MANAGE) credentials_key create --if-missing
 	$(RUN_ENV) $(MANAGE) seed_demo
 	$(RUN_ENV) $(MANAGE) setup_schedules
 	$(RUN_ENV) $(MANAGE) serve --host $(HOST) --port $(PORT)
@@ -119,12 +121,17 @@ dev: install ## Auto-reloading development server (DEBUG on) with demo data
 	@mkdir -p var
 	$(MANAGE) migrate --noinput -v 0
 	$(MANAGE) createcachetable
+	$(MANAGE) credentials_key create --if-missing
 	$(MANAGE) seed_demo
 	$(MANAGE) setup_schedules
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 test: install-dev ## Install everything and run the whole suite (unit, integration, browser)
 	$(BIN)/pytest
+
+verify-credential: install ## Verify a credential as an outsider would: make verify-credential URL=https://…/badge.json
+	@test -n "$(URL)" || { echo "usage: make verify-credential URL=https://academy.example.cn/verify/<code>/badge.json"; exit 2; }
+	$(MANAGE) verify_credential "$(URL)"
 
 bench-pdf: install-dev ## Time certificate PDFs against a one-line document (var/bench/)
 	$(BIN)/python -m tests.bench.certificate_pdf

@@ -9,6 +9,7 @@ class CertificationConfig(AppConfig):
 
     def ready(self):
         # Imported here: the modules use models, which exist once the registry is ready.
+        from certification import checks  # noqa: F401 - registers the deploy check
         from certification.plugins import register_with_core
 
         register_with_core()

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from certification import views
+from certification import credential_views, views
 
 app_name = "certification"
 urlpatterns = [
@@ -22,4 +22,15 @@ urlpatterns = [
     path("verify/<str:code>/", views.verify, name="verify"),
     path("verify/<str:code>/certificate.pdf", views.verify_pdf, name="verify_pdf"),
     path("verify/<str:code>/badge.json", views.verify_badge, name="verify_badge"),
+    path("credentials/issuer/", credential_views.issuer, name="issuer"),
+    re_path(
+        r"^credentials/status/(?P<name>revocation|supersession)/$",
+        credential_views.status_list,
+        name="status_list",
+    ),
+    re_path(
+        r"^credentials/achievements/(?P<level>[a-z]+)/$",
+        credential_views.achievement,
+        name="achievement",
+    ),
 ]

@@ -3,7 +3,6 @@ Certification pages: a person's own certification and next career steps, the lea
 certification page with exports, and the public verification page.
 """
 
-import json
 import re
 
 from django.conf import settings
@@ -23,7 +22,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
-from certification.badges import open_badge_credential
+from certification.credential_views import credential_response
+from certification.credentials.documents import MEDIA_TYPE
 from certification.filters import TeamCertificationFilter
 from certification.models import Certificate, Level, LevelCode, TrackStep
 from certification.selectors import (
@@ -382,18 +382,25 @@ def verify_pdf(request, code):
 
 
 def verify_badge(request, code):
-    """The certificate as an Open Badges 3.0 credential, for other systems to import."""
+    """
+    The certificate's signed Open Badges 3.0 credential, exactly as signed at issue, for
+    wallets, HR systems and verifiers. Served whatever became of the certificate: a
+    revoked or superseded one says so through its status list, which a verifier reads.
+    """
     if _rate_limited(request):
         return HttpResponse(status=429)
     found = _lookup(code)
     if found is None:
         raise Http404
-    if gone := _revoked_gone(found):
-        return gone
-    credential = open_badge_credential(Certificate.objects.get(pk=found["pk"]))
-    response = HttpResponse(
-        json.dumps(credential, ensure_ascii=False, indent=2),
-        content_type="application/vc+ld+json; charset=utf-8",
+    credential = (
+        Certificate.objects.filter(pk=found["pk"]).values_list("credential", flat=True).first()
     )
+    if not credential:
+        response = HttpResponse(
+            _("This certificate's credential is still being prepared."), status=503
+        )
+        response["Retry-After"] = "60"
+        return _public(response)
+    response = credential_response(credential, MEDIA_TYPE)
     response["Content-Disposition"] = f'inline; filename="{found["serial"]}.json"'
     return _public(response)

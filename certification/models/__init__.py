@@ -10,12 +10,14 @@ verifies it.
 
 from .careers import QAScore, Recommendation, TrackStep
 from .certificates import (
+    STATUS_LIST_RULES,
     BulkIssue,
     Certificate,
     CertificateStatus,
     certificate_status,
     certificate_storage,
 )
+from .credentials import IssuerKey
 from .cycles import (
     LEVEL_NAME_EN,
     LEVEL_NAME_ZH,
@@ -33,10 +35,12 @@ __all__ = [
     "LEVEL_NAME_ZH",
     "LEVEL_RANK",
     "LEVEL_SERIAL",
+    "STATUS_LIST_RULES",
     "BulkIssue",
     "Certificate",
     "CertificateStatus",
     "Cycle",
+    "IssuerKey",
     "Level",
     "LevelCode",
     "QAScore",

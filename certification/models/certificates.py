@@ -65,6 +65,12 @@ class Certificate(models.Model):
     render_tried_at = models.DateTimeField(null=True, blank=True)
     pdf = models.FileField(upload_to="certificates/", storage=certificate_storage, blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
+    # The Open Badges 3.0 credential, signed once at issue (certification.services.
+    # credentials) and served byte for byte: what was signed never changes. Empty until a
+    # signing key is configured (the reconciler signs it then).
+    credential = models.TextField(blank=True)
+    # Its bit in the status lists, drawn at random so indexes say nothing about issue order.
+    status_index = models.PositiveIntegerField(null=True, blank=True, unique=True)
     # Life after issue.
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_reason = models.TextField(blank=True)
@@ -135,6 +141,15 @@ def certificate_status(
     if expires_on < (today or timezone.localdate()):
         return CertificateStatus.EXPIRED
     return CertificateStatus.VALID
+
+
+# The status lists' bits by the same rule as certificate_status: revocation wins, and a
+# superseded certificate is one not revoked whose superseded_by is set. Expiry is the
+# credential's own validUntil, not a status bit.
+STATUS_LIST_RULES = {
+    "revocation": Q(revoked_at__isnull=False),
+    "supersession": Q(revoked_at__isnull=True, superseded_by__isnull=False),
+}
 
 
 class BulkIssue(models.Model):

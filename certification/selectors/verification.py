@@ -70,6 +70,9 @@ def _answer(certificate: Certificate) -> dict:
         "pdf_ready": certificate.render_state == Certificate.RenderState.READY
         and not certificate.revoked_at,
         "issuer_name": certificate.issuer_name,
+        # The signed credential is served for every status, revoked included: its status
+        # list says what became of it.
+        "credential_ready": bool(certificate.credential),
         "verification_code": certificate.verification_code,
     }
 

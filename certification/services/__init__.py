@@ -11,6 +11,11 @@ from certification.services.bulk import (
     cycle_bulk_issue_run,
     cycle_bulk_issue_start,
 )
+from certification.services.credentials import (
+    certificate_credential_sign,
+    certificates_sign_pending,
+    issuer_key_record,
+)
 from certification.services.issuing import (
     TEMPLATE_VERSION,
     certificate_issue,
@@ -37,6 +42,7 @@ __all__ = [
     "TEMPLATE_VERSION",
     "bulk_issue_finish_if_done",
     "bulk_issues_refresh",
+    "certificate_credential_sign",
     "certificate_issue",
     "certificate_render",
     "certificate_render_again",
@@ -44,9 +50,11 @@ __all__ = [
     "certificate_revoke",
     "certificates_remind_lapsing",
     "certificates_render_pending",
+    "certificates_sign_pending",
     "cycle_bulk_issue_run",
     "cycle_bulk_issue_start",
     "exam_result_follow",
+    "issuer_key_record",
     "recommendation_create",
     "registration_create",
     "result_issue_on_commit",

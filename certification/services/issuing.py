@@ -22,6 +22,7 @@ from certification.models import (
     Cycle,
     Result,
 )
+from certification.services.credentials import certificate_credential_sign
 from certification.services.rendering import certificate_render_enqueue
 from certification.services.verification import verification_cache_clear_on_commit
 from lms.audit import audit_record
@@ -54,8 +55,10 @@ def certificate_issue(
     Issue the certificate for a passed result, exactly once: a retried job or a second
     worker finds the certificate already there (a revoked one included: a revoked pass
     issues nothing until an administrator records a new result). Earlier certificates of
-    the person at the same or a lower level are superseded. The PDF is rendered afterwards
-    in the background (`render=False` when the caller queues the renders itself).
+    the person at the same or a lower level are superseded. Its Open Badges credential is
+    signed in the same transaction (later by the reconciler when no key is configured).
+    The PDF is rendered afterwards in the background (`render=False` when the caller
+    queues the renders itself).
     """
     today = today or timezone.localdate()
     result = Result.objects.select_related("user", "cycle").get(pk=result_id)
@@ -94,6 +97,8 @@ def certificate_issue(
             )
             audit_record(certificate, CertAction.ISSUED, serial=certificate.serial)
             _supersede_earlier(certificate)
+            # Signed now, from the frozen fields: what the holder downloads never changes.
+            certificate_credential_sign(certificate)
             if render:
                 certificate_id = certificate.pk
                 transaction.on_commit(

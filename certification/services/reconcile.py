@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Q
 from certification.models import BulkIssue, Certificate, Result
 from certification.selectors import BULK_MESSAGE_LOST_AFTER, exam_attempts_without_result
 from certification.services.bulk import bulk_issue_finish_if_done
+from certification.services.credentials import certificates_sign_pending
 from certification.services.issuing import certificate_issue
 from certification.services.rendering import certificates_render_pending
 from certification.services.results import result_record_from_attempt
@@ -54,6 +55,9 @@ def certification_reconcile(*, now: dt.datetime) -> int:
     for result_id in list(owed):
         certificate_issue(result_id=result_id)
         handled += 1
+    # Credentials not yet signed: issued while no signing key was configured, or before
+    # certificates carried credentials (this is their backfill).
+    handled += certificates_sign_pending()
     # PDFs still waiting (their render message lost, or a try failed and may go again).
     handled += certificates_render_pending(now)
     # Runs that issued everything and whose last render batch's message was lost.

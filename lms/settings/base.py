@@ -293,3 +293,11 @@ CERTIFICATE_RENDER_RETRY_SECONDS = env_int("CERTIFICATE_RENDER_RETRY_SECONDS", 3
 # A build product of the checkout like .venv, not state, so it stays in var/ under the
 # checkout whatever VAR_DIR says; certificates fall back to the system font without it.
 CERTIFICATE_FONT_DIR = BASE_DIR / "var" / "fonts"
+# The Ed25519 key that signs certificates' Open Badges credentials, never in the database:
+# the secret as a multibase string ("z3u2…", `manage.py credentials_key create --print`) in
+# CREDENTIALS_SIGNING_KEY, or else the file CREDENTIALS_SIGNING_KEY_FILE (created by
+# `manage.py credentials_key create`; on a volume every app server and queue worker reads).
+CREDENTIALS_SIGNING_KEY = env_str("CREDENTIALS_SIGNING_KEY", "")
+CREDENTIALS_SIGNING_KEY_FILE = Path(
+    env_str("CREDENTIALS_SIGNING_KEY_FILE", str(VAR_DIR / "credentials_signing_key"))
+)

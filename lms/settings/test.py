@@ -17,6 +17,8 @@ STORAGES = {
 # Tasks queued with async_task run in-process, so a test sees their effect at once.
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# Certificates' credentials are signed with this published test key (an Ed25519 secret).
+CREDENTIALS_SIGNING_KEY = "z3u2RFeveGMc3hwSGJgU9gMfPvhkNFTGXnPGqdeTuNWrgRqh"
 # Serve static files straight from the source folders, no collectstatic needed.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

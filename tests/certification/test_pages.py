@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from certification.audit import CertAction
-from certification.models import LevelCode, QAScore, Recommendation, TrackStep
+from certification.models import Certificate, LevelCode, QAScore, Recommendation, TrackStep
 from certification.services import certificate_revoke
 from lms.audit import audit_actor, audit_trail
 from lms.models import Position
@@ -181,14 +181,18 @@ def test_the_open_badge_carries_the_frozen_certificate(academy, client, open_cyc
     response = client.get(
         reverse("certification:verify_badge", args=[certificate.verification_code])
     )
+    assert response["Content-Type"] == "application/vc+ld+json; charset=utf-8"
     badge = json.loads(response.content)
     assert "https://www.w3.org/ns/credentials/v2" in badge["@context"]
     assert "AchievementCredential" in badge["type"]
-    assert badge["id"].endswith(f"/verify/{certificate.verification_code}/")
+    assert badge["id"] == f"http://testserver{response.wsgi_request.path}"
     subject = badge["credentialSubject"]
     assert subject["identifier"][0]["identityHash"] == "王芳"
-    assert subject["achievement"]["humanCode"] == certificate.serial
+    # The serial is the credential's own code; the achievement is shared by every holder.
+    assert badge["humanCode"] == certificate.serial
+    assert "humanCode" not in subject["achievement"]
     assert badge["validUntil"].startswith("2027-06-30")
+    assert badge["proof"][0]["cryptosuite"] == "eddsa-rdfc-2022"
 
 
 # --- The person's own page ------------------------------------------------------------------
@@ -351,15 +355,20 @@ def test_an_administrator_revokes_from_the_certificate_desk(academy, login, clie
     assert certificate.revoked_at is not None and certificate.revoked_reason == "证书信息有误"
 
 
-def test_a_revoked_certificates_pdf_and_badge_are_gone(academy, client, login, open_cycle):
+def test_a_revoked_certificates_pdf_is_gone_and_its_credential_says_revoked(
+    academy, client, login, open_cycle
+):
     certificate = cert.certificate(academy.agent_a, open_cycle)
+    signed = Certificate.objects.get(pk=certificate.pk).credential
     with cert.committed():
         certificate_revoke(certificate=certificate, actor=academy.admin, reason="作弊")
     code = certificate.verification_code
     assert client.get(reverse("certification:verify_pdf", args=[code])).status_code == 410
-    assert client.get(reverse("certification:verify_badge", args=[code])).status_code == 410
+    badge = client.get(reverse("certification:verify_badge", args=[code]))
+    assert badge.status_code == 200 and badge.content.decode() == signed
     page = _verify(client, code).content.decode()
     assert reverse("certification:verify_pdf", args=[code]) not in page
+    assert reverse("certification:verify_badge", args=[code]) in page
     assert certificate.pdf_sha256 in page  # a copy someone was shown can still be matched
     own = login(academy.agent_a).get(
         reverse("certification:certificate_pdf", args=[certificate.pk])

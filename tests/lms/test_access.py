@@ -18,6 +18,9 @@ PUBLIC = {
     "certification:verify",
     "certification:verify_pdf",
     "certification:verify_badge",
+    "certification:issuer",
+    "certification:status_list",
+    "certification:achievement",
     # django-ninja's root of the API: a 404 naming the documentation page, for everyone.
     "lms:api-root",
 }

@@ -43,9 +43,23 @@ def test_production_settings_pass_the_deploy_check_with_a_real_secret():
         "check", "--deploy", "--fail-level", "WARNING",
         DJANGO_SETTINGS_MODULE="lms.settings.production",
         SECRET_KEY=secrets.token_urlsafe(50),
+        CREDENTIALS_SIGNING_KEY=settings.CREDENTIALS_SIGNING_KEY,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(("key", "code"), [("", "W001"), ("z3u2notakey", "E001")])
+def test_the_deploy_check_names_a_missing_or_broken_credentials_signing_key(key, code, tmp_path):
+    result = _manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        DJANGO_SETTINGS_MODULE="lms.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        CREDENTIALS_SIGNING_KEY=key,
+        CREDENTIALS_SIGNING_KEY_FILE=str(tmp_path / "none"),
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert f"certification.{code}" in result.stdout + result.stderr
 
 
 @pytest.mark.parametrize("secret", ["", "short", "dev-only-insecure-key-never-used-in-production"])
