@@ -4,7 +4,14 @@ from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
-from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+from wagtail.models import (
+    Collection,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Page,
+    Task,
+    Workflow,
+)
 
 from lms.roles import ROLE_GRANTS
 
@@ -50,3 +57,18 @@ def roles_sync_after_migrate(sender, using="default", apps=global_apps, **kwargs
     for app_config in global_apps.get_app_configs():
         create_permissions(app_config, verbosity=0, using=using)
     roles_sync(using=using)
+    wagtail_starter_groups_remove(using=using)
+
+
+# Wagtail's migrations create these groups and a "Moderators approval" workflow for a generic
+# site; the academy's access is the six role groups, so the user form should offer only those.
+WAGTAIL_STARTER_GROUPS = ("Moderators", "Editors")
+WAGTAIL_STARTER_WORKFLOW = "Moderators approval"
+
+
+def wagtail_starter_groups_remove(*, using: str = "default") -> None:
+    """Delete Wagtail's starter groups while nobody is in them; name its starter workflow in
+    Chinese (it stays, detached, so no history that refers to it is lost)."""
+    Group.objects.using(using).filter(name__in=WAGTAIL_STARTER_GROUPS, user__isnull=True).delete()
+    Workflow.objects.using(using).filter(name=WAGTAIL_STARTER_WORKFLOW).update(name="审核员审批")
+    Task.objects.using(using).filter(name=WAGTAIL_STARTER_WORKFLOW).update(name="审核员审批")
