@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
+from wagtail.search.backends import get_search_backend
 
-from lms.models import Choice, Question, QuestionCategory, QuestionKind
+from lms.models import Choice, Question, QuestionCategory, QuestionKind, QuestionTag
 from lms.models.question_rules import MESSAGES as RULE_MESSAGES
 from lms.models.question_rules import question_problems
 
@@ -170,9 +172,16 @@ def question_rows_check(
 
 @transaction.atomic
 def question_rows_save(rows: list[QuestionRow], *, default_category: str = "") -> tuple[int, int]:
-    """Save checked rows; returns (questions created, categories created)."""
+    """
+    Save checked rows; returns (questions created, categories created). Saved in bulk,
+    because one save() per question runs Wagtail's search and reference indexing row by row
+    (test_five_hundred_questions_import_in_the_request holds the figure). The search index
+    is filled in one batch after; the reference index (a category's "usage") is not kept
+    for imported questions.
+    """
     categories = {c.name: c for c in QuestionCategory.objects.all()}
     new_categories = 0
+    questions = []
     for row in rows:
         name = row.category or default_category
         if name not in categories:
@@ -183,25 +192,44 @@ def question_rows_save(rows: list[QuestionRow], *, default_category: str = "") -
             kind=row.kind,
             prompt=row.prompt,
             points=row.points,
-            true_false_answer=row.true_false_answer
-            if row.kind == QuestionKind.TRUE_FALSE
-            else None,
+            true_false_answer=(
+                row.true_false_answer if row.kind == QuestionKind.TRUE_FALSE else None
+            ),
             explanation=row.explanation,
             required_phrases=row.required_phrases,
             forbidden_phrases=row.forbidden_phrases,
             rubric=row.rubric,
         )
-        question.full_clean(exclude=["category"])
-        question.save()
-        if row.kind in CHOICE_KINDS:
-            Choice.objects.bulk_create(
-                Choice(question=question, sort_order=n, text=text, is_correct=ok, feedback=fb)
-                for n, (text, ok, fb) in enumerate(row.choices)
-                if text
-            )
-        if row.tags:
-            question.tags.add(*row.tags)
+        question.full_clean()  # the model's own rule, as in the CMS
+        questions.append(question)
+    Question.objects.bulk_create(questions, batch_size=500)
+    Choice.objects.bulk_create(
+        (
+            Choice(question=question, sort_order=n, text=text, is_correct=ok, feedback=fb)
+            for question, row in zip(questions, rows, strict=True)
+            if row.kind in CHOICE_KINDS
+            for n, (text, ok, fb) in enumerate(row.choices)
+            if text
+        ),
+        batch_size=1000,
+    )
+    _tags_save(questions, rows)
+    get_search_backend().add_bulk(Question, questions)
     return len(rows), new_categories
+
+
+def _tags_save(questions: list[Question], rows: list[QuestionRow]) -> None:
+    names = {name for row in rows for name in row.tags}
+    if not names:
+        return
+    tags = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
+    for name in names - tags.keys():
+        tags[name] = Tag.objects.create(name=name)
+    QuestionTag.objects.bulk_create(
+        QuestionTag(content_object=question, tag=tags[name])
+        for question, row in zip(questions, rows, strict=True)
+        for name in dict.fromkeys(row.tags)
+    )
 
 
 def question_rows_import(
