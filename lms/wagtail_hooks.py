@@ -15,6 +15,12 @@ from wagtail.snippets.views.snippets import (
     SnippetViewSetGroup,
 )
 
+from lms.admin_questions import (
+    QuestionImportView,
+    QuestionViewSet,
+    question_export,
+    question_import_template,
+)
 from lms.admin_views import (
     QuizStatsIndexView,
     QuizStatsView,
@@ -23,7 +29,7 @@ from lms.admin_views import (
     staff_import_template,
 )
 from lms.audit import audit_formatter
-from lms.models import Cohort, Enrolment, Position, Question, QuestionCategory, Quiz, Team, User
+from lms.models import Cohort, Enrolment, Position, QuestionCategory, Quiz, Team, User
 from lms.selectors.golive import GOLIVE_CHANGE_ACTION, golive_change_message
 from lms.services.learning import enrolment_sync_golive
 from lms.services.people import staff_left
@@ -71,6 +77,13 @@ def register_staff_import_urls():
     return [
         path("staff-import/", StaffImportCreateView.as_view(), name="lms_staff_import"),
         path("staff-import/template.csv", staff_import_template, name="lms_staff_import_template"),
+        path("questions/import/", QuestionImportView.as_view(), name="lms_question_import"),
+        path(
+            "questions/import/template.xlsx",
+            question_import_template,
+            name="lms_question_import_template",
+        ),
+        path("questions/export.xlsx", question_export, name="lms_question_export"),
         path("quiz-stats/", QuizStatsIndexView.as_view(), name="lms_quiz_stats_index"),
         path("quiz-stats/<int:pk>/", QuizStatsView.as_view(), name="lms_quiz_stats"),
         path(
@@ -117,15 +130,6 @@ class QuestionCategoryViewSet(SnippetViewSet):
     icon = "folder-open-inverse"
     menu_label = _("Question categories")
     list_display = ["name"]
-
-
-class QuestionViewSet(SnippetViewSet):
-    model = Question
-    icon = "help"
-    menu_label = _("Question bank")
-    list_display = ["__str__", "category", "kind", "points"]
-    list_filter = ["category", "kind"]
-    search_fields = ["prompt"]
 
 
 class QuizViewSet(SnippetViewSet):

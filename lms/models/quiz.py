@@ -9,7 +9,10 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import PreviewableMixin
 from wagtail.search import index
+
+from .question_rules import question_problems, question_validation_error
 
 
 class QuestionCategory(models.Model):
@@ -39,7 +42,7 @@ class QuestionKind(models.TextChoices):
     WRITTEN = "written", _("Written reply")
 
 
-class Question(index.Indexed, ClusterableModel):
+class Question(PreviewableMixin, index.Indexed, ClusterableModel):
     """
     A reusable question. Choice questions are marked automatically; a written reply ("how
     would you answer this customer?") is first checked against the script rules (required
@@ -106,6 +109,37 @@ class Question(index.Indexed, ClusterableModel):
 
     def phrase_list(self, field: str) -> list[str]:
         return [line.strip() for line in getattr(self, field).splitlines() if line.strip()]
+
+    def clean(self):
+        """
+        Refuse a true/false without an answer and a written reply with nothing to check it
+        against. The options live in an inline formset the model cannot see before saving:
+        the CMS form and the import check them with the same rule (question_problems).
+        """
+        super().clean()
+        problems = question_problems(
+            kind=self.kind,
+            true_false_answer=self.true_false_answer,
+            required_phrases=self.required_phrases,
+            forbidden_phrases=self.forbidden_phrases,
+            rubric=self.rubric,
+        )
+        problems.pop("choices", None)
+        if problems:
+            raise question_validation_error(problems)
+
+    # The preview shows the question as a learner sees it in a quiz, without the answer key.
+    def get_preview_template(self, request, mode_name):
+        return "lms/question_preview.html"
+
+    def get_preview_context(self, request, mode_name):
+        options = [
+            (position, choice.text, False)
+            for position, choice in enumerate(self.choices.all(), start=1)
+            if choice.text
+        ]
+        item = {"pk": "preview", "question": self, "options": options, "response": None}
+        return {**super().get_preview_context(request, mode_name), "item": item}
 
 
 class Choice(models.Model):

@@ -26,6 +26,7 @@ OWN_ADMIN_PREFIXES = (
     "/cms/case-planning/",
     "/cms/quiz-stats/",
     "/cms/staff-import/",
+    "/cms/questions/",
     "/cms/reports/",
 )
 
