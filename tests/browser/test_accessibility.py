@@ -14,6 +14,7 @@ from certification.models import Certificate
 from lms.demo.people import DEMO_PASSWORD
 from lms.models import CurriculumPage, LessonPage, Quiz, User
 from tests.browser.axe import AxeAudit
+from tests.browser.conftest import _restore_reference_data
 
 SIZES = {
     "desktop": {"viewport": {"width": 1280, "height": 800}},
@@ -85,6 +86,7 @@ def _sign_in(page, base_url, username):
 def test_every_page_for_every_role_language_and_size_passes_axe(
     browser, live_server, django_db_serialized_rollback, transactional_db
 ):
+    _restore_reference_data()  # an earlier live-server test's flush took the root page
     call_command("seed_demo", stdout=io.StringIO())
     pages = _pages_by_role()
     audit = AxeAudit("every-page")

@@ -33,6 +33,7 @@ ALLOWED = {
     "Wagtail", "API", "CSV", "TSV", "PDF", "QR", "URL", "Excel", "HTML", "JavaScript", "JSON",
     "XLSX", "SHA", "Kefu", "Academy", "GIF", "JPG", "JPEG", "PNG", "WEBP", "AVIF", "SVG", "MB",
     "KB", "GB", "ID", "IP", "SMTP", "English", "Open", "Badges", "GIFT", "Aiken", "Moodle",
+    "CATEGORY",  # GIFT's $CATEGORY line, named as the format spells it
     "localhost", "http", "https", "www",
     # Keys named on the keyboard-shortcuts dialog.
     "Ctrl", "Shift", "Alt", "Esc", "Enter", "Tab", "Cmd", "Option",
