@@ -7,7 +7,12 @@ from django.utils import timezone, translation
 from lms.audit import audit_trail
 from lms.models import Cohort, GoLiveState, GoLiveStatus
 from lms.refusals import Refused
-from lms.selectors.golive import golive_history_lines
+from lms.selectors.golive import (
+    golive_change,
+    golive_change_message,
+    golive_history_lines,
+    golive_reason,
+)
 from lms.services.golive import golive_revert, golive_sign_off
 from lms.services.learning import enrolment_create
 from lms.services.quiz import attempt_start, attempt_submit
@@ -248,4 +253,38 @@ def test_the_history_is_stored_as_codes_and_read_in_the_readers_language(
         "Onboarding started",
     )
     assert chinese != english and not any(c.isascii() and c.isalpha() for c in "".join(chinese))
-    assert message.startswith(chinese[0][:2]) or chinese[0] in message
+    assert chinese[0] in message and chinese[1] in message  # the change and why it happened
+
+
+def test_history_lines_read_codes_the_academy_no_longer_has_as_they_were_stored():
+    with translation.override("en"):
+        assert golive_change({"from": "", "to": "in_training"}) == "In training"
+        assert golive_change({"from": "in_training", "to": "ready"}) == (
+            "In training → Ready for sign-off"
+        )
+        # A state or reason dropped from the code since keeps its stored code, not "None".
+        assert golive_change({"from": "probation", "to": "furlough"}) == "probation → furlough"
+        assert golive_reason({"reason": "quizzes_passed"}) == "All required quizzes passed"
+        assert golive_reason({"reason": "reverted", "note": "重新学习"}) == "重新学习"
+        assert golive_reason({"reason": "reverted"}) == ""  # a lead's revert without words
+        assert golive_reason({}) == ""
+        assert golive_change_message(
+            {"from": "in_training", "to": "ready", "reason": "quizzes_passed"}
+        ) == ("Go-live: In training → Ready for sign-off (All required quizzes passed)")
+        assert golive_change_message({"from": "ready", "to": "in_training"}) == (
+            "Ready for sign-off → In training"
+        )
+
+
+def test_a_new_hires_dashboard_shows_what_the_go_live_check_still_needs(
+    academy, onboarding, login, django_capture_on_commit_callbacks
+):
+    _curriculum, quiz = onboarding
+    client = login(academy.newhire_a)
+    page = client.get(reverse("lms:dashboard")).content.decode()
+    assert "培训中" in page and f"通过“{quiz.title}”" in page
+    assert reverse("lms:quiz", args=[quiz.pk]) in page  # what is missing links to the quiz
+    with django_capture_on_commit_callbacks(execute=True):
+        pass_quiz(academy.newhire_a, quiz)
+    page = client.get(reverse("lms:dashboard")).content.decode()
+    assert "待签核" in page and "班组长签核" in page
