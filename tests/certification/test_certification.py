@@ -31,6 +31,7 @@ from certification.services import (
 from lms.audit import audit_actor, audit_trail
 from lms.models import Notice
 from lms.refusals import Refused
+from lms.selectors.quiz import quiz_result
 from lms.services.quiz import attempt_start, attempt_submit
 from tests.admin import admin_form
 from tests.factories import UserFactory
@@ -364,6 +365,8 @@ def test_last_cycles_exam_attempts_do_not_use_up_this_cycles(academy, levels, op
     old = attempt_start(user=agent, quiz=junior.exam, now=in_last_window)
     attempt_submit(attempt_id=old.pk, user=agent, revision=0, now=in_last_window)
     registration_create(user=agent, level=junior)
+    this_cycle = quiz_result(user=agent, quiz=junior.exam)
+    assert (this_cycle.attempts_used, this_cycle.attempts_left) == (0, 1)
     assert attempt_start(user=agent, quiz=junior.exam).number == 2
 
 

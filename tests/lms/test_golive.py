@@ -45,6 +45,7 @@ def test_enrolling_a_cohort_in_onboarding_starts_each_new_hires_go_live_check(ac
     assert status.state == GoLiveState.IN_TRAINING
     (started,) = golive_history_lines(status)
     assert (started.change, started.by) == (GoLiveState.IN_TRAINING.label, "")
+    assert started.at == audit_trail(status).get().timestamp  # the history is dated
     assert GoLiveStatus.objects.filter(user=academy.agent_b).exists()
     assert not GoLiveStatus.objects.filter(user=academy.agent_a).exists()  # not a new hire
 
@@ -85,8 +86,10 @@ def test_only_a_lead_of_the_team_or_a_supervisor_signs_off(
     for outsider in (academy.lead_b, academy.agent_a, academy.trainer):
         with pytest.raises(Refused):
             golive_sign_off(lead=outsider, person=academy.newhire_a)
+    before = timezone.now()
     status = golive_sign_off(lead=academy.supervisor, person=academy.newhire_a, reason="考核优秀")
     assert status.state == GoLiveState.LIVE
+    assert before <= status.live_since <= timezone.now()  # live from the moment of sign-off
     event = audit_trail(status).first()
     assert (event.user, event.data["note"], event.data["to"]) == (
         academy.supervisor,
@@ -105,7 +108,7 @@ def test_reverting_needs_a_reason_and_is_recorded(
     with pytest.raises(Refused):
         golive_revert(lead=academy.lead_a, person=academy.newhire_a, reason="  ")
     status = golive_revert(lead=academy.lead_a, person=academy.newhire_a, reason="质检发现推诿话术")
-    assert status.state == GoLiveState.READY
+    assert (status.state, status.live_since) == (GoLiveState.READY, None)  # off the floor
     assert golive_history_lines(status)[0].why == "质检发现推诿话术"
 
 

@@ -16,7 +16,13 @@ from django.utils import timezone, translation
 
 from lms.models import Attempt, Question, QuestionKind, Quiz
 from lms.refusals import Refused
-from lms.selectors.quiz import attempt_is_overdue, quiz_question_count, quiz_result
+from lms.selectors.quiz import (
+    ReviewRights,
+    attempt_is_overdue,
+    attempt_review_rights,
+    quiz_question_count,
+    quiz_result,
+)
 from lms.services.quiz import (
     MAX_WRITTEN_LENGTH,
     attempt_item_review,
@@ -92,6 +98,14 @@ def test_of_equal_best_attempts_the_latest_counts(learner):
     for right in (1, 0, 1):
         sit(learner, quiz, right=right)
     assert quiz_result(user=learner, quiz=quiz).counted.number == 3
+
+
+def test_a_result_counts_only_this_persons_attempts_at_this_quiz(learner):
+    quiz, other_quiz = build_quiz(singles=1), build_quiz(singles=1, title="产品知识小测")
+    sit(UserFactory(), quiz, right=1)
+    sit(learner, other_quiz, right=1)
+    result = quiz_result(user=learner, quiz=quiz)
+    assert (result.attempts_used, result.counted, result.passed) == (0, None, False)
 
 
 def test_an_open_attempt_is_not_yet_used_up(learner):
@@ -269,6 +283,34 @@ def test_a_reviewer_scores_between_nothing_and_full_marks(learner):
     assert (graded.status, graded.passed, item.correct) == ("graded", True, True)
 
 
+# --- What a learner may see of a finished attempt ----------------------------------------
+
+
+def test_review_follows_the_quizs_setting_and_shows_only_what_the_trainer_chose(db):
+    shows = {
+        "review_shows_correctness": True,
+        "review_shows_answers": False,
+        "review_shows_feedback": True,
+    }
+    after_pass = build_quiz(singles=1, review_when=Quiz.ReviewWhen.AFTER_PASS, **shows)
+    failed, passed = (
+        sit(UserFactory(), after_pass, right=0),
+        sit(UserFactory(), after_pass, right=1),
+    )
+    assert attempt_review_rights(failed).allowed is False
+    assert attempt_review_rights(passed) == ReviewRights(
+        True, correctness=True, answers=False, feedback=True
+    )
+    never = build_quiz(singles=1, review_when=Quiz.ReviewWhen.NEVER)
+    assert attempt_review_rights(sit(UserFactory(), never, right=1)).allowed is False
+    learner = UserFactory()
+    at_once = build_quiz(singles=1, review_shows_answers=True, review_shows_feedback=False)
+    assert attempt_review_rights(attempt_start(user=learner, quiz=at_once)).allowed is False
+    assert attempt_review_rights(sit(learner, at_once, right=0)) == ReviewRights(
+        True, correctness=True, answers=True, feedback=False
+    )
+
+
 # --- What the learner reads --------------------------------------------------------------
 
 
@@ -337,8 +379,10 @@ def test_the_overview_promises_exactly_the_questions_an_attempt_holds(learner, s
         QuizSectionFactory(quiz=quiz, category=category, count=4, sort_order=0)
         QuizSectionFactory(quiz=quiz, category=category, count=2, sort_order=1)
     else:
+        empty = QuestionCategoryFactory()
         QuizSectionFactory(quiz=quiz, question=questions[0], sort_order=0)
-        QuizSectionFactory(quiz=quiz, category=QuestionCategoryFactory(), count=2, sort_order=1)
+        QuizSectionFactory(quiz=quiz, category=empty, count=2, sort_order=1)
+        QuizSectionFactory(quiz=quiz, category=empty, count=1, sort_order=2)
     assert quiz_question_count(quiz) == expected
     assert attempt_start(user=learner, quiz=quiz).items.count() == expected
 
