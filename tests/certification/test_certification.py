@@ -1,6 +1,7 @@
 """Cycles, exams, results, issuing exactly once, revoking, superseding and lapse reminders."""
 
 import datetime as dt
+import re
 import threading
 from decimal import Decimal
 from unittest import mock
@@ -123,7 +124,8 @@ def test_passing_the_exam_issues_a_frozen_certificate_with_its_pdf(
     assert result.passed and result.percent == Decimal("100.00")
     certificate = Certificate.objects.get(result=result)
     assert certificate.serial == f"IM-{open_cycle.code}-00001"
-    assert len(certificate.verification_code) == 32  # 160 random bits in base32
+    # 160 random bits in lower-case base32, as printed on the paper and typed back in.
+    assert re.fullmatch("[a-z2-7]{32}", certificate.verification_code)
     assert certificate.holder_name == "王芳" and certificate.level_name_zh == "中级"
     assert certificate.cycle_name_zh == "2026年下半年"
     assert certificate.expires_on == dt.date(2027, 6, 30)  # end of the following half year
@@ -240,6 +242,16 @@ def _an_hour_ago(certificate):
     Certificate.objects.filter(pk=certificate.pk).update(
         render_tried_at=timezone.now() - dt.timedelta(hours=1)
     )
+
+
+def test_a_certificate_is_valid_through_its_expiry_day_and_expired_the_day_after(
+    academy, open_cycle
+):
+    certificate = cert.certificate(academy.agent_a, open_cycle, LevelCode.JUNIOR)
+    last_day = certificate.expires_on
+    assert certificate.status(today=last_day) == "valid"
+    assert certificate.status(today=last_day + dt.timedelta(days=1)) == "expired"
+    assert certificate.status() == "valid"  # today, long before the last day
 
 
 def test_recertification_in_a_later_cycle_is_a_new_certificate_superseding_the_old(

@@ -10,6 +10,7 @@ from lms.refusals import Refused
 from lms.selectors.golive import (
     golive_change,
     golive_change_message,
+    golive_checklist,
     golive_history_lines,
     golive_reason,
 )
@@ -277,6 +278,24 @@ def test_history_lines_read_codes_the_academy_no_longer_has_as_they_were_stored(
         assert golive_change_message({"from": "ready", "to": "in_training"}) == (
             "Ready for sign-off → In training"
         )
+
+
+def test_the_checklist_ticks_only_this_persons_passes_and_the_sign_off(
+    academy, onboarding, django_capture_on_commit_callbacks
+):
+    _curriculum, quiz = onboarding
+    newhire = academy.newhire_a
+    with django_capture_on_commit_callbacks(execute=True):
+        pass_quiz(academy.agent_b, quiz)  # a cohort-mate's pass is not hers
+        pass_quiz(newhire, build_quiz(singles=1, title="产品知识小测"))  # nor an unrelated quiz
+    with translation.override("zh-hans"):
+        items = [(item.label, item.done) for item in golive_checklist(user=newhire)]
+    assert items == [(f"通过“{quiz.title}”", False), ("班组长签核", False)]
+    with django_capture_on_commit_callbacks(execute=True):
+        pass_quiz(newhire, quiz)
+    assert [item.done for item in golive_checklist(user=newhire)] == [True, False]
+    golive_sign_off(lead=academy.lead_a, person=newhire)
+    assert [item.done for item in golive_checklist(user=newhire)] == [True, True]
 
 
 def test_a_new_hires_dashboard_shows_what_the_go_live_check_still_needs(
