@@ -3,6 +3,7 @@ The shared world most tests need: three teams, their people in every role, and c
 signed in as each of them.
 """
 
+import os
 from dataclasses import dataclass
 
 import pytest
@@ -108,3 +109,23 @@ def _fresh_caches(request):
         request.getfixturevalue("transactional_db" if transactional else "db")
         caches["default"].clear()
     yield
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_db_blocker):
+    """
+    The test database, set up as pytest-django does, except in a mutmut worker testing one
+    mutant (`make mutation`): mutmut forks a worker per mutant from a process whose stats
+    run already migrated the database (kept by --reuse-db), so the worker points the
+    connections at it instead of checking every migration again, which took longer than
+    the tests it runs. Each worker is a throwaway process; its tests roll back as usual.
+    """
+    if "__mutmut_" not in os.environ.get("MUTANT_UNDER_TEST", ""):
+        return request.getfixturevalue("django_db_setup")
+    from django.conf import settings
+    from django.db import connections
+
+    for connection in connections.all():
+        name = connection.creation._get_test_db_name()
+        connection.settings_dict["NAME"] = settings.DATABASES[connection.alias]["NAME"] = name
+    return None

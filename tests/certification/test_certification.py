@@ -1,11 +1,13 @@
 """Cycles, exams, results, issuing exactly once, revoking, superseding and lapse reminders."""
 
 import datetime as dt
+import re
 import threading
 from decimal import Decimal
 from unittest import mock
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -28,9 +30,11 @@ from certification.services import (
     registration_create,
     result_record_exceptional,
 )
+from certification.services.issuing import TEMPLATE_VERSION
 from lms.audit import audit_actor, audit_trail
 from lms.models import Notice
 from lms.refusals import Refused
+from lms.selectors.quiz import quiz_result
 from lms.services.quiz import attempt_start, attempt_submit
 from tests.admin import admin_form
 from tests.factories import UserFactory
@@ -122,9 +126,19 @@ def test_passing_the_exam_issues_a_frozen_certificate_with_its_pdf(
     assert result.passed and result.percent == Decimal("100.00")
     certificate = Certificate.objects.get(result=result)
     assert certificate.serial == f"IM-{open_cycle.code}-00001"
-    assert len(certificate.verification_code) == 32  # 160 random bits in base32
+    # 160 random bits in lower-case base32, as printed on the paper and typed back in.
+    assert re.fullmatch("[a-z2-7]{32}", certificate.verification_code)
     assert certificate.holder_name == "王芳" and certificate.level_name_zh == "中级"
     assert certificate.cycle_name_zh == "2026年下半年"
+    assert (certificate.level_name_en, certificate.cycle_name_en) == (
+        "Intermediate",
+        "Second half of 2026",
+    )  # the English side of the certificate
+    assert certificate.holder_employee_no == agent.employee_no != ""
+    assert (certificate.template_version, certificate.issuer_name) == (
+        TEMPLATE_VERSION,
+        django_settings.ACADEMY_NAME,
+    )
     assert certificate.expires_on == dt.date(2027, 6, 30)  # end of the following half year
     assert certificate.render_state == Certificate.RenderState.READY
     assert certificate.pdf_sha256 and certificate.pdf.read().startswith(b"%PDF")
@@ -148,6 +162,14 @@ def test_a_failed_exam_records_the_result_and_issues_nothing(
     result = Result.objects.get(user=agent, level=LevelCode.INTERMEDIATE)
     assert result.passed is False
     assert not Certificate.objects.filter(level=LevelCode.INTERMEDIATE).exists()
+
+
+def test_serial_numbers_count_up_per_cycle_and_level(academy, levels, open_cycle):
+    serials = [
+        cert.certificate(person, open_cycle, LevelCode.JUNIOR).serial
+        for person in (academy.agent_a, academy.agent_b, academy.agent_c)
+    ]
+    assert serials == [f"JR-{open_cycle.code}-0000{n}" for n in (1, 2, 3)]
 
 
 def test_issuing_the_same_pass_twice_gives_one_certificate(academy, levels, open_cycle):
@@ -241,6 +263,16 @@ def _an_hour_ago(certificate):
     )
 
 
+def test_a_certificate_is_valid_through_its_expiry_day_and_expired_the_day_after(
+    academy, open_cycle
+):
+    certificate = cert.certificate(academy.agent_a, open_cycle, LevelCode.JUNIOR)
+    last_day = certificate.expires_on
+    assert certificate.status(today=last_day) == "valid"
+    assert certificate.status(today=last_day + dt.timedelta(days=1)) == "expired"
+    assert certificate.status() == "valid"  # today, long before the last day
+
+
 def test_recertification_in_a_later_cycle_is_a_new_certificate_superseding_the_old(
     academy, levels, past_cycle, open_cycle
 ):
@@ -250,6 +282,17 @@ def test_recertification_in_a_later_cycle_is_a_new_certificate_superseding_the_o
     assert new.pk != old.pk
     assert old.superseded_by == new and old.status() == "superseded"
     assert new.status() == "valid"
+
+
+def test_only_the_holders_own_certificates_at_or_below_the_level_are_superseded(
+    academy, levels, past_cycle, open_cycle
+):
+    colleague = cert.certificate(academy.agent_b, past_cycle, LevelCode.JUNIOR)
+    higher = cert.certificate(academy.agent_a, past_cycle, LevelCode.INTERMEDIATE)
+    cert.certificate(academy.agent_a, open_cycle, LevelCode.JUNIOR)
+    colleague.refresh_from_db()
+    higher.refresh_from_db()
+    assert (colleague.status(), higher.status()) == ("valid", "valid")
 
 
 def test_an_older_cycle_issued_late_does_not_supersede_a_newer_certificate(
@@ -364,6 +407,8 @@ def test_last_cycles_exam_attempts_do_not_use_up_this_cycles(academy, levels, op
     old = attempt_start(user=agent, quiz=junior.exam, now=in_last_window)
     attempt_submit(attempt_id=old.pk, user=agent, revision=0, now=in_last_window)
     registration_create(user=agent, level=junior)
+    this_cycle = quiz_result(user=agent, quiz=junior.exam)
+    assert (this_cycle.attempts_used, this_cycle.attempts_left) == (0, 1)
     assert attempt_start(user=agent, quiz=junior.exam).number == 2
 
 

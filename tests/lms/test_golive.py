@@ -7,7 +7,13 @@ from django.utils import timezone, translation
 from lms.audit import audit_trail
 from lms.models import Cohort, GoLiveState, GoLiveStatus
 from lms.refusals import Refused
-from lms.selectors.golive import golive_history_lines
+from lms.selectors.golive import (
+    golive_change,
+    golive_change_message,
+    golive_checklist,
+    golive_history_lines,
+    golive_reason,
+)
 from lms.services.golive import golive_revert, golive_sign_off
 from lms.services.learning import enrolment_create
 from lms.services.quiz import attempt_start, attempt_submit
@@ -40,6 +46,7 @@ def test_enrolling_a_cohort_in_onboarding_starts_each_new_hires_go_live_check(ac
     assert status.state == GoLiveState.IN_TRAINING
     (started,) = golive_history_lines(status)
     assert (started.change, started.by) == (GoLiveState.IN_TRAINING.label, "")
+    assert started.at == audit_trail(status).get().timestamp  # the history is dated
     assert GoLiveStatus.objects.filter(user=academy.agent_b).exists()
     assert not GoLiveStatus.objects.filter(user=academy.agent_a).exists()  # not a new hire
 
@@ -80,8 +87,10 @@ def test_only_a_lead_of_the_team_or_a_supervisor_signs_off(
     for outsider in (academy.lead_b, academy.agent_a, academy.trainer):
         with pytest.raises(Refused):
             golive_sign_off(lead=outsider, person=academy.newhire_a)
+    before = timezone.now()
     status = golive_sign_off(lead=academy.supervisor, person=academy.newhire_a, reason="考核优秀")
     assert status.state == GoLiveState.LIVE
+    assert before <= status.live_since <= timezone.now()  # live from the moment of sign-off
     event = audit_trail(status).first()
     assert (event.user, event.data["note"], event.data["to"]) == (
         academy.supervisor,
@@ -100,7 +109,7 @@ def test_reverting_needs_a_reason_and_is_recorded(
     with pytest.raises(Refused):
         golive_revert(lead=academy.lead_a, person=academy.newhire_a, reason="  ")
     status = golive_revert(lead=academy.lead_a, person=academy.newhire_a, reason="质检发现推诿话术")
-    assert status.state == GoLiveState.READY
+    assert (status.state, status.live_since) == (GoLiveState.READY, None)  # off the floor
     assert golive_history_lines(status)[0].why == "质检发现推诿话术"
 
 
@@ -248,4 +257,56 @@ def test_the_history_is_stored_as_codes_and_read_in_the_readers_language(
         "Onboarding started",
     )
     assert chinese != english and not any(c.isascii() and c.isalpha() for c in "".join(chinese))
-    assert message.startswith(chinese[0][:2]) or chinese[0] in message
+    assert chinese[0] in message and chinese[1] in message  # the change and why it happened
+
+
+def test_history_lines_read_codes_the_academy_no_longer_has_as_they_were_stored():
+    with translation.override("en"):
+        assert golive_change({"from": "", "to": "in_training"}) == "In training"
+        assert golive_change({"from": "in_training", "to": "ready"}) == (
+            "In training → Ready for sign-off"
+        )
+        # A state or reason dropped from the code since keeps its stored code, not "None".
+        assert golive_change({"from": "probation", "to": "furlough"}) == "probation → furlough"
+        assert golive_reason({"reason": "quizzes_passed"}) == "All required quizzes passed"
+        assert golive_reason({"reason": "reverted", "note": "重新学习"}) == "重新学习"
+        assert golive_reason({"reason": "reverted"}) == ""  # a lead's revert without words
+        assert golive_reason({}) == ""
+        assert golive_change_message(
+            {"from": "in_training", "to": "ready", "reason": "quizzes_passed"}
+        ) == ("Go-live: In training → Ready for sign-off (All required quizzes passed)")
+        assert golive_change_message({"from": "ready", "to": "in_training"}) == (
+            "Ready for sign-off → In training"
+        )
+
+
+def test_the_checklist_ticks_only_this_persons_passes_and_the_sign_off(
+    academy, onboarding, django_capture_on_commit_callbacks
+):
+    _curriculum, quiz = onboarding
+    newhire = academy.newhire_a
+    with django_capture_on_commit_callbacks(execute=True):
+        pass_quiz(academy.agent_b, quiz)  # a cohort-mate's pass is not hers
+        pass_quiz(newhire, build_quiz(singles=1, title="产品知识小测"))  # nor an unrelated quiz
+    with translation.override("zh-hans"):
+        items = [(item.label, item.done) for item in golive_checklist(user=newhire)]
+    assert items == [(f"通过“{quiz.title}”", False), ("班组长签核", False)]
+    with django_capture_on_commit_callbacks(execute=True):
+        pass_quiz(newhire, quiz)
+    assert [item.done for item in golive_checklist(user=newhire)] == [True, False]
+    golive_sign_off(lead=academy.lead_a, person=newhire)
+    assert [item.done for item in golive_checklist(user=newhire)] == [True, True]
+
+
+def test_a_new_hires_dashboard_shows_what_the_go_live_check_still_needs(
+    academy, onboarding, login, django_capture_on_commit_callbacks
+):
+    _curriculum, quiz = onboarding
+    client = login(academy.newhire_a)
+    page = client.get(reverse("lms:dashboard")).content.decode()
+    assert "培训中" in page and f"通过“{quiz.title}”" in page
+    assert reverse("lms:quiz", args=[quiz.pk]) in page  # what is missing links to the quiz
+    with django_capture_on_commit_callbacks(execute=True):
+        pass_quiz(academy.newhire_a, quiz)
+    page = client.get(reverse("lms:dashboard")).content.decode()
+    assert "待签核" in page and "班组长签核" in page
