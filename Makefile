@@ -30,6 +30,7 @@ RUN_ENV := DJANGO_SETTINGS_MODULE=lms.settings.production HTTPS=0 SITE_URL="$(SI
 
 .PHONY: help install install-dev system-deps system-deps-test run dev test bench bench-pdf lint \
 	verify-credential \
+	cluster-test \
 	format messages certificate-font migrate seed clean
 
 help:
@@ -143,6 +144,14 @@ BENCH_SYSTEM_PACKAGES := wrk
 bench: install-dev ## Benchmarks: query counts S vs M, pages under load vs a bare view, PDFs
 	$(call ensure_debian_packages,$(BENCH_SYSTEM_PACKAGES))
 	$(BIN)/python -m tests.bench.run
+
+# `make cluster-test`: two app servers and two queue clusters behind HAProxy (Debian) on the
+# local PostgreSQL (CLUSTER_POSTGRES_URL) and Redis (CLUSTER_REDIS_URL); see tests/cluster/run.py.
+CLUSTER_SYSTEM_PACKAGES := haproxy
+
+cluster-test: install-dev ## Several app servers, one truth: kill one mid-spike, check nothing is lost
+	$(call ensure_debian_packages,$(CLUSTER_SYSTEM_PACKAGES))
+	$(BIN)/python -m tests.cluster.run
 
 lint: install-dev ## Check style with ruff, and the layers with import-linter
 	$(BIN)/ruff check .
