@@ -326,12 +326,13 @@ def _send(client, endpoint: Endpoint, world: World, data):
     names = _fields(endpoint, world)
     form = {}
     for name in names:
-        choice = data.draw(st.sampled_from(["hostile", "valid", "absent"]), label=name)
-        if choice == "valid" and name in endpoint.valid:
-            form[name] = endpoint.valid[name](world)
-        elif choice == "valid" and name.startswith("q"):
-            form[name] = "0"  # the first option of a choice question
-        elif choice != "absent":
+        choice = data.draw(st.sampled_from(["hostile", "valid", "poisoned", "absent"]), label=name)
+        valid = endpoint.valid[name](world) if name in endpoint.valid else "0"
+        if choice == "valid":
+            form[name] = valid
+        elif choice == "poisoned":  # a value that passes, with a control character in it
+            form[name] = valid + data.draw(st.sampled_from(values.CONTROL), label=name)
+        elif choice == "hostile":
             form[name] = data.draw(values.form_value, label=name)
     # Now and then a field nobody asked for.
     form.update(data.draw(st.dictionaries(values.hostile_text, values.hostile_text, max_size=2)))
@@ -497,3 +498,36 @@ def test_a_10_mb_body_is_refused_in_the_readers_language_and_saves_nothing(endpo
             assert response.status_code == 413, endpoint
             assert "Bad Request" not in response.content.decode()
     assert _row_counts(tables) == before
+
+
+def test_nul_in_every_free_text_field_is_refused_and_nothing_is_stored(world, client):
+    """The fields the views read as text, each sent a NUL with every other field valid: the
+    same refusal on SQLite (which would store it) and PostgreSQL (which raised a 500)."""
+    a = world.academy
+    written = world.attempt.items.get(question__kind="written")
+    posts = [
+        (a.lead_a, "lms:golive_revert", a.newhire_a.pk, {"reason": "坏\x00"}),
+        (a.lead_a, "lms:golive_sign_off", a.newhire_a.pk, {"reason": "坏\x00"}),
+        (a.lead_a, "certification:recommend", a.agent_a.pk,
+         {"step": str(world.step.pk), "note": "坏\x00"}),
+        (a.lead_a, "lms:review_item", world.review_item.pk, {"points": "8", "comment": "坏\x00"}),
+        (a.agent_a, "lms:attempt_submit", world.attempt.pk,
+         {"revision": "0", f"q{written.pk}": "坏\x00"}),
+    ]  # fmt: skip
+    tables = _academy_tables()
+    for user, name, pk, data in posts:
+        client.force_login(user)
+        before = _row_counts(tables)
+        response = client.post(reverse(name, args=[pk]), data)
+        assert response.status_code == 302, name
+        errors = [m for m in get_messages(response.wsgi_request) if m.level == message_levels.ERROR]
+        assert errors, f"{name} took a NUL without a word"
+        assert _row_counts(tables) == before, name
+    client.force_login(a.agent_a)
+    saved = client.post(
+        reverse("lms:attempt_save", args=[world.attempt.pk]),
+        {"revision": 0, "answers": {str(written.pk): "坏\x00"}},
+        content_type="application/json",
+    )
+    assert saved.status_code == 409 and saved.json()["code"] == "control_characters"
+    _assert_no_nul_stored(_nul_check_sql(tables))

@@ -46,6 +46,9 @@ HOSTILE_TEXT = [
     "x" * 70_000,
 ]
 
+# Control characters a pasted or imported value carries (NUL first: PostgreSQL refuses it).
+CONTROL = ["\x00", "\x1b", "\x07", "\x7f", "\x0b", "\x00\x00"]
+
 # Text drawn by Hypothesis from control characters, digits of every script and Chinese.
 drawn_text = st.text(
     alphabet=st.characters(
