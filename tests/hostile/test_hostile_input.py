@@ -94,6 +94,12 @@ ENDPOINTS = [
     Endpoint("certification:verify_pdf", roles=(None,), body="code"),
     Endpoint("certification:verify_badge", roles=(None,), body="code"),
     Endpoint("lms:api-root", roles=ANYONE),
+    Endpoint("certification:issuer", roles=(None,)),
+    *[
+        Endpoint("certification:status_list", roles=(None,), kwargs={"name": name})
+        for name in ("revocation", "supersession")
+    ],
+    Endpoint("certification:achievement", roles=(None,), body="level"),
     # Any signed-in person
     Endpoint("lms:dashboard", fields=("page",)),
     Endpoint("lms:lesson_complete", "POST", ids={"pk": "lesson"}),
@@ -303,6 +309,9 @@ def _path(endpoint: Endpoint, world: World, data) -> str:
     kwargs = dict(endpoint.kwargs)
     for kwarg, key in endpoint.ids.items():
         kwargs[kwarg] = data.draw(st.one_of(st.just(world.ids()[key]), values.unknown_ids))
+    if endpoint.body == "level":  # a level's code in the address: any letters
+        level = data.draw(st.sampled_from(["junior", "senior", "x", "a" * 300, "nul"]))
+        return reverse(endpoint.name, kwargs={"level": level})
     if endpoint.body == "code":
         real = world.certificate.verification_code
         code = data.draw(st.one_of(st.just(real), values.hostile_text.filter(bool)))
