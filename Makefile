@@ -29,8 +29,8 @@ RUN_ENV := DJANGO_SETTINGS_MODULE=lms.settings.production HTTPS=0 SITE_URL="$(SI
 	SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" SERVE_MEDIA=1
 
 .PHONY: help install install-dev system-deps system-deps-test run dev test bench bench-pdf lint \
-	verify-credential \
-	format messages certificate-font migrate seed clean mutation
+	verify-credential cluster-test mutation \
+	format messages certificate-font migrate seed clean
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
@@ -155,6 +155,13 @@ mutation: install-dev ## Mutation-test the quiz, go-live and certificate rules (
 	$(BIN)/mutmut export-cicd-stats
 	@$(BIN)/mutmut results
 	$(BIN)/python -m tests.mutation_score
+# `make cluster-test`: two app servers and two queue clusters behind HAProxy (Debian) on the
+# local PostgreSQL (CLUSTER_POSTGRES_URL) and Redis (CLUSTER_REDIS_URL); see tests/cluster/run.py.
+CLUSTER_SYSTEM_PACKAGES := haproxy
+
+cluster-test: install-dev ## Several app servers, one truth: kill one mid-spike, check nothing is lost
+	$(call ensure_debian_packages,$(CLUSTER_SYSTEM_PACKAGES))
+	$(BIN)/python -m tests.cluster.run
 
 lint: install-dev ## Check style with ruff, and the layers with import-linter
 	$(BIN)/ruff check .

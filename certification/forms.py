@@ -43,3 +43,10 @@ class BulkIssueForm(forms.Form):
         required=False,
         help_text=_("Kept with the run. Only needed while people may still sit the exam."),
     )
+
+
+class RecommendationForm(forms.Form):
+    """A lead's recommendation: the step (an id; unknown ones are the view's 404) and a note."""
+
+    step = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)

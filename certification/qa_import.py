@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 
 from certification.models import QAScore
 from lms.models import User
-from lms.services.staff_import import normalise_employee_no
+from lms.services.staff_import import has_control_characters, normalise_employee_no
 
-PERIOD_RE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])|Q[1-4]|H[12])$")
+# [0-9], not \d: \d also takes other scripts' digits ('٢٠٢٦Q3'), which no period is written in.
+PERIOD_RE = re.compile(r"^[0-9]{4}(-(0[1-9]|1[0-2])|Q[1-4]|H[12])$")
 HEADER_WORDS = {"工号", "employee number", "employee_no", "员工编号"}
 MAX_ROWS = 50_000
 
@@ -44,7 +45,11 @@ def qa_scores_import(*, content: bytes) -> QAImportResult:
     except ValueError:
         result.errors.append(_("The file is neither UTF-8 nor GBK text. Save it as CSV again."))
         return result
-    rows = list(csv.reader(io.StringIO(text)))
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error:
+        result.errors.append(_("The file is not a CSV file. Save it as CSV again."))
+        return result
     if rows and rows[0] and rows[0][0].strip().lower() in HEADER_WORDS:
         rows = [None, *rows[1:]]  # keep row numbers as the spreadsheet shows them
     else:
@@ -52,7 +57,11 @@ def qa_scores_import(*, content: bytes) -> QAImportResult:
     if len(rows) > MAX_ROWS:
         result.errors.append(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS})
         return result
-    numbers = {normalise_employee_no(row[0]) for row in rows[1:] if row and row[0].strip()}
+    numbers = {
+        normalise_employee_no(row[0])
+        for row in rows[1:]
+        if row and row[0].strip() and not has_control_characters(row[0])
+    }
     people = dict(User.objects.filter(employee_no__in=numbers).values_list("employee_no", "pk"))
     parsed: dict[tuple[int, str], Decimal] = {}
     for number, row in enumerate(rows, start=1):
@@ -64,6 +73,14 @@ def qa_scores_import(*, content: bytes) -> QAImportResult:
             )
             continue
         employee_no, period, raw_score = (cell.strip() for cell in row[:3])
+        if has_control_characters(employee_no + period + raw_score):
+            # NUL and the like: refused here with the row, the same on SQLite (which would
+            # store them) and PostgreSQL (which refuses NUL with an error naming no row).
+            result.errors.append(
+                _("Row %(row)s: it contains control characters (such as NUL); retype the row.")
+                % {"row": number}
+            )
+            continue
         employee_no = normalise_employee_no(employee_no)
         if employee_no not in people:
             result.errors.append(
@@ -81,7 +98,7 @@ def qa_scores_import(*, content: bytes) -> QAImportResult:
             score = Decimal(raw_score)
         except InvalidOperation:
             score = None
-        if score is None or not (0 <= score <= 100):
+        if score is None or not score.is_finite() or not (0 <= score <= 100):
             result.errors.append(
                 _("Row %(row)s: score “%(value)s” is not a number from 0 to 100.")
                 % {"row": number, "value": raw_score}

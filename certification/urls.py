@@ -7,7 +7,7 @@ urlpatterns = [
     path("certification/", views.my_certification, name="mine"),
     path("certification/register/", views.register, name="register"),
     path(
-        "certification/certificates/<int:pk>/pdf/",
+        "certification/certificates/<id:pk>/pdf/",
         views.certificate_download,
         name="certificate_pdf",
     ),
@@ -18,7 +18,7 @@ urlpatterns = [
         name="team_export",
     ),
     path("team/certifications/certificates.zip", views.team_certificates_zip, name="team_zip"),
-    path("team/certifications/<int:pk>/recommend/", views.recommend, name="recommend"),
+    path("team/certifications/<id:pk>/recommend/", views.recommend, name="recommend"),
     path("verify/<str:code>/", views.verify, name="verify"),
     path("verify/<str:code>/certificate.pdf", views.verify_pdf, name="verify_pdf"),
     path("verify/<str:code>/badge.json", views.verify_badge, name="verify_badge"),

@@ -25,6 +25,7 @@ from django_ratelimit.core import is_ratelimited
 from certification.credential_views import credential_response
 from certification.credentials.documents import MEDIA_TYPE
 from certification.filters import TeamCertificationFilter
+from certification.forms import RecommendationForm
 from certification.models import Certificate, Level, LevelCode, TrackStep
 from certification.selectors import (
     certification_offers,
@@ -42,6 +43,7 @@ from certification.selectors import (
 )
 from certification.services import recommendation_create, registration_create
 from lms.exports import spreadsheet_text, table_response, zip_response
+from lms.forms import first_error
 from lms.models import Position
 from lms.refusals import Refused
 from lms.selectors.people import staff_visible_to, teams_visible_to
@@ -254,13 +256,16 @@ def team_certificates_zip(request):
 def recommend(request, pk):
     """A lead recommends a member of their own teams for a track step (never themselves)."""
     person = get_object_or_404(staff_visible_to(request.user), pk=pk)
-    step_id = request.POST.get("step", "")
-    if not step_id.isascii() or not step_id.isdigit():
-        raise Http404
-    step = get_object_or_404(TrackStep, pk=int(step_id), from_position=person.position)
+    form = RecommendationForm(request.POST)
+    if not form.is_valid():
+        if "step" in form.errors:
+            raise Http404  # names no step of this academy's: nothing to recommend for
+        messages.error(request, first_error(form))
+        return redirect("certification:team")
+    step = get_object_or_404(TrackStep, pk=form.cleaned_data["step"], from_position=person.position)
     try:
         _recommendation, created = recommendation_create(
-            person=person, step=step, by=request.user, note=request.POST.get("note", "")
+            person=person, step=step, by=request.user, note=form.cleaned_data["note"]
         )
     except Refused:
         raise PermissionDenied from None

@@ -23,17 +23,17 @@ def register_certification_urls():
     return [
         path("certification/", CertificateIndexView.as_view(), name="certification_admin_index"),
         path(
-            "certification/<int:pk>/",
+            "certification/<id:pk>/",
             CertificateDetailView.as_view(),
             name="certification_admin_detail",
         ),
         path(
-            "certification/<int:pk>/render/",
+            "certification/<id:pk>/render/",
             CertificateRenderAgainView.as_view(),
             name="certification_admin_render_again",
         ),
         path(
-            "certification/cycles/<int:pk>/issue/",
+            "certification/cycles/<id:pk>/issue/",
             CycleBulkIssueView.as_view(),
             name="certification_admin_bulk_issue",
         ),

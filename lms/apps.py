@@ -14,6 +14,7 @@ class LmsConfig(AppConfig):
     def ready(self):
         # Imported here, not at the top: they import models, which only exist once the
         # app registry is ready (this method is the first moment they may be loaded).
+        import lms.converters  # noqa: F401 - registers <id:...> before any URLconf loads
         from lms.auth import connect_signals
         from lms.features import DemoLoader, register_demo_loader
         from lms.navigation import register_core_nav_items

@@ -29,3 +29,21 @@ class StaffImportForm(forms.Form):
                 % {"max_mb": settings.ACADEMY_STAFF_IMPORT_MAX_BYTES // (1024 * 1024)}
             )
         return upload
+
+
+def first_error(form: forms.Form) -> str:
+    """The first problem of a form posted from a button on a list page, to show as a message."""
+    return next(iter(form.errors.values()))[0]
+
+
+class GoLiveReasonForm(forms.Form):
+    """A lead's reason for a go-live sign-off or step back (Django's CharField refuses NUL)."""
+
+    reason = forms.CharField(label=_("Reason"), max_length=1000, required=False)
+
+
+class ReviewScoreForm(forms.Form):
+    """Points for a written reply and an optional comment; the range is the service's rule."""
+
+    points = forms.DecimalField(label=_("Points"), max_digits=6, decimal_places=2)
+    comment = forms.CharField(label=_("Comment"), max_length=1000, required=False)

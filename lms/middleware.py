@@ -1,6 +1,9 @@
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.utils import translation
 from django.utils.deprecation import MiddlewareMixin
+
+from lms.views.errors import bad_request
 
 
 class ChineseFirstLocaleMiddleware(MiddlewareMixin):
@@ -20,3 +23,31 @@ class ChineseFirstLocaleMiddleware(MiddlewareMixin):
     def process_response(self, request, response):
         response.headers.setdefault("Content-Language", translation.get_language())
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """
+    A body over DATA_UPLOAD_MAX_MEMORY_SIZE is refused before any view runs, with the 413
+    page in the reader's language (lms.views.errors). Django checks the limit only when a
+    view reads the body, so a button that posts nothing it reads (mark as read, start a
+    quiz) would otherwise act on a 10 MB request. A large upload (multipart) is parsed here
+    as the view would parse it: Django counts its fields against the limit, not its files.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if limit is not None and length > limit:
+            if not request.content_type.startswith("multipart/"):
+                return bad_request(request, RequestDataTooBig())
+            try:
+                request.POST  # noqa: B018 - Django's parser counts the fields, not the files
+            except RequestDataTooBig as too_big:
+                return bad_request(request, too_big)
+        return self.get_response(request)

@@ -85,9 +85,9 @@ def register_staff_import_urls():
         ),
         path("questions/export.xlsx", question_export, name="lms_question_export"),
         path("quiz-stats/", QuizStatsIndexView.as_view(), name="lms_quiz_stats_index"),
-        path("quiz-stats/<int:pk>/", QuizStatsView.as_view(), name="lms_quiz_stats"),
+        path("quiz-stats/<id:pk>/", QuizStatsView.as_view(), name="lms_quiz_stats"),
         path(
-            "staff-import/<int:pk>/",
+            "staff-import/<id:pk>/",
             StaffImportStatusView.as_view(),
             name="lms_staff_import_status",
         ),

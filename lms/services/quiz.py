@@ -6,6 +6,7 @@ graded exactly once however often it arrives.
 
 import datetime as dt
 import random
+import unicodedata
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -136,6 +137,12 @@ def _normalise_response(item: AttemptItem, raw):
         return None
     if kind == QuestionKind.WRITTEN:
         text = str(raw).strip()
+        if any(unicodedata.category(char) == "Cc" and char not in "\t\n\r" for char in text):
+            # NUL and the like: PostgreSQL refuses them in JSON, and no reader wants them.
+            raise Refused(
+                "control_characters",
+                _("Replies cannot contain control characters (such as NUL). Retype the reply."),
+            )
         if len(text) > MAX_WRITTEN_LENGTH:
             raise Refused(
                 "too_long",
@@ -152,7 +159,7 @@ def _normalise_response(item: AttemptItem, raw):
     values = raw if isinstance(raw, list) else [raw]
     try:
         positions = {int(value) for value in values}
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise invalid from None
     if not all(0 <= position < len(item.choice_order) for position in positions):
         raise invalid

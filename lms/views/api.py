@@ -25,12 +25,11 @@ from ninja.security import SessionAuth
 from wagtail.api.v3.auth import BearerTokenAuth
 from wagtail.models import APIToken
 
+from lms.converters import LARGEST_ID
 from lms.models import GoLiveState
 from lms.selectors.people import can_view_teams, staff_visible_to
 
 API_PAGE_SIZE = 200
-# Primary keys are 64-bit: a larger number names nothing and would overflow PostgreSQL.
-LARGEST_ID = 2**63 - 1
 
 
 class AcademyTokenAuth(BearerTokenAuth):

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lms.forms import GoLiveReasonForm, first_error
 from lms.models import GoLiveStatus
 from lms.refusals import Refused
 from lms.selectors.golive import golive_checklist, golive_history_lines
@@ -31,8 +32,12 @@ def golive_history(request, pk):
 
 def _golive_action(request, pk, action, success_message, then):
     person = get_object_or_404(staff_visible_to(request.user), pk=pk)
+    form = GoLiveReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return redirect("lms:golive_history", pk=person.pk)
     try:
-        action(lead=request.user, person=person, reason=request.POST.get("reason", ""))
+        action(lead=request.user, person=person, reason=form.cleaned_data["reason"])
     except Refused as refusal:
         messages.error(request, refusal.message)
         return redirect("lms:golive_history", pk=person.pk)

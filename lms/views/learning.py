@@ -114,16 +114,34 @@ def attempt_take(request, pk):
     )
 
 
+def _autosave_payload(body: bytes) -> tuple[dict[int, object], int]:
+    """
+    The autosave's {"revision": n, "answers": {item id: answer}}, or ValueError for anything
+    else: not JSON, not an object, a revision that is no whole number, an item id that is
+    no database id. What each answer may be is the service's check.
+    """
+    payload = json.loads(body or b"{}")  # JSONDecodeError and UnicodeDecodeError: ValueError
+    if not isinstance(payload, dict) or not isinstance(payload.get("answers", {}), dict):
+        raise ValueError
+    revision = payload.get("revision")
+    if not isinstance(revision, int) or isinstance(revision, bool):
+        raise ValueError
+    answers = {}
+    for key, value in payload.get("answers", {}).items():
+        if not (key.isascii() and key.isdigit() and len(key) <= 18):
+            raise ValueError
+        answers[int(key)] = value
+    return answers, revision
+
+
 @require_POST
 @login_required
 def attempt_save(request, pk):
     """Autosave from the quiz page: {"revision": n, "answers": {item id: answer}} as JSON."""
     attempt = _own_attempt(request, pk)
     try:
-        payload = json.loads(request.body or b"{}")
-        answers = {int(k): v for k, v in dict(payload.get("answers", {})).items()}
-        revision = int(payload["revision"])
-    except (ValueError, KeyError, TypeError):
+        answers, revision = _autosave_payload(request.body)
+    except ValueError:
         return JsonResponse(
             {"ok": False, "message": _("The answer could not be read.")}, status=400
         )

@@ -1,7 +1,5 @@
 """Leads and QA score written replies with the question's rubric."""
 
-from decimal import Decimal, InvalidOperation
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -10,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lms.forms import ReviewScoreForm, first_error
 from lms.refusals import Refused
 from lms.selectors.learning import can_review_written, reviewable_items_for
 from lms.services.quiz import attempt_item_review
@@ -29,16 +28,20 @@ def review_item(request, pk):
     if not can_review_written(request.user):
         raise PermissionDenied
     item = get_object_or_404(reviewable_items_for(request.user), pk=pk)
+    form = ReviewScoreForm(request.POST)
+    if not form.is_valid():
+        if "points" in form.errors:
+            messages.error(request, _("Enter the points as a number."))
+        else:
+            messages.error(request, first_error(form))
+        return redirect("lms:review_queue")
     try:
-        points = Decimal(request.POST.get("points", ""))
         attempt_item_review(
             item_id=item.pk,
             reviewer=request.user,
-            points=points,
-            comment=request.POST.get("comment", "").strip()[:1000],
+            points=form.cleaned_data["points"],
+            comment=form.cleaned_data["comment"].strip(),
         )
-    except (InvalidOperation, ValueError):
-        messages.error(request, _("Enter the points as a number."))
     except Refused as refusal:
         messages.error(request, refusal.message)
     else:

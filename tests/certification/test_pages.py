@@ -10,7 +10,7 @@ import zipfile
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from certification.audit import CertAction
 from certification.models import Certificate, LevelCode, QAScore, Recommendation, TrackStep
@@ -481,3 +481,34 @@ def test_a_filtered_team_page_costs_the_same_queries_whatever_the_team_size(
         return client.get(reverse("certification:team"), params)
 
     assert_queries_constant(fetch, grow, sizes=(4, 12))
+
+
+def test_qa_scores_with_control_characters_or_no_number_are_refused_by_row(academy):
+    """The same on SQLite (which would store a NUL) and PostgreSQL (which refuses it with an
+    error naming no row): each bad row is named, and nothing of the file is saved."""
+    from certification.qa_import import qa_scores_import
+
+    number = academy.agent_a.employee_no
+    rows = [
+        "工号,周期,得分",
+        f"{number},2026Q3,92",
+        f"{number}\x00,2026Q3,90",
+        f"{number},2026Q\x1b3,90",
+        f"{number},2026Q3,NaN",
+        f"{number},٢٠٢٦Q3,90",
+        f"{number},2026Q3,Infinity",
+    ]
+    with translation.override("en"):
+        result = qa_scores_import(content="\n".join(rows).encode())
+        broken = qa_scores_import(content=b'"KF1\r,2026Q3,9')
+    assert result.saved == 0
+    assert [error.split(":")[0] for error in result.errors] == [
+        "Row 3",
+        "Row 4",
+        "Row 5",
+        "Row 6",
+        "Row 7",
+    ]
+    assert "control characters" in result.errors[0] and "control characters" in result.errors[1]
+    assert not QAScore.objects.exists()
+    assert broken.saved == 0 and broken.errors

@@ -23,6 +23,7 @@ from lms.services.staff_import.jobs import (
 from lms.services.staff_import.rows import (
     ImportResult,
     StaffRow,
+    has_control_characters,
     normalise_employee_no,
     staff_file_import,
     staff_rows_apply,
@@ -37,6 +38,7 @@ __all__ = [
     "StaffFileError",
     "StaffRow",
     "describe_error",
+    "has_control_characters",
     "normalise_employee_no",
     "staff_file_import",
     "staff_file_read",
