@@ -30,7 +30,7 @@ RUN_ENV := DJANGO_SETTINGS_MODULE=lms.settings.production HTTPS=0 SITE_URL="$(SI
 
 .PHONY: help install install-dev system-deps system-deps-test run dev test bench bench-pdf lint \
 	verify-credential \
-	format messages certificate-font migrate seed clean
+	format messages certificate-font migrate seed clean search-eval
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
@@ -143,6 +143,16 @@ BENCH_SYSTEM_PACKAGES := wrk
 bench: install-dev ## Benchmarks: query counts S vs M, pages under load vs a bare view, PDFs
 	$(call ensure_debian_packages,$(BENCH_SYSTEM_PACKAGES))
 	$(BIN)/python -m tests.bench.run
+
+# The case search against its evaluation set (cases/search/eval.yaml) on a scratch copy of
+# the demo academy: SQLite by default, or SEARCH_EVAL_DATABASE_URL=postgres://... (emptied).
+SEARCH_EVAL_DATABASE_URL ?= sqlite:///$(CURDIR)/var/search-eval.sqlite3
+SEARCH_EVAL_ENGINE ?= library
+
+search-eval: install ## Case search on its evaluation set: recall@5, MRR, zero results, misses
+	@mkdir -p var
+	LOG_LEVEL=WARNING DATABASE_URL="$(SEARCH_EVAL_DATABASE_URL)" $(MANAGE) search_eval_prepare
+	DATABASE_URL="$(SEARCH_EVAL_DATABASE_URL)" $(MANAGE) search_eval --engine $(SEARCH_EVAL_ENGINE)
 
 lint: install-dev ## Check style with ruff, and the layers with import-linter
 	$(BIN)/ruff check .
