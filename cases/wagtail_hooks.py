@@ -12,6 +12,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from cases.models import CaseLibraryPage, CasePage, ClinicSession, Product, ScenarioType
 from cases.pii import describe
+from cases.search.log import case_search_opened
 from cases.selectors import case_planning
 from cases.services import case_review_workflow_ensure
 from lms.wagtail_hooks import PermissionMenuItem
@@ -132,3 +133,11 @@ def _no_publish_button_on_cases(menu_items, request, context):
         ) == ("cases", "casepage")
     if is_case:
         menu_items[:] = [item for item in menu_items if item.name != "action-publish"]
+
+
+@hooks.register("before_serve_page")
+def _note_case_opened_from_search(page, request, serve_args, serve_kwargs):
+    """A case opened from search results (?search=<id>) is noted on that search's record."""
+    search_id = request.GET.get("search")
+    if search_id and isinstance(page.specific, CasePage):
+        case_search_opened(search_id=search_id, case=page.specific)

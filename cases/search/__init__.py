@@ -1,58 +1,22 @@
 """
-Chinese search without a search server: text is cut into words with jieba when a case is
-saved, and a query is cut the same way; a case matches when it holds every word of the
-query as a word, as in any search engine.
+The case library's search, our own module beside Wagtail's search framework (ARCHITECTURE.md
+says why, with the figures of both on the evaluation set):
 
-A case keeps its words once each between spaces (`search_text`, " 物流 延误 物流延误 … ").
-On PostgreSQL a GIN index over to_tsvector('simple', search_text) finds them (migration
-0004): the library's size does not change a search's cost, where scanning every case's
-text for a substring took 33 ms per query at 2,000 cases. SQLite, the small embedded
-default, looks for " word " with LIKE; both find the same cases.
+- `index`: each case's terms (lms.search.analysis) with their BM25 weights, rebuilt when the
+  case is saved;
+- `synonyms`: the groups trainers keep in the CMS, applied when a search runs;
+- `ranking`: a query's plan (its words, their synonyms and sound-alikes, which are required)
+  and the ranked, filtered cases, in one SQL statement that sums integers, so SQLite and
+  PostgreSQL give the same cases in the same order;
+- `snippets`: where each result matched, highlighted;
+- `evaluation`: recall@5 and MRR on cases/search/eval.yaml (`make search-eval`).
+
+Nothing here is imported by the models at module level except `case_search_text`.
 """
 
-from django.db import connections
-from django.db.models import BooleanField, Q
-from django.db.models.expressions import RawSQL
+from lms.search.analysis import warm_up
 
-# The index's expression (migration 0004); the query must say it the same way to use it.
-PG_MATCH = (
-    'to_tsvector(\'simple\'::regconfig, "cases_casepage"."search_text") '
-    "@@ plainto_tsquery('simple'::regconfig, %s)"
-)
-
-
-def _jieba():
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    return jieba
-
-
-def warm_up() -> None:
-    """Load jieba's dictionary now (about a second) rather than in someone's first search."""
-    _jieba().initialize()
-
-
-def _cut(text: str) -> list[str]:
-    return [word.strip() for word in _jieba().cut_for_search(text) if word.strip()]
-
-
-def case_search_text(case) -> str:
-    parts = [case.title]
-    if case.scenario_id:
-        parts.append(case.scenario.name)
-    if case.product_id:
-        parts.append(case.product.name)
-    parts.extend(_stream_strings(case.body.get_prep_value() if case.body else []))
-    return words_text(" ".join(parts))
-
-
-def words_text(text: str) -> str:
-    """Each word of `text` once, lower case, between spaces; punctuation left out."""
-    words = dict.fromkeys(w for w in _cut(text.lower()) if any(ch.isalnum() for ch in w))
-    return f" {' '.join(words)} " if words else ""
+__all__ = ["case_search_text", "warm_up", "words_text"]
 
 
 def _stream_strings(data):
@@ -63,30 +27,26 @@ def _stream_strings(data):
             yield from _stream_strings(item)
     elif isinstance(data, dict):
         for key, value in data.items():
-            if key not in ("id", "type"):
+            if key not in ("id", "type", "speaker", "time"):
                 yield from _stream_strings(value)
 
 
-def query_words(query: str) -> list[str]:
-    """The words a query asks for; punctuation and single spaces are dropped."""
-    words = []
-    for word in _cut(query.lower()):
-        if any(ch.isalnum() for ch in word) and word not in words:
-            words.append(word)
-    # cut_for_search also yields compounds of shorter words (物流延误 beside 物流, 延误);
-    # asking for the parts finds a case that says them apart too.
-    parts = [w for w in words if not any(o != w and o in w for o in words)]
-    return parts[:10]
+def case_search_text(case) -> str:
+    """The case's text as readers see it, one line a part: title, scenario, product, body.
+    Indexed for the search and quoted in its snippets."""
+    parts = [case.title]
+    if case.scenario_id:
+        parts.append(case.scenario.name)
+    if case.product_id:
+        parts.append(case.product.name)
+    parts.extend(_stream_strings(case.body.get_prep_value() if case.body else []))
+    return "\n".join(part.strip() for part in parts if part and part.strip())
 
 
-def matching(queryset, query: str):
-    """Cases holding every word of the query."""
-    words = query_words(query)
-    if connections[queryset.db].vendor == "postgresql":
-        # The words go in as a parameter; only the fixed expression is SQL.
-        match = RawSQL(PG_MATCH, [" ".join(words)], output_field=BooleanField())  # noqa: S611
-        return queryset.filter(match)
-    condition = Q()
-    for word in sorted(words, key=len, reverse=True):  # longest first: the rarest
-        condition &= Q(search_text__contains=f" {word} ")
-    return queryset.filter(condition)
+def words_text(text: str) -> str:
+    """The word list migration 0004 once stored (kept for that migration only)."""
+    import jieba
+
+    words = dict.fromkeys(w.strip() for w in jieba.cut_for_search(text.lower()))
+    words = [w for w in words if any(ch.isalnum() for ch in w)]
+    return f" {' '.join(words)} " if words else ""

@@ -10,14 +10,15 @@ from django.http import QueryDict
 def library_engine():
     """What the library page lists for a query, in its order."""
     from cases.filters import CaseLibraryFilter
+    from cases.search.results import case_search_page
     from cases.selectors import live_cases
 
     def search(query: str) -> list[str]:
         params = QueryDict(mutable=True)
         params["q"] = query
         filterset = CaseLibraryFilter(params, queryset=live_cases())
-        cases = filterset.qs.order_by("-first_published_at", "-pk")
-        return list(cases.values_list("slug", flat=True)[:20])
+        found = case_search_page(filterset.qs, filterset.query)
+        return [case.slug for case in found.page]
 
     return search
 
