@@ -15,13 +15,14 @@ def case_library_listing(request, library) -> dict:
     filterset = CaseLibraryFilter(
         request.GET or None, queryset=live_cases().descendant_of(library), request=request
     )
+    scope = filterset.qs  # validates the form: the query is known after it
     query = filterset.query
     params = request.GET.copy()
     params.pop("page", None)
     context = {"form": filterset.form, "query": query, "params": params.urlencode()}
     if query:
         # Ranked by relevance among the cases the other filters keep (cases/search/).
-        found = case_search_page(filterset.qs, query, page=request.GET.get("page"))
+        found = case_search_page(scope, query, page=request.GET.get("page"))
         page = found.page
         record = case_search_record(
             query=query,
@@ -33,7 +34,7 @@ def case_library_listing(request, library) -> dict:
     else:
         # The list shows titles and tags: leave each case's text and masking record in
         # the database (about 8 KB a case, and the text's blocks built for nothing).
-        cases = filterset.qs.order_by("-first_published_at", "-pk").defer(
+        cases = scope.order_by("-first_published_at", "-pk").defer(
             "body", "search_text", "masked_pii"
         )
         page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -25,6 +25,7 @@ from lms.search.analysis import bigrams, is_cjk, pinyin_key, query_words
 
 OWN, SYNONYM, SOUND = 100, 70, 60  # how much an alternative counts, in percent
 COMMON_SHARE = 0.5
+COMMON_FROM = 10  # cases: in a smaller library every word is in half of them
 MAX_SOUNDS = 4
 
 
@@ -138,7 +139,7 @@ def search_plan(query: str, *, db: str = "default") -> Plan:
     cases = CasePage.objects.using(db).count()
     for concept in plan.concepts:
         concept.frequency = max(plan.alternative_frequency(a) for a in concept.alternatives)
-        concept.required = concept.frequency <= COMMON_SHARE * cases
+        concept.required = cases < COMMON_FROM or concept.frequency <= COMMON_SHARE * cases
     if not any(c.required for c in plan.concepts):
         for concept in plan.concepts:
             concept.required = True

@@ -55,9 +55,17 @@ def redis_flush() -> None:
     redis.Redis.from_url(REDIS_URL).flushdb()
 
 
+# Several checkouts on one PostgreSQL server each name their own bench databases.
+DB_PREFIX = os.environ.get("BENCH_DB_PREFIX", "kefu_bench")
+
+
+def database_name(size: str) -> str:
+    return f"{DB_PREFIX}_{size.lower()}"
+
+
 def database_url(size: str) -> str:
     base = urllib.parse.urlsplit(PG_ADMIN_URL)
-    return base._replace(path=f"/kefu_bench_{size.lower()}").geturl()
+    return base._replace(path=f"/{database_name(size)}").geturl()
 
 
 def django_env(size: str, **extra) -> dict[str, str]:
@@ -94,7 +102,7 @@ def database_build(size: str, *, rebuild: bool = False) -> float:
     """A fresh database with the synthetic site of `size`; returns seconds taken (0 if kept)."""
     import psycopg
 
-    name = f"kefu_bench_{size.lower()}"
+    name = database_name(size)
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
         if exists and not rebuild:
