@@ -73,7 +73,7 @@ class Migration(migrations.Migration):
                 (
                     "words",
                     models.CharField(
-                        help_text="Words that mean the same, separated by spaces or commas, e.g. 退款 退钱 返款.",
+                        help_text="Words that mean the same, separated by spaces or commas: 退款 退钱 返款.",
                         max_length=300,
                         verbose_name="words",
                     ),
