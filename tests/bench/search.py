@@ -90,6 +90,7 @@ def main(argv=None) -> int:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=50)
     args = parser.parse_args(argv)
+    harness.manage(SIZE, "collectstatic", "--noinput", "-v0")  # the production static files
     rows = search_rows(seconds=args.seconds, connections=args.connections)
     for r in rows:
         print("| " + " | ".join(str(c) for c in r) + " |")
