@@ -156,7 +156,7 @@ class Migration(migrations.Migration):
             options={
                 "constraints": [
                     models.UniqueConstraint(
-                        fields=("term", "case"), include=("weight",), name="case_search_term_once"
+                        fields=("term", "case"), name="case_search_term_once"
                     )
                 ],
             },

@@ -30,10 +30,8 @@ class CaseSearchTerm(models.Model):
 
     class Meta:
         constraints = [
-            # Looked up by term; PostgreSQL answers from the index alone (weight included).
-            models.UniqueConstraint(
-                fields=["term", "case"], include=["weight"], name="case_search_term_once"
-            )
+            # Looked up by term: the index leads with it.
+            models.UniqueConstraint(fields=["term", "case"], name="case_search_term_once")
         ]
 
     def __str__(self):
