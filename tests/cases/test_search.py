@@ -73,18 +73,20 @@ def test_filler_words_synonyms_and_numerals_still_find_the_case(academy, login):
         assert titles == ["快递延误三天，客户要求赔偿"], query
 
 
-def test_a_synonym_group_saved_in_the_cms_applies_at_once(academy, login, admin_client):
+@pytest.mark.xfail(strict=True, reason="trainers' role (lms/roles.py) lacks cases.add_synonymgroup")
+def test_a_synonym_group_saved_in_the_cms_applies_at_once(academy, login):
     build_case("客户要求退款", scenario="退款", text="客户：我要退款。")
-    client = login(academy.agent_a)
-    assert list(search_page(client, q="返现").context["cases"]) == []
+    assert list(search_page(login(academy.agent_a), q="返现").context["cases"]) == []
     from wagtail.test.utils.form_data import nested_form_data
 
-    response = admin_client.post(
+    response = login(academy.trainer).post(
         reverse("wagtailsnippets_cases_synonymgroup:add"),
         nested_form_data({"words": "退款 返现", "note": ""}),
     )
     assert response.status_code == 302, response.content.decode()[:2000]
+    assert response["Location"].startswith("/cms/snippets/"), response["Location"]
     assert SynonymGroup.objects.filter(words="退款 返现").exists()
+    client = login(academy.agent_a)
     assert [c.title for c in search_page(client, q="返现").context["cases"]] == ["客户要求退款"]
 
 
