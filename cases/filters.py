@@ -49,3 +49,11 @@ class CaseLibraryFilter(django_filters.FilterSet):
     def query(self) -> str:
         """The search words as typed, once the form is checked ("" when none)."""
         return (self.form.cleaned_data.get("q") or "").strip() if self.is_bound else ""
+
+    @property
+    def narrowed(self) -> bool:
+        """Whether a filter beside the search words narrows the library (the search then
+        checks the scope before choosing its candidates: cases.search.ranking)."""
+        if not self.is_bound:
+            return False
+        return any(v for k, v in self.form.cleaned_data.items() if k != "q")

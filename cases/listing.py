@@ -22,7 +22,9 @@ def case_library_listing(request, library) -> dict:
     context = {"form": filterset.form, "query": query, "params": params.urlencode()}
     if query:
         # Ranked by relevance among the cases the other filters keep (cases/search/).
-        found = case_search_page(scope, query, page=request.GET.get("page"))
+        found = case_search_page(
+            scope, query, page=request.GET.get("page"), narrowed=filterset.narrowed
+        )
         page = found.page
         record = case_search_record(
             query=query,
@@ -30,7 +32,12 @@ def case_library_listing(request, library) -> dict:
             results=found.total,
             team_id=getattr(request.user, "team_id", None),
         )
-        context.update(snippets=found.snippets, suggestions=found.suggestions, search_id=record.pk)
+        context.update(
+            snippets=found.snippets,
+            suggestions=found.suggestions,
+            search_id=record.pk,
+            capped=found.capped,
+        )
     else:
         # The list shows titles and tags: leave each case's text and masking record in
         # the database (about 8 KB a case, and the text's blocks built for nothing).

@@ -12,7 +12,7 @@ from wagtail.models import Page
 from cases.demo.loader import case_body, case_library, cases_read, library_read
 from cases.models import CasePage, CaseSearchTerm, Product, ScenarioType
 from cases.search import case_search_text
-from cases.search.index import case_postings, sounds_ensure
+from cases.search.index import case_postings, frequencies_rebuild, sounds_ensure
 from lms.demo.content import academy_home
 from lms.synthetic import PREFIX, chunks
 
@@ -95,6 +95,7 @@ def cases_build(*, size: str, people, now, progress, **_context) -> dict:
         if n % 500 == 0:
             progress("cases", len(pages) // 2 + n // 2, len(pages))
     CaseSearchTerm.objects.bulk_create(postings, batch_size=5_000)
+    frequencies_rebuild()  # the postings came in bulk, past case_index_update
     sounds_ensure({t for variant in variants for t in variant[3]})
     Page.objects.filter(pk=library.pk).update(numchild=children.count())
     progress("cases", len(pages), len(pages))

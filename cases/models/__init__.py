@@ -13,7 +13,13 @@ from cases.models.library import (
     ScenarioType,
     SecondPersonApprovalTask,
 )
-from cases.models.search import CaseSearch, CaseSearchTerm, SearchTermSound, SynonymGroup
+from cases.models.search import (
+    CaseSearch,
+    CaseSearchTerm,
+    SearchTermFrequency,
+    SearchTermSound,
+    SynonymGroup,
+)
 
 __all__ = [
     "CaseLibraryPage",
@@ -27,6 +33,7 @@ __all__ = [
     "Difficulty",
     "Product",
     "ScenarioType",
+    "SearchTermFrequency",
     "SearchTermSound",
     "SecondPersonApprovalTask",
     "SynonymGroup",

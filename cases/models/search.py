@@ -9,6 +9,8 @@ import re
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from cases.models.library import CasePage
@@ -33,9 +35,36 @@ class CaseSearchTerm(models.Model):
             # Looked up by term: the index leads with it.
             models.UniqueConstraint(fields=["term", "case"], name="case_search_term_once")
         ]
+        indexes = [
+            # A common term's postings read best first, only as many as a search needs
+            # (cases.search.ranking takes each term's top few hundred).
+            models.Index(fields=["term", "-weight", "case"], name="case_search_term_impact")
+        ]
 
     def __str__(self):
         return f"{self.term} @ {self.case_id}"
+
+
+class SearchTermFrequency(models.Model):
+    """
+    How many cases hold a term (BM25's document frequency), kept as postings change
+    (cases.search.index) so a search reads a few rows rather than counting the postings of
+    common words. The empty term's row counts the indexed cases.
+    """
+
+    term = models.CharField(max_length=32, unique=True)
+    cases = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.term}: {self.cases}"
+
+
+@receiver(pre_delete, sender=CasePage, dispatch_uid="cases-search-frequencies")
+def case_frequencies_drop(sender, instance, using, **kwargs):
+    """A deleted case's postings go by cascade: its terms count one case less first."""
+    from cases.search.index import case_index_remove  # the index module reads these models
+
+    case_index_remove(instance.pk, db=using)
 
 
 class SearchTermSound(models.Model):

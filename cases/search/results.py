@@ -19,6 +19,7 @@ class SearchPage:
     plan: Plan
     snippets: dict[int, str] = field(default_factory=dict)
     suggestions: list[tuple[str, int]] = field(default_factory=list)
+    capped: bool = False  # more cases may match: the total counts the best of them
 
     @property
     def total(self) -> int:
@@ -32,18 +33,29 @@ def _page_number(raw) -> int:
         return 1
 
 
-def case_search_page(scope, query: str, *, page=None, page_size: int = 20) -> SearchPage:
-    """Page `page` of the cases in `scope` (CasePage queryset, filters applied) for `query`."""
+def case_search_page(
+    scope, query: str, *, page=None, page_size: int = 20, narrowed: bool = True
+) -> SearchPage:
+    """Page `page` of the cases in `scope` (CasePage queryset, filters applied) for `query`;
+    `narrowed` when a filter narrowed the scope (cases.search.ranking.ranked_case_ids)."""
     plan = search_plan(query, db=scope.db)
     number = _page_number(page)
-    ids, total = ranked_case_ids(plan, scope, limit=page_size, offset=(number - 1) * page_size)
+    offset = (number - 1) * page_size
+    ids, total, capped = ranked_case_ids(
+        plan, scope, limit=page_size, offset=offset, narrowed=narrowed
+    )
     if not ids and total == 0 and number > 1:  # past the end: show the last page
-        ids, total = ranked_case_ids(plan, scope, limit=page_size, offset=0)
+        ids, total, capped = ranked_case_ids(
+            plan, scope, limit=page_size, offset=0, narrowed=narrowed
+        )
         number = 1
     paginator = Paginator(range(total), page_size)
     if total and number > paginator.num_pages:
         number = paginator.num_pages
-        ids, total = ranked_case_ids(plan, scope, limit=page_size, offset=(number - 1) * page_size)
+        offset = (number - 1) * page_size
+        ids, total, capped = ranked_case_ids(
+            plan, scope, limit=page_size, offset=offset, narrowed=narrowed
+        )
     by_id = {
         case.pk: case
         for case in scope.model.objects.using(scope.db)
@@ -52,7 +64,7 @@ def case_search_page(scope, query: str, *, page=None, page_size: int = 20) -> Se
         .defer("body", "masked_pii")
     }
     cases = [by_id[pk] for pk in ids if pk in by_id]
-    result = SearchPage(page=Page(cases, number, paginator), plan=plan)
+    result = SearchPage(page=Page(cases, number, paginator), plan=plan, capped=capped)
     terms = plan.highlight_terms()
     terms += [b for t in terms if is_cjk(t) and len(t) >= 3 for b in bigrams(t)]
     for case in cases:

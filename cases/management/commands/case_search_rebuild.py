@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 
 from cases.models import CasePage
 from cases.search import case_search_text
-from cases.search.index import case_index_update
+from cases.search.index import case_index_update, frequencies_rebuild
 
 
 class Command(BaseCommand):
@@ -18,4 +18,5 @@ class Command(BaseCommand):
             CasePage.objects.filter(pk=case.pk).update(search_text=case.search_text)
             case_index_update(case)
             done += 1
+        frequencies_rebuild()  # exact again, whatever the saves in between did
         self.stdout.write(f"{done} cases indexed.")
