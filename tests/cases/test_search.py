@@ -73,7 +73,6 @@ def test_filler_words_synonyms_and_numerals_still_find_the_case(academy, login):
         assert titles == ["快递延误三天，客户要求赔偿"], query
 
 
-@pytest.mark.xfail(strict=True, reason="trainers' role (lms/roles.py) lacks cases.add_synonymgroup")
 def test_a_synonym_group_saved_in_the_cms_applies_at_once(academy, login):
     build_case("客户要求退款", scenario="退款", text="客户：我要退款。")
     assert list(search_page(login(academy.agent_a), q="返现").context["cases"]) == []
