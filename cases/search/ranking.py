@@ -206,11 +206,12 @@ def _score_sql(alias: str, weights: dict[str, int], params: list) -> str:
     return f"SUM(CASE {alias}.term {cases_sql} ELSE 0 END * {alias}.weight)"
 
 
-def _hits_sql(plan: Plan, params: list) -> str:
+def _hits_sql(plan: Plan, params: list, scoped: bool) -> str:
     """
     Each term's postings, a common term's best PER_TERM only (case_search_term_impact), as
     (case, its score for the term, the number of the required concept the term meets or 0):
-    enough to choose the candidates with two cheap sums.
+    enough to choose the candidates with two cheap sums. `scoped`: each term's postings are
+    those of the cases in the statement's `scope` (ranked_case_ids).
     """
     concept_of: dict[str, int] = {}
     required = [c for c in plan.concepts if c.required]
@@ -223,6 +224,8 @@ def _hits_sql(plan: Plan, params: list) -> str:
             "SELECT case_id, weight * %s AS s, %s AS c FROM cases_casesearchterm WHERE term = %s"
         )
         params += [weight, concept_of.get(term, 0), term]
+        if scoped:
+            select += " AND case_id IN (SELECT id FROM scope)"
         if plan.frequencies.get(term, 0) > PER_TERM:
             select = f"SELECT * FROM ({select} ORDER BY weight DESC, case_id DESC LIMIT %s) t"  # noqa: S608
             params.append(PER_TERM)
@@ -238,22 +241,24 @@ def ranked_case_ids(
     the plan, best first, `limit` from `offset`; how many meet it in all; and whether that
     number is only the best CANDIDATES of more.
 
-    `narrowed`: the scope was narrowed by a filter (a scenario, a week), so it is checked
-    before the candidates are chosen, or a common word's best postings might all lie outside
-    it. Otherwise (the whole live library) it is checked on the candidates only: matching
-    the postings read against every case of the library costs more than the rest of the
-    search, to drop the odd draft.
+    `narrowed`: the scope was narrowed by a filter (a scenario, a week), so each term's best
+    postings are read among its cases, or a common word's best might all lie outside it.
+    Otherwise (the whole live library) it is checked on the candidates only: matching the
+    postings read against every case of the library costs more than the rest of the search,
+    to drop the odd draft.
     """
     if not plan.searchable or not plan.weights:
         return [], 0, False
     db = scope.db
     scope_sql, scope_params = scope.order_by().values("pk").query.sql_with_params()
     params: list = []
-    hits_sql = _hits_sql(plan, params)
-    early = f"WHERE h.case_id IN ({scope_sql})" if narrowed else ""
-    late = "" if narrowed else f" AND c.case_id IN ({scope_sql})"
-    if narrowed:
+    scope_cte = ""
+    if narrowed:  # the filtered cases once, every term's postings then matched against them
+        materialised = "MATERIALIZED " if connections[db].vendor == "postgresql" else ""
+        scope_cte = f"scope (id) AS {materialised}({scope_sql}), "
         params += scope_params
+    hits_sql = _hits_sql(plan, params, narrowed)
+    late = "" if narrowed else f" AND c.case_id IN ({scope_sql})"
     params.append(CANDIDATES)
     score = _score_sql("p", plan.weights, params)
     terms = list(plan.weights)
@@ -264,11 +269,9 @@ def ranked_case_ids(
     params += [plan.required, limit, offset]
     # Only placeholders and fixed SQL are joined here; every value goes in as a parameter.
     sql = (
-        f"WITH hits AS ({hits_sql}),"  # noqa: S608
+        f"WITH {scope_cte}hits AS ({hits_sql}),"  # noqa: S608
         " candidates AS ("
-        "  SELECT h.case_id FROM hits h"
-        f"  {early}"
-        "  GROUP BY h.case_id"
+        "  SELECT h.case_id FROM hits h GROUP BY h.case_id"
         # Those meeting most required concepts first, on the postings read so far.
         "  ORDER BY COUNT(DISTINCT NULLIF(h.c, 0)) DESC, SUM(h.s) DESC, h.case_id DESC"
         "  LIMIT %s"
