@@ -29,7 +29,7 @@ RUN_ENV := DJANGO_SETTINGS_MODULE=lms.settings.production HTTPS=0 SITE_URL="$(SI
 	SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" SERVE_MEDIA=1
 
 .PHONY: help install install-dev system-deps system-deps-test run dev test bench bench-pdf lint \
-	verify-credential cluster-test mutation \
+	verify-credential cluster-test mutation search-eval \
 	format messages certificate-font migrate seed clean
 
 help:
@@ -162,6 +162,16 @@ CLUSTER_SYSTEM_PACKAGES := haproxy
 cluster-test: install-dev ## Several app servers, one truth: kill one mid-spike, check nothing is lost
 	$(call ensure_debian_packages,$(CLUSTER_SYSTEM_PACKAGES))
 	$(BIN)/python -m tests.cluster.run
+
+# The case search against its evaluation set (cases/search/eval.yaml) on a scratch copy of
+# the demo academy: SQLite by default, or SEARCH_EVAL_DATABASE_URL=postgres://... (emptied).
+SEARCH_EVAL_DATABASE_URL ?= sqlite:///$(CURDIR)/var/search-eval.sqlite3
+SEARCH_EVAL_ENGINE ?= library
+
+search-eval: install ## Case search on its evaluation set: recall@5, MRR, zero results, misses
+	@mkdir -p var
+	LOG_LEVEL=WARNING DATABASE_URL="$(SEARCH_EVAL_DATABASE_URL)" $(MANAGE) search_eval_prepare
+	DATABASE_URL="$(SEARCH_EVAL_DATABASE_URL)" $(MANAGE) search_eval --engine $(SEARCH_EVAL_ENGINE)
 
 lint: install-dev ## Check style with ruff, and the layers with import-linter
 	$(BIN)/ruff check .

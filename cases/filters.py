@@ -5,7 +5,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import CasePage, Channel, Difficulty, Product, ScenarioType
-from cases.search import matching, query_words
 from cases.selectors import cases_published_in_week, week_start_of
 
 
@@ -39,10 +38,9 @@ class CaseLibraryFilter(django_filters.FilterSet):
         fields = ["q", "scenario", "channel", "difficulty", "product", "week"]
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return matching(queryset, value) if query_words(value) else queryset.none()
+        # The query ranks rather than filters: cases.search.results orders the cases the
+        # other filters keep (cases/listing.py).
+        return queryset
 
     def in_week(self, queryset, name, value):
         return queryset.filter(pk__in=cases_published_in_week(week_start_of(value)).values("pk"))
@@ -51,3 +49,11 @@ class CaseLibraryFilter(django_filters.FilterSet):
     def query(self) -> str:
         """The search words as typed, once the form is checked ("" when none)."""
         return (self.form.cleaned_data.get("q") or "").strip() if self.is_bound else ""
+
+    @property
+    def narrowed(self) -> bool:
+        """Whether a filter beside the search words narrows the library (the search then
+        checks the scope before choosing its candidates: cases.search.ranking)."""
+        if not self.is_bound:
+            return False
+        return any(v for k, v in self.form.cleaned_data.items() if k != "q")

@@ -3,7 +3,8 @@
 from django.core.paginator import Paginator
 
 from cases.filters import CaseLibraryFilter
-from cases.search import query_words
+from cases.search.log import case_search_record
+from cases.search.results import case_search_page
 from cases.selectors import live_cases
 
 PAGE_SIZE = 20
@@ -14,25 +15,40 @@ def case_library_listing(request, library) -> dict:
     filterset = CaseLibraryFilter(
         request.GET or None, queryset=live_cases().descendant_of(library), request=request
     )
-    # The list shows titles and tags: leave each case's text, words and masking record in
-    # the database (about 8 KB a case, and the text's blocks built for nothing).
-    cases = filterset.qs.order_by("-first_published_at", "-pk").defer(
-        "body", "search_text", "masked_pii"
-    )
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    scope = filterset.qs  # validates the form: the query is known after it
+    query = filterset.query
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {"form": filterset.form, "query": query, "params": params.urlencode()}
+    if query:
+        # Ranked by relevance among the cases the other filters keep (cases/search/).
+        found = case_search_page(
+            scope, query, page=request.GET.get("page"), narrowed=filterset.narrowed
+        )
+        page = found.page
+        record = case_search_record(
+            query=query,
+            words=found.plan.words,
+            results=found.total,
+            team_id=getattr(request.user, "team_id", None),
+        )
+        context.update(
+            snippets=found.snippets,
+            suggestions=found.suggestions,
+            search_id=record.pk,
+            capped=found.capped,
+        )
+    else:
+        # The list shows titles and tags: leave each case's text and masking record in
+        # the database (about 8 KB a case, and the text's blocks built for nothing).
+        cases = scope.order_by("-first_published_at", "-pk").defer(
+            "body", "search_text", "masked_pii"
+        )
+        page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     read_ids = set(
         request.user.case_reads.filter(case__in=[c.pk for c in page]).values_list(
             "case_id", flat=True
         )
     )
-    params = request.GET.copy()
-    params.pop("page", None)
-    query = filterset.query
-    return {
-        "form": filterset.form,
-        "cases": page,
-        "read_ids": read_ids,
-        "query": query,
-        "words": query_words(query) if query else [],
-        "params": params.urlencode(),
-    }
+    context.update(cases=page, read_ids=read_ids)
+    return context

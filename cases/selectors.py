@@ -132,3 +132,34 @@ def team_week_reads(*, people, cases) -> dict[int, set[int]]:
     for user_id, case_id in rows:
         reads.setdefault(user_id, set()).add(case_id)
     return reads
+
+
+def case_searches_of_week(*, now=None, limit: int = 30) -> dict:
+    """
+    What agents looked for in the library over the last seven days, by the query's words
+    (客户骂人 and 客户 骂人 are one): the most searched, and those that found nothing, the
+    next cases to write. Two queries whatever the number of searches.
+    """
+    from django.db.models import Count, Max, Min
+
+    from cases.models import CaseSearch
+
+    since = (now or timezone.now()) - dt.timedelta(days=7)
+    week = CaseSearch.objects.filter(searched_at__gte=since).exclude(words="")
+    top = (
+        week.values("words")
+        .annotate(
+            searches=Count("id"),
+            query=Min("query"),
+            results=Max("results"),
+            opened=Count("opened_case"),
+        )
+        .order_by("-searches", "words")[:limit]
+    )
+    nothing = (
+        week.filter(results=0)
+        .values("words")
+        .annotate(searches=Count("id"), query=Min("query"), teams=Count("team", distinct=True))
+        .order_by("-searches", "words")[:limit]
+    )
+    return {"since": since, "top": list(top), "nothing": list(nothing)}

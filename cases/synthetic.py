@@ -10,8 +10,9 @@ from django.contrib.contenttypes.models import ContentType
 from wagtail.models import Page
 
 from cases.demo.loader import case_body, case_library, cases_read, library_read
-from cases.models import CasePage, Product, ScenarioType
+from cases.models import CasePage, CaseSearchTerm, Product, ScenarioType
 from cases.search import case_search_text
+from cases.search.index import case_postings, frequencies_rebuild, sounds_ensure
 from lms.demo.content import academy_home
 from lms.synthetic import PREFIX, chunks
 
@@ -35,7 +36,8 @@ def cases_build(*, size: str, people, now, progress, **_context) -> dict:
     for case in cases_read(library=data):
         body, _found = case_body(case)
         probe = CasePage(title=case["title"], body=body)
-        variants.append((case, body, case_search_text(probe)))
+        text = case_search_text(probe)
+        variants.append((case, body, text, case_postings(text)))
     content_type = ContentType.objects.get_for_model(CasePage)
     authors = people[:: max(len(people) // 50, 1)]
     # treebeard trusts numchild; these statements keep it right themselves.
@@ -45,7 +47,7 @@ def cases_build(*, size: str, people, now, progress, **_context) -> dict:
     slug = f"{PREFIX.lower()}-case-"
     pages = []
     for n in range(count):
-        case, _body_json, _text = variants[n % len(variants)]
+        case = variants[n % len(variants)][0]
         # Spread evenly over the past year, newest first, so every size has cases this week.
         moment = now - dt.timedelta(hours=1) - (n * dt.timedelta(weeks=52)) / count
         pages.append(
@@ -71,8 +73,9 @@ def cases_build(*, size: str, people, now, progress, **_context) -> dict:
     page_ids = list(
         Page.objects.filter(slug__startswith=slug).order_by("path").values_list("pk", flat=True)
     )
+    postings = []
     for n, page_id in enumerate(page_ids):
-        case, body, text = variants[n % len(variants)]
+        case, body, text, terms = variants[n % len(variants)]
         row = CasePage(
             page_ptr_id=page_id,
             scenario=scenarios[n % len(scenarios)],
@@ -83,8 +86,17 @@ def cases_build(*, size: str, people, now, progress, **_context) -> dict:
             search_text=text,
         )
         row.save_base(raw=True, force_insert=True)
+        # The case search's postings: the variant's terms plus the title's number.
+        terms = {**terms, str(n + 1): 1000}
+        postings += [CaseSearchTerm(case_id=page_id, term=t, weight=w) for t, w in terms.items()]
+        if len(postings) >= 20_000:
+            CaseSearchTerm.objects.bulk_create(postings, batch_size=5_000)
+            postings = []
         if n % 500 == 0:
             progress("cases", len(pages) // 2 + n // 2, len(pages))
+    CaseSearchTerm.objects.bulk_create(postings, batch_size=5_000)
+    frequencies_rebuild()  # the postings came in bulk, past case_index_update
+    sounds_ensure({t for variant in variants for t in variant[3]})
     Page.objects.filter(pk=library.pk).update(numchild=children.count())
     progress("cases", len(pages), len(pages))
     return {"cases": len(pages)}

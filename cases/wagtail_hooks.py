@@ -7,12 +7,21 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail import hooks
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.reports import ReportView
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from cases.models import CaseLibraryPage, CasePage, ClinicSession, Product, ScenarioType
+from cases.models import (
+    CaseLibraryPage,
+    CasePage,
+    ClinicSession,
+    Product,
+    ScenarioType,
+    SynonymGroup,
+)
 from cases.pii import describe
-from cases.selectors import case_planning
+from cases.search.log import case_search_opened
+from cases.selectors import case_planning, case_searches_of_week
 from cases.services import case_review_workflow_ensure
 from lms.wagtail_hooks import PermissionMenuItem
 
@@ -132,3 +141,67 @@ def _no_publish_button_on_cases(menu_items, request, context):
         ) == ("cases", "casepage")
     if is_case:
         menu_items[:] = [item for item in menu_items if item.name != "action-publish"]
+
+
+@hooks.register("before_serve_page")
+def _note_case_opened_from_search(page, request, serve_args, serve_kwargs):
+    """A case opened from search results (?search=<id>) is noted on that search's record."""
+    search_id = request.GET.get("search")
+    if search_id and isinstance(page.specific, CasePage):
+        case_search_opened(search_id=search_id, case=page.specific)
+
+
+class SynonymGroupViewSet(SnippetViewSet):
+    """The case search's synonym groups, kept by trainers; a change applies to the next search."""
+
+    model = SynonymGroup
+    icon = "list-ul"
+    menu_label = gettext_lazy("Search synonyms")
+    list_display = ["__str__", "note"]
+    search_fields = ["words", "note"]
+
+
+register_snippet(SynonymGroupViewSet)
+
+
+class CaseSearchReportView(ReportView):
+    """The week's searches in the case library: top queries and those that found nothing."""
+
+    any_permission_required = ["cases.view_casepage"]
+    page_title = gettext_lazy("What agents searched for")
+    header_icon = "search"
+    template_name = "cases/admin/search_report.html"
+    results_template_name = "cases/admin/search_report_results.html"
+    index_url_name = "cases_search_report"
+    index_results_url_name = "cases_search_report_results"
+    paginate_by = None
+
+    def get_queryset(self):
+        self.week = case_searches_of_week()
+        return self.week["top"]
+
+    def get_context_data(self, *args, **kwargs):
+        return {**super().get_context_data(*args, **kwargs), "week": self.week}
+
+
+@hooks.register("register_admin_urls")
+def register_case_search_report_urls():
+    return [
+        path("reports/case-searches/", CaseSearchReportView.as_view(), name="cases_search_report"),
+        path(
+            "reports/case-searches/results/",
+            CaseSearchReportView.as_view(results_only=True),
+            name="cases_search_report_results",
+        ),
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def register_case_search_report_menu_item():
+    return PermissionMenuItem(
+        gettext_lazy("Case searches"),
+        reverse("cases_search_report"),
+        icon_name="search",
+        order=700,
+        permission="cases.view_casepage",
+    )

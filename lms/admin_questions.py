@@ -18,10 +18,12 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
+from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
 from lms.models import Question, QuestionCategory
 from lms.models.question_rules import MESSAGES, question_problems
+from lms.search.admin import ChineseChooserSearchMixin, ChineseSearchMixin
 from lms.selectors.question_bank import questions_for_export
 from lms.services.question_bank import QuestionFileError, question_file_import, questions_workbook
 
@@ -88,7 +90,12 @@ question_edit_handler = ObjectList(
 )
 
 
-class QuestionIndexView(IndexView):
+QUESTION_SEARCH_FIELDS = ("prompt", "explanation", "category__name")
+
+
+class QuestionIndexView(ChineseSearchMixin, IndexView):
+    chinese_search_fields = QUESTION_SEARCH_FIELDS
+
     @cached_property
     def header_buttons(self):
         # Beside "add", not in the "more" menu: importing is how most questions arrive.
@@ -107,6 +114,19 @@ class QuestionIndexView(IndexView):
         return buttons
 
 
+class QuestionChooseView(ChineseChooserSearchMixin, snippet_chooser.ChooseView):
+    chinese_search_fields = QUESTION_SEARCH_FIELDS
+
+
+class QuestionChooseResultsView(ChineseChooserSearchMixin, snippet_chooser.ChooseResultsView):
+    chinese_search_fields = QUESTION_SEARCH_FIELDS
+
+
+class QuestionChooserViewSet(snippet_chooser.SnippetChooserViewSet):
+    choose_view_class = QuestionChooseView
+    choose_results_view_class = QuestionChooseResultsView
+
+
 class QuestionViewSet(SnippetViewSet):
     model = Question
     icon = "help"
@@ -116,6 +136,7 @@ class QuestionViewSet(SnippetViewSet):
     list_display = ["__str__", "category", "kind", "points"]
     list_filter = ["category", "kind"]
     search_fields = ["prompt"]
+    chooser_viewset_class = QuestionChooserViewSet
 
 
 class QuestionImportForm(forms.Form):

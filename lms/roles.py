@@ -40,7 +40,8 @@ CASE_CONTENT = (
     "cases.view_casepage",
     *(
         f"cases.{a}_{m}"
-        for m in ("scenariotype", "product", "clinicsession")
+        # synonymgroup: the case search's synonyms (cases.models.search), a CMS snippet
+        for m in ("scenariotype", "product", "clinicsession", "synonymgroup")
         for a in ("add", "change", "delete", "view")
     ),
 )

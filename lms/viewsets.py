@@ -6,6 +6,7 @@ from wagtail.users.forms import UserCreationForm, UserEditForm
 from wagtail.users.views import users as wagtail_users
 
 from lms.models import User
+from lms.search.admin import ChineseSearchMixin
 from lms.services.people import position_since_after, staff_left, staff_roles_sync
 from lms.services.staff_import import normalise_employee_no
 
@@ -68,7 +69,18 @@ class AcademyUserEditView(wagtail_users.EditView):
         return instance
 
 
+class AcademyUserIndexView(ChineseSearchMixin, wagtail_users.IndexView):
+    """People found by their Chinese display name or employee number, not only login."""
+
+    chinese_search_fields = ("display_name", "employee_no", "username", "email")
+
+    @property
+    def search_fields(self):
+        return list(self.chinese_search_fields)
+
+
 class AcademyUserViewSet(wagtail_users.UserViewSet):
+    index_view_class = AcademyUserIndexView
     add_view_class = AcademyUserCreateView
     edit_view_class = AcademyUserEditView
 

@@ -14,6 +14,7 @@ from wagtail.snippets.views.snippets import (
     SnippetViewSet,
     SnippetViewSetGroup,
 )
+from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 
 from lms.admin_questions import (
     QuestionImportView,
@@ -30,6 +31,7 @@ from lms.admin_views import (
 )
 from lms.audit import audit_formatter
 from lms.models import Cohort, Enrolment, Position, QuestionCategory, Quiz, Team, User
+from lms.search.admin import ChineseSearchMixin
 from lms.selectors.golive import GOLIVE_CHANGE_ACTION, golive_change_message
 from lms.services.learning import enrolment_sync_golive
 from lms.services.people import staff_left
@@ -132,12 +134,17 @@ class QuestionCategoryViewSet(SnippetViewSet):
     list_display = ["name"]
 
 
+class QuizIndexView(ChineseSearchMixin, SnippetIndexView):
+    chinese_search_fields = ("title",)
+
+
 class QuizViewSet(SnippetViewSet):
     model = Quiz
     icon = "tasks"
     menu_label = _("Quizzes")
     list_display = ["title", "pass_mark_percent", "time_limit_minutes", "max_attempts"]
     search_fields = ["title"]
+    index_view_class = QuizIndexView
 
 
 class CohortSavedMixin:

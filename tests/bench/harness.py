@@ -55,9 +55,17 @@ def redis_flush() -> None:
     redis.Redis.from_url(REDIS_URL).flushdb()
 
 
+# Several checkouts on one PostgreSQL server each name their own bench databases.
+DB_PREFIX = os.environ.get("BENCH_DB_PREFIX", "kefu_bench")
+
+
+def database_name(size: str) -> str:
+    return f"{DB_PREFIX}_{size.lower()}"
+
+
 def database_url(size: str) -> str:
     base = urllib.parse.urlsplit(PG_ADMIN_URL)
-    return base._replace(path=f"/kefu_bench_{size.lower()}").geturl()
+    return base._replace(path=f"/{database_name(size)}").geturl()
 
 
 def django_env(size: str, **extra) -> dict[str, str]:
@@ -94,7 +102,7 @@ def database_build(size: str, *, rebuild: bool = False) -> float:
     """A fresh database with the synthetic site of `size`; returns seconds taken (0 if kept)."""
     import psycopg
 
-    name = f"kefu_bench_{size.lower()}"
+    name = database_name(size)
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
         if exists and not rebuild:
@@ -127,9 +135,16 @@ def django_json(size: str, code: str, env: dict[str, str] | None = None) -> dict
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A free port; within BENCH_PORTS (e.g. 8600-8649) when several people share a machine."""
+    low, _, high = os.environ.get("BENCH_PORTS", "0-0").partition("-")
+    for port in range(int(low), int(high) + 1) if int(low) else [0]:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return sock.getsockname()[1]
+    raise RuntimeError(f"no free port in BENCH_PORTS={os.environ['BENCH_PORTS']}")
 
 
 class Server:

@@ -11,6 +11,8 @@ figures mean something on any machine.
    reading 0.5-1.5 s between requests (harness.users): wrk's back-to-back connections
    measure throughput, and their latency is mostly the wait behind the other 49.
 3. Peak memory of the web workers.
+3b. The case search at size L (tests/bench/search.py): 20,000 cases, 50 people searching
+   at once with several kinds of query; its query count at L against S.
 4. Answering a quiz (tests/bench/answers.py): 50 learners in their own attempts, the page
    saving each answer as it is picked; the latency they see.
 5. The go-live spike (tests/bench/spike.py): 500 learners start and hand in the go-live
@@ -34,6 +36,7 @@ import time
 
 from tests.bench import answers, bulk_issue, harness, spike
 from tests.bench.pages import PAGES, QUERY_COUNTS, TARGETS
+from tests.bench.search import search_rows
 
 LOGGED_IN_SHARE = 0.40  # of the bare view's throughput
 PUBLIC_SHARE = 0.80
@@ -269,6 +272,7 @@ def main(argv=None) -> int:
         "M", targets["M"], seconds=args.seconds, connections=args.connections
     )
     rows += load_rows
+    rows += search_rows(seconds=args.seconds, connections=args.connections)
     rows += answer_rows("M", args.connections, args.seconds)
     rows += spike_rows("M", args.learners, floor_rps)
     rows += bulk_rows(args.certificates)

@@ -123,34 +123,3 @@ def test_a_cases_check_questions_become_its_quiz_and_follow_edits(academy, login
     client.post(reverse("cases:check", args=[case.pk]))
     sections = QuizSection.objects.filter(quiz_id=case.check_quiz_id)
     assert list(sections.values_list("question_id", flat=True)) == questions
-
-
-def test_search_words_are_kept_once_and_the_old_form_loses_none():
-    from cases.search import _cut, words_text
-
-    text = "快递延误三天，客户要求赔偿。物流信息三天没更新，配送严重延误了。iPhone 15 退款"
-    words = words_text(text)
-    assert words.startswith(" ") and words.endswith(" ")
-    assert words.count(" 延误 ") == 1 and " iphone " in words and "，" not in words
-    # Migration 0004 rebuilds the words from the old form: its words, then the whole text.
-    old_form = " ".join(_cut(text)) + " " + text.lower()
-    assert set(words_text(old_form).split()) >= set(words.split())
-
-
-def test_on_postgresql_a_search_is_answered_from_the_words_index(academy, login):
-    import pytest
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        pytest.skip("the words index is PostgreSQL's")
-    from cases.search import PG_MATCH, matching
-
-    build_case("快递延误三天，客户要求赔偿", scenario="物流延误")
-    with connection.cursor() as cursor:
-        # Tables this small are read whole; forbid that to see whether the index fits.
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(f"EXPLAIN SELECT 1 FROM cases_casepage WHERE {PG_MATCH}", ["物流 延误"])  # noqa: S608 - a constant
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "cases_casepage_search_words" in plan, plan
-    query = matching(CasePage.objects.all(), "物流延误")
-    assert [case.title for case in query] == ["快递延误三天，客户要求赔偿"]

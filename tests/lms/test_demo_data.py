@@ -118,7 +118,7 @@ def test_the_shipped_data_files_are_all_valid(db):
 
     teams, people = people_read()
     assert len(people) == 27 and "电商一组" in teams
-    assert len(cases_read()) == 34
+    assert len(cases_read()) == 46
     courses = curricula_read(DemoFile(CERTIFICATION_DATA / "courses.yaml"))
     assert [c["slug"] for _where, c in courses] == [
         "ecommerce-returns", "peak-season", "review-recovery", "phone-complaints",

@@ -28,7 +28,7 @@ def _counts():
 def test_seed_demo_builds_the_centre_and_a_second_run_changes_nothing(db):
     call_command("seed_demo", verbosity=0)
     first, counts = _snapshot(), _counts()
-    assert counts["lms.User"] == 27 and counts["cases.CasePage"] == 34
+    assert counts["lms.User"] == 27 and counts["cases.CasePage"] == 46
     assert counts["certification.Certificate"] == 23
     call_command("seed_demo", verbosity=0)
     assert _snapshot() == first

@@ -118,8 +118,8 @@ class CasePage(Page):
     body = StreamField(CaseStreamBlock(), verbose_name=_("case"))
     # What the automatic check masked on the last save: {kind: count}, never the originals.
     masked_pii = models.JSONField(default=dict, blank=True, editable=False)
-    # Words of the title and text cut by jieba, each once (cases/search.py): Chinese search
-    # finds words, not bytes, and PostgreSQL indexes them.
+    # The case's text as readers see it (cases.search.case_search_text): indexed into its
+    # search terms on every save and quoted in search snippets.
     search_text = models.TextField(blank=True, editable=False)
     # The self-check quiz made from the case's check questions (see case_check_quiz).
     check_quiz = models.ForeignKey(
@@ -168,7 +168,13 @@ class CasePage(Page):
             self.masked_pii = dict(Counter(self.masked_pii) + found)
         # Derived on every save, like the page's url_path: the index follows the text.
         self.search_text = case_search_text(self)
-        return super().save(*args, **kwargs)
+        result = super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "search_text" in update_fields:
+            from cases.search.index import case_index_update  # reads the search models
+
+            case_index_update(self)
+        return result
 
     @property
     def published_on(self) -> dt.date | None:

@@ -1,0 +1,149 @@
+"""
+The case search's own index and what trainers and agents give it (cases/search/):
+each case's terms with their BM25 weight, the sound of every term seen, the synonym groups
+trainers keep, and a record of every search.
+"""
+
+import re
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
+
+from cases.models.library import CasePage
+
+SYNONYMS_CACHE_KEY = "cases:search:synonyms"
+WORD_SEPARATORS = re.compile(r"[\s,，、;；/|]+")
+
+
+class CaseSearchTerm(models.Model):
+    """
+    One term of one case (a posting), with the term-frequency part of its BM25 score
+    (times 1000, an integer so every database sums it exactly alike). Rebuilt from the
+    case's text whenever the case is saved.
+    """
+
+    case = models.ForeignKey(CasePage, on_delete=models.CASCADE, related_name="search_terms")
+    term = models.CharField(max_length=32)
+    weight = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            # Looked up by term: the index leads with it.
+            models.UniqueConstraint(fields=["term", "case"], name="case_search_term_once")
+        ]
+        indexes = [
+            # A common term's postings read best first, only as many as a search needs
+            # (cases.search.ranking takes each term's top few hundred).
+            models.Index(fields=["term", "-weight", "case"], name="case_search_term_impact")
+        ]
+
+    def __str__(self):
+        return f"{self.term} @ {self.case_id}"
+
+
+class SearchTermFrequency(models.Model):
+    """
+    How many cases hold a term (BM25's document frequency), kept as postings change
+    (cases.search.index) so a search reads a few rows rather than counting the postings of
+    common words. The empty term's row counts the indexed cases.
+    """
+
+    term = models.CharField(max_length=32, unique=True)
+    cases = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.term}: {self.cases}"
+
+
+@receiver(pre_delete, sender=CasePage, dispatch_uid="cases-search-frequencies")
+def case_frequencies_drop(sender, instance, using, **kwargs):
+    """A deleted case's postings go by cascade: its terms count one case less first."""
+    from cases.search.index import case_index_remove  # the index module reads these models
+
+    case_index_remove(instance.pk, db=using)
+
+
+class SearchTermSound(models.Model):
+    """
+    Every term the case index has held, with its toneless pinyin: a query word that no
+    case holds is looked up by its sound (发漂 → fa piao → 发票), the typo a pinyin input
+    method makes.
+    """
+
+    term = models.CharField(max_length=32, unique=True)
+    pinyin = models.CharField(max_length=200, db_index=True)
+
+    def __str__(self):
+        return f"{self.term} ({self.pinyin})"
+
+
+class SynonymGroup(models.Model):
+    """
+    Words that mean the same to a searcher (退款 退钱 返款): a query with one finds cases with
+    any. Trainers keep them in the CMS; they apply when a search runs, so no case needs
+    indexing again after a change.
+    """
+
+    words = models.CharField(
+        _("words"), max_length=300,
+        help_text=_("Words that mean the same, separated by spaces or commas: 退款 退钱 返款."),
+    )  # fmt: skip
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("search synonyms")
+        verbose_name_plural = _("search synonyms")
+
+    def __str__(self):
+        return " · ".join(self.word_list())
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        cache.delete(SYNONYMS_CACHE_KEY)  # every worker reads the new groups on its next search
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        cache.delete(SYNONYMS_CACHE_KEY)
+        return result
+
+    def word_list(self) -> list[str]:
+        return list(dict.fromkeys(w for w in WORD_SEPARATORS.split(self.words) if w))
+
+    def clean(self):
+        if len(self.word_list()) < 2:
+            raise ValidationError({"words": _("Give at least two words that mean the same.")})
+
+
+class CaseSearch(models.Model):
+    """
+    One search in the case library: what was typed, how many cases it found, which case
+    was opened from it and the searcher's team, never who searched. Trainers read them in
+    the search report: a query searched often that found nothing is the next case to write.
+    """
+
+    query = models.CharField(_("query"), max_length=100)
+    # The query's words (lms.search.analysis.query_words): 客户骂人 and 客户 骂人 count as one.
+    words = models.CharField(max_length=200, db_index=True)
+    results = models.PositiveIntegerField(_("results"))
+    team = models.ForeignKey(
+        "lms.Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("team"),
+    )  # fmt: skip
+    searched_at = models.DateTimeField(_("searched at"), auto_now_add=True, db_index=True)
+    opened_case = models.ForeignKey(
+        CasePage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("case opened"),
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ["-searched_at"]
+        verbose_name = _("case search")
+        verbose_name_plural = _("case searches")
+
+    def __str__(self):
+        return self.query

@@ -1,0 +1,29 @@
+"""
+Synonym groups as a search uses them: word → the other words of its groups, normalised the
+way queries are. Read from the shared cache (emptied when a trainer saves a group), so a
+search costs no query for them; a group's words also join jieba's dictionary, so a query
+keeps them whole (没货 rather than 没 + 货).
+"""
+
+from django.core.cache import cache
+
+from lms.search.analysis import add_query_words, normalise
+
+SEED_FILE = "synonyms.yaml"
+
+
+def synonym_map() -> dict[str, tuple[str, ...]]:
+    from cases.models.search import SYNONYMS_CACHE_KEY, SynonymGroup
+
+    groups = cache.get(SYNONYMS_CACHE_KEY)
+    if groups is None:
+        groups = [group.word_list() for group in SynonymGroup.objects.all()]
+        cache.set(SYNONYMS_CACHE_KEY, groups, 3600)
+    mapping: dict[str, list[str]] = {}
+    for group in groups:
+        words = list(dict.fromkeys(normalise(w) for w in group))
+        add_query_words(words)
+        for word in words:
+            mapping.setdefault(word, [])
+            mapping[word].extend(w for w in words if w != word and w not in mapping[word])
+    return {word: tuple(others) for word, others in mapping.items()}

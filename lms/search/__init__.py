@@ -1,0 +1,1 @@
+"""Chinese text search shared by every app: how text and queries become terms (analysis)."""
