@@ -154,6 +154,7 @@ def pinyin_key(term: str) -> str:
     """The toneless pinyin of a Chinese term ("fa piao"), "" for anything else."""
     if not is_cjk(term):
         return ""
+    # pypinyin loads its dictionaries (~40 MB) on import: only processes that search pay.
     from pypinyin import lazy_pinyin
 
     return " ".join(lazy_pinyin(term))
