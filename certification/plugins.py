@@ -7,6 +7,7 @@ benchmarks.
 
 from django.utils.translation import gettext_lazy as _
 
+from certification.notice_kinds import register_certification_notice_kinds
 from certification.selectors import exam_attempt_rules
 from certification.services import exam_result_follow
 from certification.services.reconcile import certification_reconcile
@@ -26,6 +27,7 @@ from lms.signals import attempt_graded
 
 
 def register_with_core() -> None:
+    register_certification_notice_kinds()
     register_attempt_rules(exam_attempt_rules)
     register_reconciler("certification", certification_reconcile)
     attempt_graded.connect(exam_result_follow, dispatch_uid="certification-exam-result")

@@ -33,6 +33,7 @@ from certification.services import (
 from certification.services.issuing import TEMPLATE_VERSION
 from lms.audit import audit_actor, audit_trail
 from lms.models import Notice
+from lms.selectors.notices import notice_render
 from lms.refusals import Refused
 from lms.selectors.quiz import quiz_result
 from lms.services.quiz import attempt_start, attempt_submit
@@ -356,9 +357,12 @@ def test_people_whose_certificate_lapses_soon_are_reminded_once(academy, setting
     cert.certificate(academy.agent_b, later_cycle)
     assert certificates_remind_lapsing(TODAY) == 1
     assert certificates_remind_lapsing(TODAY) == 0
-    notice = Notice.objects.get(user=academy.agent_a)
-    assert "初级" in notice.title
-    assert not Notice.objects.filter(user=academy.agent_b).exists()
+    notice = Notice.objects.get(user=academy.agent_a, kind="cert_lapse")
+    assert notice.params == {"level": "junior", "date": soon.valid_until.isoformat()}
+    assert "初级" in notice_render(notice).title
+    with translation.override("en"):
+        assert notice_render(notice).title.startswith("Your Junior certification lapses on")
+    assert not Notice.objects.filter(user=academy.agent_b, kind="cert_lapse").exists()
 
 
 # --- Bulk issue ----------------------------------------------------------------------------------
