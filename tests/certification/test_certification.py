@@ -33,8 +33,8 @@ from certification.services import (
 from certification.services.issuing import TEMPLATE_VERSION
 from lms.audit import audit_actor, audit_trail
 from lms.models import Notice
-from lms.selectors.notices import notice_render
 from lms.refusals import Refused
+from lms.selectors.notices import notice_render
 from lms.selectors.quiz import quiz_result
 from lms.services.quiz import attempt_start, attempt_submit
 from tests.admin import admin_form

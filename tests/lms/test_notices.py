@@ -18,7 +18,8 @@ from lms.services.notices import notice_email_send, notices_send
 from lms.services.quiz import attempt_item_review, attempt_start, attempt_submit
 from lms.tasks import jobs_reconcile
 from tests.factories.learning import build_quiz, later
-from tests.lms.test_golive import onboarding, pass_quiz  # noqa: F401 (a fixture)
+from tests.lms.test_golive import onboarding as onboarding
+from tests.lms.test_golive import pass_quiz
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -51,11 +52,8 @@ def test_a_scored_reply_is_told_once_by_notice_and_mail_in_the_readers_language(
         attempt_item_review(item_id=items[0].pk, reviewer=academy.lead_a, points=6, comment="好")
 
     notice = Notice.objects.get(user=academy.newhire_a)
-    assert (notice.kind, notice.params["points"], notice.params["max"]) == (
-        "reply_scored",
-        "6",
-        "10",
-    )
+    assert notice.kind == "reply_scored"
+    assert (notice.params["points"], notice.params["max"]) == ("6", "10")
     # Nothing stored is a sentence: the Chinese page and the English one read the same row
     # (only a trainer's quiz title and a person's name are text, as written).
     assert not any(
@@ -84,7 +82,8 @@ def test_the_same_notice_twice_creates_and_mails_nothing_new(
     academy, django_capture_on_commit_callbacks
 ):
     _with_email(academy.agent_a, "wangfang@example.com")
-    send = dict(users=[academy.agent_a], kind="golive_signed_off", key="k1", params={"by": "张伟"})
+    send = {"users": [academy.agent_a], "kind": "golive_signed_off", "key": "k1"}
+    send["params"] = {"by": "张伟"}
     with django_capture_on_commit_callbacks(execute=True):
         assert notices_send(**send) == 1
         assert notices_send(**send) == 0
@@ -148,7 +147,11 @@ def test_a_lost_queue_message_is_sent_by_the_reconciler_after_a_minute(academy):
     assert len(mail.outbox) == 1
 
 
-def test_signing_off_tells_the_new_hire(academy, onboarding, django_capture_on_commit_callbacks):
+def test_signing_off_tells_the_new_hire(
+    academy,
+    onboarding,
+    django_capture_on_commit_callbacks,
+):
     _curriculum, quiz = onboarding
     with django_capture_on_commit_callbacks(execute=True):
         pass_quiz(academy.newhire_a, quiz)
