@@ -20,6 +20,7 @@ from lms.selectors.quiz import (
     quiz_question_count,
     quiz_result,
 )
+from lms.selectors.review import attempt_review_items
 from lms.services.learning import lesson_complete
 from lms.services.quiz import attempt_save_answers, attempt_start, attempt_submit
 
@@ -196,15 +197,6 @@ def attempt_result(request, pk):
         return redirect("lms:attempt", pk=attempt.pk)
     result = quiz_result(user=request.user, quiz=attempt.quiz)
     rights = attempt_review_rights(attempt, result)
-    items = []
-    if rights.allowed:
-        items = list(attempt.items.select_related("question").prefetch_related("question__choices"))
-        for item in items:
-            choices = {choice.pk: choice for choice in item.question.choices.all()}
-            chosen = set(item.response or []) if isinstance(item.response, list) else set()
-            item.options = [
-                (choices[cid], cid in chosen) for cid in item.choice_order if cid in choices
-            ]
     return render(
         request,
         "lms/attempt_result.html",
@@ -213,6 +205,6 @@ def attempt_result(request, pk):
             "quiz": attempt.quiz,
             "result": result,
             "rights": rights,
-            "items": items,
+            "items": attempt_review_items(attempt, rights),
         },
     )
