@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from lms.models import Attempt, LessonPage, Quiz
 from lms.refusals import Refused
-from lms.selectors.learning import lesson_neighbours
+from lms.selectors.path import lesson_path
 from lms.selectors.quiz import (
     attempt_review_rights,
     attempt_start_refusal,
@@ -30,9 +30,10 @@ from lms.services.quiz import attempt_save_answers, attempt_start, attempt_submi
 def lesson_mark_complete(request, pk):
     lesson = get_object_or_404(LessonPage.objects.live(), pk=pk)
     lesson_complete(user=request.user, lesson=lesson)
-    _previous, following = lesson_neighbours(lesson)
     messages.success(request, _("Lesson “%(title)s” marked as done.") % {"title": lesson.title})
-    return redirect(following.url if following else lesson.get_parent().url)
+    # Onwards: the next lesson, the rest of the module, the next module or the go-live exam.
+    step = lesson_path(user=request.user, lesson=lesson).next_step
+    return redirect(step.url if step else lesson.get_parent().url)
 
 
 @login_required
