@@ -106,13 +106,21 @@ def attempt_take(request, pk):
             for position, choice_id in enumerate(item.choice_order)
             if choice_id in by_id
         ]
+    for item in items:
+        item.answered = item.response not in (None, "", [])
     seconds_left = None
     if attempt.deadline_at:
         seconds_left = max(0, int((attempt.deadline_at - timezone.now()).total_seconds()))
     return render(
         request,
         "lms/attempt_take.html",
-        {"attempt": attempt, "quiz": attempt.quiz, "items": items, "seconds_left": seconds_left},
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "items": items,
+            "seconds_left": seconds_left,
+            "answered_count": sum(item.answered for item in items),
+        },
     )
 
 
