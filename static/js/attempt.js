@@ -89,7 +89,12 @@
     const open = unanswered();
     fieldsets.forEach((fieldset) => {
       const link = form.querySelector(`[data-nav="${fieldset.dataset.item}"]`);
-      if (link) link.classList.toggle("is-answered", isAnswered(fieldset));
+      if (!link) return;
+      const done = isAnswered(fieldset);
+      const nav = link.closest("nav");
+      link.classList.toggle("is-answered", done);
+      link.querySelector("[data-nav-state]").textContent =
+        " " + (done ? nav.dataset.answeredLabel : nav.dataset.openLabel);
     });
     const count = form.querySelector("[data-answered]");
     if (count) {

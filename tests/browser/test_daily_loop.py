@@ -64,7 +64,7 @@ def test_a_day_of_a_new_hire_and_their_lead(desktop):
     page.get_by_role("button", name="开始测验").click()
 
     # The quiz: a navigator and an answered count; the unanswered warning before hand-in.
-    navigator = page.get_by_role("navigation", name="题目导航")
+    navigator = page.get_by_role("navigation", name="题目", exact=True)
     expect(navigator).to_contain_text("已答 0 / 2 题")
     page.get_by_role("radio", name=re.compile("^30秒")).check()
     expect(navigator).to_contain_text("已答 1 / 2 题")
@@ -147,14 +147,14 @@ def test_an_agent_goes_from_the_lapse_warning_to_registration_on_a_phone(phone):
     page = phone.page
     phone.sign_in(academy.agent_a.username, PASSWORD)
     status = phone.region("我的认证")
-    expect(status).to_contain_text("天后到期")
+    expect(status).to_contain_text("天到期")
     phone.shot("1-dashboard-lapse")
     status.get_by_role("link", name="报名").click()
     page.get_by_role("button", name="报名").first.click()
     expect(page.get_by_role("status")).to_contain_text("报名")
     phone.go("/")
     expect(status).to_contain_text("已报名")
-    expect(status).not_to_contain_text("天后到期")
+    expect(status).not_to_contain_text("天到期")
     phone.shot("2-dashboard-registered")
 
 
