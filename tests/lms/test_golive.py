@@ -311,7 +311,8 @@ def test_a_new_hires_dashboard_shows_what_the_go_live_check_still_needs(
     _curriculum, quiz = onboarding
     client = login(academy.newhire_a)
     page = client.get(reverse("lms:dashboard")).content.decode()
-    assert "培训中" in page and f"通过“{quiz.title}”" in page
+    # The card names the state: nothing handed in yet reads "not started".
+    assert "未开始" in page and f"通过“{quiz.title}”" in page
     assert reverse("lms:quiz", args=[quiz.pk]) in page  # what is missing links to the quiz
     with django_capture_on_commit_callbacks(execute=True):
         pass_quiz(academy.newhire_a, quiz)
