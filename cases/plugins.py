@@ -3,20 +3,26 @@ loading the word-cutting dictionary when a web worker starts, its part of the de
 and of the synthetic centre for benchmarks (see lms.features)."""
 
 from django.core.cache import caches
+from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import CaseLibraryPage
+from cases.models import CaseLibraryPage, CaseRead
 from cases.search import warm_up
 from cases.selectors import cases_published_in_week, week_start_of
 from lms.features import (
     DashboardPanel,
     DemoLoader,
+    LeadTodo,
     NavItem,
+    NoticeKind,
     SiteBuilder,
     register_dashboard_panel,
     register_demo_loader,
+    register_lead_todo,
     register_nav_item,
+    register_notice_kind,
     register_site_builder,
     register_warm_up,
 )
@@ -47,7 +53,45 @@ def week_cases_panel(request) -> dict | None:
     return {"cases": cases, "read_ids": read_ids}
 
 
+def _week_params(params: dict) -> dict:
+    return {**params, "list": "\n".join(f"· {title}" for title in params.get("cases", []))}
+
+
+def _team_unread_cases(viewer, people) -> int:
+    """People of the lead's teams who have not read every one of this week's cases."""
+    cases = list(cases_published_in_week(week_start_of(timezone.localdate())).values("pk"))
+    if not cases:
+        return 0
+    ids = [case["pk"] for case in cases]
+    read_all = (
+        CaseRead.objects.filter(case_id__in=ids, user__in=people.values("pk"))
+        .values("user_id")
+        .annotate(n=Count("case_id", distinct=True))
+        .filter(n=len(ids))
+        .values("user_id")
+    )
+    return people.exclude(pk__in=read_all).count()
+
+
 def register_with_core() -> None:
+    register_notice_kind(
+        NoticeKind(
+            "case_week",
+            _("This week's cases are out"),
+            _("This week's cases: %(count)s new front-line cases"),
+            _("This week's cases are online:\n\n%(list)s\n\nRead them in the academy."),
+            prepare=_week_params,
+        )
+    )
+    register_lead_todo(
+        LeadTodo(
+            "cases_unread",
+            _("People who have not read this week's cases"),
+            _team_unread_cases,
+            lambda: reverse("cases:team_reads"),
+            order=50,
+        )
+    )
     register_nav_item(
         NavItem(
             "cases",

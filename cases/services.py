@@ -1,18 +1,17 @@
 """Changing the case library: reading, the weekly edition, self-check quizzes."""
 
-from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Workflow, WorkflowPage, WorkflowTask
 
 from cases.models import CasePage, CaseRead, CaseWeek, SecondPersonApprovalTask
 from cases.selectors import cases_published_in_week, week_start_of
-from lms.models import Notice, Quiz, QuizSection, User
+from lms.models import Quiz, QuizSection, User
 from lms.roles import Role
+from lms.services.notices import notices_send
 
 
 def case_mark_read(*, user, case: CasePage) -> CaseRead:
@@ -43,38 +42,15 @@ def case_week_open(*, now=None) -> CaseWeek | None:
 
 
 def _announce(week: CaseWeek, cases) -> CaseWeek:
-    # Written once for everyone, in the centre's language, whatever the worker had active.
-    with translation.override(settings.LANGUAGE_CODE):
-        return _announce_in_active_language(week, cases)
-
-
-def _announce_in_active_language(week: CaseWeek, cases) -> CaseWeek:
-    week_start = week.week_start
-    title = _("This week's cases: %(count)s new front-line cases") % {"count": len(cases)}
-    url = reverse("cases:week")
-    people = list(User.objects.filter(is_active=True).only("pk", "email"))
-    Notice.objects.bulk_create(
-        [
-            Notice(user=person, key=f"case_week:{week_start}", title=title, url=url)
-            for person in people
-        ],
-        ignore_conflicts=True,
+    """A notice for every active person (kind case_week, cases.plugins), mailed through the
+    core's outbox after the commit; each reads it in their own language."""
+    notices_send(
+        users=User.objects.filter(is_active=True).values_list("pk", flat=True),
+        kind="case_week",
+        key=f"case_week:{week.week_start}",
+        params={"count": len(cases), "cases": [case.title for case in cases]},
+        url=reverse("cases:week"),
     )
-    lines = "\n".join(f"· {case.title}" for case in cases)
-    link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + url
-    body = _("This week's cases are online:\n\n%(cases)s\n\nRead them in the academy: %(link)s") % {
-        "cases": lines,
-        "link": link,
-    }
-    messages = [
-        (title, body, settings.DEFAULT_FROM_EMAIL, [person.email])
-        for person in people
-        if person.email
-    ]
-    if messages:
-        # After the commit, so a rolled-back run sends nothing; the in-app notices stand
-        # even if the mail server is down.
-        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
     return week
 
 

@@ -7,6 +7,7 @@ from certification.models import LevelCode
 from certification.selectors import STANDING_LABELS
 from lms.filters import TeamScopeFilter
 
+CHASE_CHOICES = [("lapsing_unregistered", _("Lapsing and not registered"))]
 PROMOTION_CHOICES = [("eligible", _("Eligible now")), ("close", _("One requirement short"))]
 
 
@@ -30,6 +31,11 @@ class TeamCertificationFilter(TeamScopeFilter):
         method="derived_later",
     )  # fmt: skip
 
+    chase = django_filters.ChoiceFilter(
+        label=_("To chase"), choices=CHASE_CHOICES, empty_label=_("Everyone"),
+        method="derived_later",
+    )  # fmt: skip
+
     def derived_later(self, queryset, name, value):
         return queryset
 
@@ -40,4 +46,4 @@ class TeamCertificationFilter(TeamScopeFilter):
         if self.is_bound:
             self.form.is_valid()  # cleans the form once; invalid fields are left out
             data = self.form.cleaned_data
-        return {name: data.get(name) or "" for name in ("level", "standing", "promotion")}
+        return {name: data.get(name) or "" for name in ("level", "standing", "promotion", "chase")}

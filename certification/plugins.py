@@ -5,17 +5,24 @@ entries in the main menu, and its part of the demo academy and of the synthetic 
 benchmarks.
 """
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from certification.dashboard import lapsing_unregistered_count, my_status_panel
+from certification.notice_kinds import register_certification_notice_kinds
 from certification.selectors import exam_attempt_rules
 from certification.services import exam_result_follow
 from certification.services.reconcile import certification_reconcile
 from lms.features import (
+    DashboardPanel,
     DemoLoader,
+    LeadTodo,
     NavItem,
     SiteBuilder,
     register_attempt_rules,
+    register_dashboard_panel,
     register_demo_loader,
+    register_lead_todo,
     register_nav_item,
     register_reconciler,
     register_site_builder,
@@ -26,6 +33,21 @@ from lms.signals import attempt_graded
 
 
 def register_with_core() -> None:
+    register_certification_notice_kinds()
+    register_dashboard_panel(
+        DashboardPanel(
+            "my_certification", "certification/dashboard_status.html", my_status_panel, order=40
+        )
+    )
+    register_lead_todo(
+        LeadTodo(
+            "lapsing_unregistered",
+            _("Lapsing soon and not registered"),
+            lapsing_unregistered_count,
+            lambda: reverse("certification:team") + "?chase=lapsing_unregistered",
+            order=40,
+        )
+    )
     register_attempt_rules(exam_attempt_rules)
     register_reconciler("certification", certification_reconcile)
     attempt_graded.connect(exam_result_follow, dispatch_uid="certification-exam-result")

@@ -29,6 +29,7 @@ from certification.forms import RecommendationForm
 from certification.models import Certificate, Level, LevelCode, TrackStep
 from certification.selectors import (
     certification_offers,
+    current_cycle,
     lapse_timeline,
     level_distribution,
     promotion_attach,
@@ -78,6 +79,8 @@ def my_certification(request):
             "cycle": cycle,
             "offers": offers,
             "options": options,
+            # Registered for the open cycle: the lapse warning's "register" no longer applies.
+            "registered_any": any(offer.registered for offer in offers),
         },
     )
 
@@ -147,8 +150,9 @@ def _attach_row_labels(rows) -> None:
     for row in rows:
         row["url"] = detail_url(row["person"].pk)
         row["position_label"] = position_labels.get(row["person"].position, row["person"].position)
-        for result in row["results"]:
+        for result in [*row["results"], *row.get("current_results", [])]:
             result.level_label = level_labels.get(result.level, result.level)
+        row["registered_labels"] = [level_labels.get(code, code) for code in row["registered"]]
 
 
 @team_viewer_required
@@ -176,6 +180,7 @@ def team_certifications(request):
             "page": page,
             "rows": page.object_list,
             "last_cycle": last_cycle,
+            "current_cycle": current_cycle(today),
             "distribution": distribution,
             "distribution_max": max((n for _c, _l, n in distribution), default=0) or 1,
             "timeline": timeline,

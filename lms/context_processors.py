@@ -1,6 +1,7 @@
 from django.conf import settings
 
 from lms.features import nav_items
+from lms.selectors.notices import notices_unread_count
 from lms.selectors.people import can_view_teams
 
 
@@ -19,10 +20,19 @@ def academy(request):
                 continue
             url = item.url()
             if url:
-                nav.append({"label": item.label, "url": url, "current": item.active(path, url)})
+                nav.append(
+                    {
+                        "label": item.label,
+                        "url": url,
+                        "current": item.active(path, url),
+                        "badge": item.badge(user) if item.badge else None,
+                    }
+                )
     return {
         "academy_name": settings.ACADEMY_NAME,
         "nav": nav,
         "nav_can_view_teams": signed_in and can_view_teams(user),
         "nav_can_use_cms": signed_in and user.has_perm("wagtailadmin.access_admin"),
+        # The bell's count: one COUNT on the (user, read_at) index per page.
+        "notices_unread": notices_unread_count(user) if signed_in else 0,
     }

@@ -76,6 +76,8 @@ class NavItem:
     order: int
     visible: Callable[[Any], bool] = lambda user: True
     active: Callable[[str, str], bool] = lambda path, url: path == url
+    # How many things wait there for this person (a to-do count), shown as a badge.
+    badge: Callable[[Any], int | None] | None = None
 
 
 _nav_items: dict[str, NavItem] = {}
@@ -112,6 +114,74 @@ def register_dashboard_panel(panel: DashboardPanel) -> None:
 
 def dashboard_panels() -> list[DashboardPanel]:
     return sorted(_dashboard_panels.values(), key=lambda panel: panel.order)
+
+
+# --- Notices: what happened, told to one person -------------------------------------------
+
+
+@dataclass(frozen=True)
+class NoticeKind:
+    """
+    One kind of notice (a reply scored, a certificate issued ...). A notice is stored as its
+    kind's `code` with parameters and rendered here, in the reader's language, when it is
+    read or mailed: no sentence is ever stored, so switching language changes old notices
+    too. `title` and `body` are lazy translations with %(name)s placeholders; `prepare`
+    turns stored parameters (codes, ISO dates) into display values at read time. `label`
+    names the kind on the person's e-mail settings.
+    """
+
+    code: str
+    label: Any
+    title: Any
+    body: Any = None
+    prepare: Callable[[dict], dict] | None = None
+    emailed: bool = True
+
+
+_notice_kinds: dict[str, NoticeKind] = {}
+
+
+def register_notice_kind(kind: NoticeKind) -> None:
+    _notice_kinds[kind.code] = kind
+
+
+def notice_kind(code: str) -> NoticeKind | None:
+    return _notice_kinds.get(code)
+
+
+def notice_kinds() -> list[NoticeKind]:
+    return list(_notice_kinds.values())
+
+
+# --- The lead's to-do list ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LeadTodo:
+    """
+    One line of a lead's to-do list (班组长工作台): `count(viewer, people)` says how many
+    things wait, over `people` (the viewer's active staff, a QuerySet: one or two COUNT
+    queries, whatever the team's size), or None when the line is none of the viewer's
+    business; `url` is where the work is done; `label` (a lazy translation) names what
+    waits, the count is shown beside it. Lines are shown by `order`.
+    """
+
+    key: str
+    label: Any
+    count: Callable[[Any, Any], int | None]
+    url: Callable[[], str]
+    order: int
+
+
+_lead_todos: dict[str, LeadTodo] = {}
+
+
+def register_lead_todo(todo: LeadTodo) -> None:
+    _lead_todos[todo.key] = todo
+
+
+def lead_todos() -> list[LeadTodo]:
+    return sorted(_lead_todos.values(), key=lambda todo: todo.order)
 
 
 # --- Background work the reconciler finishes ----------------------------------------------

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from lms.features import NavItem, register_nav_item
 from lms.selectors.learning import can_review_written
 from lms.selectors.people import can_view_teams
+from lms.selectors.todos import menu_badge_replies, menu_badge_team
 
 
 def url_of(name: str):
@@ -18,7 +19,14 @@ def url_of(name: str):
 def register_core_nav_items() -> None:
     register_nav_item(NavItem("learning", _("My learning"), url_of("lms:dashboard"), order=10))
     register_nav_item(
-        NavItem("team", _("My team"), url_of("lms:team_roster"), order=40, visible=can_view_teams)
+        NavItem(
+            "team",
+            _("My team"),
+            url_of("lms:team_roster"),
+            order=40,
+            visible=can_view_teams,
+            badge=menu_badge_team,
+        )
     )
     register_nav_item(
         NavItem(
@@ -27,6 +35,7 @@ def register_core_nav_items() -> None:
             url_of("lms:review_queue"),
             order=60,
             visible=can_review_written,
+            badge=menu_badge_replies,
         )
     )
     register_nav_item(

@@ -11,6 +11,7 @@ from django.utils import timezone
 from lms.features import reconcilers
 from lms.models import StaffImport
 from lms.services import quiz
+from lms.services.notices import notice_email_send
 from lms.services.staff_import import (
     staff_import_claim,
     staff_import_process,
@@ -55,3 +56,8 @@ def jobs_reconcile() -> dict[str, int]:
             logger.exception("Reconciling %s failed", name)
             handled[name] = -1
     return handled
+
+
+def notice_emails_send(outbox_ids: list[int]) -> int:
+    """Send the e-mails owed for these notices; each is claimed first, so a repeat sends none."""
+    return sum(notice_email_send(outbox_id) for outbox_id in outbox_ids)

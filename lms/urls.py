@@ -8,7 +8,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from lms.views import api, dashboard, golive, health, learning, people, reviews
+from lms.views import api, dashboard, golive, health, learning, notices, people, reviews
 
 app_patterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -20,7 +20,10 @@ app_patterns = [
     path("team/<id:pk>/golive/revert/", golive.golive_revert_view, name="golive_revert"),
     # The JSON API (django-ninja): lms:api_people, lms:api_live, lms:openapi-json, ...
     path("api/v1/", include(api.api.urls[0])),
-    path("notices/<id:pk>/", dashboard.notice_open, name="notice"),
+    path("notices/", notices.notice_list, name="notices"),
+    path("notices/<id:pk>/", notices.notice_open, name="notice"),
+    path("notices/read-all/", notices.notices_read_all, name="notices_read_all"),
+    path("notices/settings/", notices.notice_settings, name="notice_settings"),
     path("reviews/", reviews.review_queue, name="review_queue"),
     path("reviews/<id:pk>/", reviews.review_item, name="review_item"),
     path("lessons/<id:pk>/complete/", learning.lesson_mark_complete, name="lesson_complete"),

@@ -39,6 +39,11 @@ def cycle_with_open_exam(today: dt.date | None = None) -> Cycle | None:
     return Cycle.objects.filter(exam_opens__lte=today, exam_closes__gte=today).first()
 
 
+def current_cycle(today: dt.date | None = None) -> Cycle | None:
+    """The cycle that concerns people now: open for registration, else sitting its exam."""
+    return cycle_open_for_registration(today) or cycle_with_open_exam(today)
+
+
 def exam_window(cycle: Cycle) -> tuple[dt.datetime, dt.datetime]:
     """The exam window as moments: from the first day's start to the last day's end."""
     tz = timezone.get_current_timezone()

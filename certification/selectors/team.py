@@ -11,8 +11,11 @@ from datetime import date
 
 from django.db.models import QuerySet
 
+from certification.models import LEVEL_RANK, Registration
+from certification.selectors.cycles import current_cycle
 from certification.selectors.promotion import promotion_options_for
 from certification.selectors.standing import (
+    Standing,
     certificates_by_user,
     last_cycle_with_results,
     results_in_cycle,
@@ -27,6 +30,7 @@ def team_certification_rows(
     level: str = "",
     standing: str = "",
     promotion: str = "",
+    chase: str = "",
     with_promotion: bool = True,
 ):
     """
@@ -43,11 +47,23 @@ def team_certification_rows(
     certificates = certificates_by_user(ids)
     last_cycle = last_cycle_with_results()
     results = results_in_cycle(last_cycle, ids)
+    # The cycle people register for or sit now: who registered, and any result already in.
+    current = current_cycle(today)
+    registered: dict[int, list[str]] = {}
+    current_results = {}
+    if current is not None:
+        for user_id, level in Registration.objects.filter(
+            cycle=current, user_id__in=ids
+        ).values_list("user_id", "level"):
+            registered.setdefault(user_id, []).append(level)
+        current_results = results if last_cycle == current else results_in_cycle(current, ids)
     rows = [
         {
             "person": person,
             "standing": standing_of(certificates.get(person.pk, []), today),
             "results": sorted(results.get(person.pk, []), key=lambda result: result.level),
+            "registered": sorted(registered.get(person.pk, []), key=LEVEL_RANK.get),
+            "current_results": current_results.get(person.pk, []),
         }
         for person in people
     ]
@@ -55,6 +71,8 @@ def team_certification_rows(
         rows = [r for r in rows if r["standing"].current and r["standing"].level == level]
     if standing:
         rows = [r for r in rows if r["standing"].status == standing]
+    if chase == "lapsing_unregistered":
+        rows = [r for r in rows if r["standing"].status == Standing.LAPSING and not r["registered"]]
     if with_promotion or promotion:
         promotion_attach(rows, today)
     if promotion:

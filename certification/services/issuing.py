@@ -10,6 +10,7 @@ from base64 import b32encode
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from certification.audit import CertAction
@@ -26,6 +27,7 @@ from certification.services.credentials import certificate_credential_sign
 from certification.services.rendering import certificate_render_enqueue
 from certification.services.verification import verification_cache_clear_on_commit
 from lms.audit import audit_record
+from lms.services.notices import notices_send
 
 # Bump when the certificate's look changes; issued certificates keep the version they had.
 TEMPLATE_VERSION = "2026.1"
@@ -99,6 +101,13 @@ def certificate_issue(
             _supersede_earlier(certificate)
             # Signed now, from the frozen fields: what the holder downloads never changes.
             certificate_credential_sign(certificate)
+            notices_send(
+                users=[result.user_id],
+                kind="cert_issued",
+                key=f"cert_issued:{certificate.pk}",
+                params={"level": certificate.level, "serial": certificate.serial},
+                url=reverse("certification:mine"),
+            )
             if render:
                 certificate_id = certificate.pk
                 transaction.on_commit(

@@ -5,21 +5,18 @@ reminding holders once before their certification lapses.
 
 import datetime as dt
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from certification.audit import CertAction
-from certification.models import Certificate, LevelCode
+from certification.models import Certificate
 from certification.selectors import certificates_lapsing
 from certification.services.verification import verification_cache_clear_on_commit
 from lms.audit import audit_record
-from lms.models import Notice
 from lms.refusals import Refused
+from lms.services.notices import notices_send
 
 
 @transaction.atomic
@@ -62,23 +59,13 @@ def certificates_remind_lapsing(today: dt.date | None = None) -> int:
             )
             if not claimed:
                 continue
-            with override(settings.LANGUAGE_CODE):
-                title = _(
-                    "Your %(level)s certification lapses on %(date)s: register for the "
-                    "next cycle to keep it."
-                ) % {"level": LevelCode(certificate.level).label, "date": certificate.expires_on}
-            Notice.objects.get_or_create(
-                user=certificate.user,
+            notices_send(
+                users=[certificate.user_id],
+                kind="cert_lapse",
                 key=f"cert_lapse:{certificate.pk}",
-                defaults={"title": title, "url": reverse("certification:mine")},
+                params={"level": certificate.level, "date": certificate.expires_on.isoformat()},
+                url=reverse("certification:mine"),
             )
             audit_record(certificate, CertAction.REMINDED)
-            email = certificate.user.email
-            if email:
-                transaction.on_commit(
-                    lambda title=title, email=email: send_mail(
-                        title, title, None, [email], fail_silently=True
-                    )
-                )
         reminded += 1
     return reminded

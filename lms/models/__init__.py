@@ -10,7 +10,7 @@ from .curriculum import (
 )
 from .feedback import FeedbackFormField, FeedbackFormPage
 from .golive import GoLiveState, GoLiveStatus
-from .notices import Notice
+from .notices import EmailOptOut, Notice, NoticeEmail
 from .people import Position, Team, User
 from .quiz import (
     Attempt,
@@ -33,6 +33,7 @@ __all__ = [
     "Cohort",
     "CurriculumKind",
     "CurriculumPage",
+    "EmailOptOut",
     "Enrolment",
     "FeedbackFormField",
     "FeedbackFormPage",
@@ -42,6 +43,7 @@ __all__ = [
     "LessonPage",
     "ModulePage",
     "Notice",
+    "NoticeEmail",
     "Position",
     "Question",
     "QuestionCategory",

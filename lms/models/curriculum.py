@@ -140,6 +140,7 @@ class LessonPage(Page):
     def get_context(self, request, *args, **kwargs):
         # Selectors read these models: a module-level import would be circular.
         from lms.selectors.learning import lesson_neighbours
+        from lms.selectors.path import lesson_path
 
         context = super().get_context(request, *args, **kwargs)
         module = self.get_parent()
@@ -148,6 +149,8 @@ class LessonPage(Page):
         # A preview of a lesson not yet saved has no completions to look up.
         context["completed"] = bool(self.pk) and self.completions.filter(user=request.user).exists()
         context["previous_lesson"], context["next_lesson"] = lesson_neighbours(self)
+        if self.pk:
+            context["path"] = lesson_path(user=request.user, lesson=self)
         return context
 
 

@@ -87,6 +87,11 @@ class User(AbstractUser):
     # When the person took up their current position; NULL means since the hire date.
     # Promotion steps count tenure in the current position from here.
     position_since = models.DateField(_("in this position since"), null=True, blank=True)
+    # The language e-mails are written in (the site itself follows the browser's choice);
+    # empty: the centre's language.
+    language = models.CharField(
+        _("e-mail language"), max_length=10, blank=True, choices=settings.LANGUAGES
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("staff member")

@@ -5,6 +5,7 @@ ready for sign-off; a lead of their team (or a supervisor) signs them off to liv
 """
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,6 +13,7 @@ from lms.audit import audit_record
 from lms.models import GoLiveState, GoLiveStatus, User
 from lms.refusals import Refused
 from lms.selectors.golive import GOLIVE_CHANGE_ACTION, can_sign_off, golive_checklist
+from lms.services.notices import notices_send
 
 
 def _record(
@@ -97,7 +99,15 @@ def golive_sign_off(*, lead, person, reason: str = "") -> GoLiveStatus:
             _("Not every required quiz is passed yet: %(missing)s")
             % {"missing": "；".join(missing)},
         )
-    return _record(status, GoLiveState.LIVE, actor=lead, reason="signed_off", note=reason.strip())
+    status = _record(status, GoLiveState.LIVE, actor=lead, reason="signed_off", note=reason.strip())
+    notices_send(
+        users=[person],
+        kind="golive_signed_off",
+        key=f"golive:{status.pk}:{status.changed_at.timestamp():.6f}",
+        params={"by": lead.get_full_name()},
+        url=reverse("lms:dashboard"),
+    )
+    return status
 
 
 @transaction.atomic
@@ -113,4 +123,12 @@ def golive_revert(*, lead, person, reason: str) -> GoLiveStatus:
     if status is None or status.state == GoLiveState.IN_TRAINING:
         raise Refused("golive_nothing_to_revert", _("There is nothing to revert."))
     target = GoLiveState.READY if status.state == GoLiveState.LIVE else GoLiveState.IN_TRAINING
-    return _record(status, target, actor=lead, reason="reverted", note=reason.strip())
+    status = _record(status, target, actor=lead, reason="reverted", note=reason.strip())
+    notices_send(
+        users=[person],
+        kind="golive_reverted",
+        key=f"golive:{status.pk}:{status.changed_at.timestamp():.6f}",
+        params={"by": lead.get_full_name(), "state": target, "reason": reason.strip()},
+        url=reverse("lms:dashboard"),
+    )
+    return status

@@ -11,14 +11,17 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lms.formatting import number_display
 from lms.models import Attempt, AttemptItem, Question, QuestionKind, Quiz
 from lms.refusals import Refused
 from lms.selectors.learning import reviewable_items_for
 from lms.selectors.quiz import attempt_is_overdue, attempt_start_refusal, attempts_overdue
 from lms.services.golive import golive_refresh
+from lms.services.notices import notices_send
 from lms.signals import attempt_graded
 
 Status = Attempt.Status
@@ -351,7 +354,39 @@ def attempt_item_review(
     item.reviewed_by = reviewer
     item.reviewed_at = now
     item.save(update_fields=["points", "correct", "review_comment", "reviewed_by", "reviewed_at"])
-    attempt = Attempt.objects.select_for_update().get(pk=item.attempt_id)
+    attempt = Attempt.objects.select_for_update().select_related("quiz").get(pk=item.attempt_id)
     if attempt.status == Status.AWAITING_REVIEW:
         attempt = attempt_finalise_if_marked(attempt, now)
+    _tell_learner(attempt, item, reviewer)
     return attempt
+
+
+def _tell_learner(attempt: Attempt, item: AttemptItem, reviewer) -> None:
+    """The learner hears of each score: the grade once the last reply is scored, else the
+    reply's own points."""
+    url = reverse("lms:attempt_result", args=[attempt.pk])
+    if attempt.status == Status.GRADED:
+        notices_send(
+            users=[attempt.user_id],
+            kind="attempt_graded",
+            key=f"attempt_graded:{attempt.pk}",
+            params={
+                "quiz": attempt.quiz.title,
+                "percent": number_display(attempt.percent),
+                "passed": bool(attempt.passed),
+            },
+            url=url,
+        )
+    else:
+        notices_send(
+            users=[attempt.user_id],
+            kind="reply_scored",
+            key=f"reply_scored:{item.pk}",
+            params={
+                "quiz": attempt.quiz.title,
+                "points": number_display(item.points),
+                "max": number_display(item.max_points),
+                "reviewer": reviewer.get_full_name(),
+            },
+            url=url,
+        )

@@ -10,6 +10,7 @@ from lms.models import GoLiveStatus
 from lms.refusals import Refused
 from lms.selectors.golive import golive_checklist, golive_history_lines
 from lms.selectors.people import staff_visible_to
+from lms.selectors.todos import lead_todo_counts_forget
 from lms.services.golive import golive_revert, golive_sign_off
 from lms.views.people import team_viewer_required
 
@@ -30,8 +31,11 @@ def golive_history(request, pk):
     )
 
 
-def _golive_action(request, pk, action, success_message, then):
+def _golive_action(request, pk, action, success_message, then, *, confirm=False):
     person = get_object_or_404(staff_visible_to(request.user), pk=pk)
+    if confirm and request.POST.get("confirm") != "1":
+        messages.error(request, _("Tick the confirmation to sign off."))
+        return redirect("lms:golive_history", pk=person.pk)
     form = GoLiveReasonForm(request.POST)
     if not form.is_valid():
         messages.error(request, first_error(form))
@@ -41,6 +45,7 @@ def _golive_action(request, pk, action, success_message, then):
     except Refused as refusal:
         messages.error(request, refusal.message)
         return redirect("lms:golive_history", pk=person.pk)
+    lead_todo_counts_forget(request.user)
     messages.success(request, success_message % {"name": person})
     return redirect(then, pk=person.pk) if then == "lms:golive_history" else redirect(then)
 
@@ -49,7 +54,12 @@ def _golive_action(request, pk, action, success_message, then):
 @team_viewer_required
 def golive_sign_off_view(request, pk):
     return _golive_action(
-        request, pk, golive_sign_off, _("%(name)s is now live."), "lms:team_roster"
+        request,
+        pk,
+        golive_sign_off,
+        _("%(name)s is now live and has been told so."),
+        "lms:team_roster",
+        confirm=True,
     )
 
 

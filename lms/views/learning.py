@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from lms.models import Attempt, LessonPage, Quiz
 from lms.refusals import Refused
-from lms.selectors.learning import lesson_neighbours
+from lms.selectors.path import lesson_path
 from lms.selectors.quiz import (
     attempt_review_rights,
     attempt_start_refusal,
@@ -20,6 +20,7 @@ from lms.selectors.quiz import (
     quiz_question_count,
     quiz_result,
 )
+from lms.selectors.review import attempt_review_items
 from lms.services.learning import lesson_complete
 from lms.services.quiz import attempt_save_answers, attempt_start, attempt_submit
 
@@ -29,9 +30,10 @@ from lms.services.quiz import attempt_save_answers, attempt_start, attempt_submi
 def lesson_mark_complete(request, pk):
     lesson = get_object_or_404(LessonPage.objects.live(), pk=pk)
     lesson_complete(user=request.user, lesson=lesson)
-    _previous, following = lesson_neighbours(lesson)
     messages.success(request, _("Lesson “%(title)s” marked as done.") % {"title": lesson.title})
-    return redirect(following.url if following else lesson.get_parent().url)
+    # Onwards: the next lesson, the rest of the module, the next module or the go-live exam.
+    step = lesson_path(user=request.user, lesson=lesson).next_step
+    return redirect(step.url if step else lesson.get_parent().url)
 
 
 @login_required
@@ -104,13 +106,21 @@ def attempt_take(request, pk):
             for position, choice_id in enumerate(item.choice_order)
             if choice_id in by_id
         ]
+    for item in items:
+        item.answered = item.response not in (None, "", [])
     seconds_left = None
     if attempt.deadline_at:
         seconds_left = max(0, int((attempt.deadline_at - timezone.now()).total_seconds()))
     return render(
         request,
         "lms/attempt_take.html",
-        {"attempt": attempt, "quiz": attempt.quiz, "items": items, "seconds_left": seconds_left},
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "items": items,
+            "seconds_left": seconds_left,
+            "answered_count": sum(item.answered for item in items),
+        },
     )
 
 
@@ -196,15 +206,6 @@ def attempt_result(request, pk):
         return redirect("lms:attempt", pk=attempt.pk)
     result = quiz_result(user=request.user, quiz=attempt.quiz)
     rights = attempt_review_rights(attempt, result)
-    items = []
-    if rights.allowed:
-        items = list(attempt.items.select_related("question").prefetch_related("question__choices"))
-        for item in items:
-            choices = {choice.pk: choice for choice in item.question.choices.all()}
-            chosen = set(item.response or []) if isinstance(item.response, list) else set()
-            item.options = [
-                (choices[cid], cid in chosen) for cid in item.choice_order if cid in choices
-            ]
     return render(
         request,
         "lms/attempt_result.html",
@@ -213,6 +214,6 @@ def attempt_result(request, pk):
             "quiz": attempt.quiz,
             "result": result,
             "rights": rights,
-            "items": items,
+            "items": attempt_review_items(attempt, rights),
         },
     )

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from lms.forms import ReviewScoreForm, first_error
 from lms.refusals import Refused
 from lms.selectors.learning import can_review_written, reviewable_items_for
+from lms.selectors.todos import lead_todo_counts_forget
 from lms.services.quiz import attempt_item_review
 
 
@@ -45,5 +46,9 @@ def review_item(request, pk):
     except Refused as refusal:
         messages.error(request, refusal.message)
     else:
-        messages.success(request, _("Scored the reply of %(name)s.") % {"name": item.attempt.user})
+        lead_todo_counts_forget(request.user)
+        messages.success(
+            request,
+            _("Scored the reply of %(name)s; they have been told.") % {"name": item.attempt.user},
+        )
     return redirect("lms:review_queue")

@@ -75,24 +75,72 @@
     }
   }
 
+  // Which questions are answered: the count and navigator in the sticky bar, and the list
+  // of those still open above the hand-in button.
+  const fieldsets = Array.from(form.querySelectorAll("fieldset[data-item]"));
+  function isAnswered(fieldset) {
+    const answer = answerOf(fieldset);
+    return Array.isArray(answer) ? answer.length > 0 : Boolean(answer && String(answer).trim());
+  }
+  function unanswered() {
+    return fieldsets.filter((fieldset) => !isAnswered(fieldset));
+  }
+  function showProgress() {
+    const open = unanswered();
+    fieldsets.forEach((fieldset) => {
+      const link = form.querySelector(`[data-nav="${fieldset.dataset.item}"]`);
+      if (!link) return;
+      const done = isAnswered(fieldset);
+      const nav = link.closest("nav");
+      link.classList.toggle("is-answered", done);
+      link.querySelector("[data-nav-state]").textContent =
+        " " + (done ? nav.dataset.answeredLabel : nav.dataset.openLabel);
+    });
+    const count = form.querySelector("[data-answered]");
+    if (count) {
+      count.textContent = form.dataset.answeredText
+        .replace("%s", fieldsets.length - open.length)
+        .replace("%s", fieldsets.length);
+    }
+    const box = form.querySelector("[data-unanswered]");
+    const list = form.querySelector("[data-unanswered-list]");
+    if (box && list) {
+      box.hidden = open.length === 0;
+      list.replaceChildren(
+        ...open.flatMap((fieldset) => {
+          const link = document.createElement("a");
+          link.href = "#" + fieldset.id;
+          link.textContent = fieldset.dataset.number;
+          return [link, document.createTextNode(" ")];
+        })
+      );
+    }
+  }
+
   let typingTimer = null;
   form.addEventListener("change", (event) => {
     const fieldset = event.target.closest("fieldset[data-item]");
     if (!fieldset) return;
     pending.set(fieldset.dataset.item, answerOf(fieldset));
+    showProgress();
     flush();
   });
   form.addEventListener("input", (event) => {
     const fieldset = event.target.closest("fieldset[data-kind=written]");
     if (!fieldset) return;
     pending.set(fieldset.dataset.item, answerOf(fieldset));
+    showProgress();
     clearTimeout(typingTimer);
     typingTimer = setTimeout(flush, 800);
   });
 
   form.addEventListener("submit", (event) => {
     const button = form.querySelector("[data-confirm]");
-    if (!form.dataset.timeUp && button && !window.confirm(button.dataset.confirm)) {
+    const open = unanswered();
+    const question = open.length
+      ? form.dataset.unansweredText.replace("%s", open.map((f) => f.dataset.number).join(", "))
+      : button && button.dataset.confirm;
+    if (!form.dataset.timeUp && button && !window.confirm(question)) {
       event.preventDefault();
       return;
     }

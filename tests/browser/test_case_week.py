@@ -66,7 +66,8 @@ def test_a_case_goes_from_trainer_to_agent_and_the_lead_sees_it_read(desktop):
     page = desktop.page
     title = "快递延误三天客户催单"
     desktop.sign_in(academy.agent_a.username, PASSWORD)
-    notice = page.get_by_role("link", name="本周案例：1 个新的一线案例")
+    # Opening a notice marks it read, so it is a button (a POST), not a link.
+    notice = page.get_by_role("button", name="本周案例：1 个新的一线案例")
     expect(notice).to_be_visible()
     expect(desktop.region("本周案例")).to_contain_text(title)
     desktop.shot("1-dashboard")

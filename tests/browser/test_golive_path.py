@@ -29,7 +29,7 @@ def test_a_new_hire_goes_from_first_lesson_to_live(desktop):
     course = desktop.region(curriculum.title)
 
     desktop.sign_in(academy.newhire_a.username, PASSWORD)
-    expect(golive).to_contain_text("培训中")
+    expect(golive).to_contain_text("未开始")
     expect(course).to_contain_text("已完成 0 / 2 课")
     desktop.shot("1-dashboard")
 
@@ -41,7 +41,7 @@ def test_a_new_hire_goes_from_first_lesson_to_live(desktop):
 
     desktop.go("/")
     expect(course).to_contain_text("已完成 1 / 2 课")
-    golive.get_by_role("link", name=quiz.title).click()
+    golive.get_by_role("link", name="开始", exact=True).click()
     page.get_by_role("button", name="开始测验").click()
     expect(page.get_by_role("group")).to_have_count(2)
     expect(page.get_by_role("timer")).to_contain_text(re.compile(r"剩余时间 (29|30):\d\d$"))
@@ -64,7 +64,7 @@ def test_a_new_hire_goes_from_first_lesson_to_live(desktop):
     page.get_by_role("button", name="交卷").click()
     expect(page.get_by_text(re.compile("^通过：100%"))).to_be_visible()
     desktop.go("/")
-    expect(golive).to_contain_text("待签核")
+    expect(golive).to_contain_text("已通过，等待签核")
     desktop.shot("5-ready")
     page.get_by_role("button", name="退出登录").click()
 
@@ -74,7 +74,9 @@ def test_a_new_hire_goes_from_first_lesson_to_live(desktop):
     expect(first_row).to_contain_text("杨晨")
     expect(first_row).to_contain_text("待签核")
     desktop.shot("6-team")
-    first_row.get_by_role("button", name="签核上线").click()
+    first_row.get_by_role("link", name="查看并签核").click()
+    page.get_by_role("checkbox", name=re.compile("我已确认")).check()
+    page.get_by_role("button", name="签核：可以上线接待客户").click()
     expect(page.get_by_role("status")).to_contain_text("杨晨 已上线")
     expect(page.get_by_role("table")).to_contain_text("已上线")
     desktop.shot("7-signed-off")

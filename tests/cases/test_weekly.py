@@ -4,14 +4,21 @@ import datetime as dt
 
 from django.core import mail
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_q.models import Schedule
 
 from cases.models import CaseWeek
 from cases.selectors import case_planning, week_start_of
 from cases.services import case_week_open
 from lms.models import Notice
+from lms.selectors.notices import notice_render
 from tests.factories.cases import build_case, monday
+
+
+def zh(render, notice) -> str:
+    """A notice's title as a Chinese reader sees it, whatever language a test left on."""
+    with translation.override("zh-hans"):
+        return render(notice).title
 
 
 def test_opening_the_week_announces_its_cases_once(
@@ -31,7 +38,9 @@ def test_opening_the_week_announces_its_cases_once(
     assert CaseWeek.objects.count() == 1
     assert week.week_start == week_start_of(timezone.localdate(clock))
     notices = Notice.objects.filter(user=academy.newhire_a)
-    assert [n.title for n in notices] == ["本周案例：2 个新的一线案例"]
+    assert [zh(notice_render, n) for n in notices] == ["本周案例：2 个新的一线案例"]
+    with translation.override("en"):  # stored as a kind with parameters, read in English
+        assert notice_render(notices[0]).title == "This week's cases: 2 new front-line cases"
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["wangfang@example.com"]
     assert "本周案例一" in mail.outbox[0].body and "上周的案例" not in mail.outbox[0].body

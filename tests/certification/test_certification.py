@@ -34,6 +34,7 @@ from certification.services.issuing import TEMPLATE_VERSION
 from lms.audit import audit_actor, audit_trail
 from lms.models import Notice
 from lms.refusals import Refused
+from lms.selectors.notices import notice_render
 from lms.selectors.quiz import quiz_result
 from lms.services.quiz import attempt_start, attempt_submit
 from tests.admin import admin_form
@@ -82,6 +83,12 @@ def _veteran(academy, past_cycle):
 
 
 # --- Registration and the exam -----------------------------------------------------------
+
+
+def zh(render, notice) -> str:
+    """A notice's title as a Chinese reader sees it, whatever language a test left on."""
+    with translation.override("zh-hans"):
+        return render(notice).title
 
 
 def test_intermediate_needs_a_valid_junior_certificate_and_tenure(academy, levels, open_cycle):
@@ -356,9 +363,12 @@ def test_people_whose_certificate_lapses_soon_are_reminded_once(academy, setting
     cert.certificate(academy.agent_b, later_cycle)
     assert certificates_remind_lapsing(TODAY) == 1
     assert certificates_remind_lapsing(TODAY) == 0
-    notice = Notice.objects.get(user=academy.agent_a)
-    assert "初级" in notice.title
-    assert not Notice.objects.filter(user=academy.agent_b).exists()
+    notice = Notice.objects.get(user=academy.agent_a, kind="cert_lapse")
+    assert notice.params == {"level": "junior", "date": soon.valid_until.isoformat()}
+    assert "初级" in zh(notice_render, notice)
+    with translation.override("en"):
+        assert notice_render(notice).title.startswith("Your Junior certification lapses on")
+    assert not Notice.objects.filter(user=academy.agent_b, kind="cert_lapse").exists()
 
 
 # --- Bulk issue ----------------------------------------------------------------------------------

@@ -125,7 +125,14 @@ def test_team_page_lists_those_awaiting_sign_off_first_and_signs_them_off(
     assert academy.newhire_a.display_name in first_row
     assert "待签核" in first_row or "Ready for sign-off" in first_row
 
-    response = client.post(reverse("lms:golive_sign_off", args=[academy.newhire_a.pk]))
+    # Without ticking the confirmation nothing changes: sign-off is a deliberate act.
+    sign_off_url = reverse("lms:golive_sign_off", args=[academy.newhire_a.pk])
+    response = client.post(sign_off_url)
+    assert response.status_code == 302
+    assert response.url == reverse("lms:golive_history", args=[academy.newhire_a.pk])
+    assert client.get(reverse("lms:api_live")).json()["results"] == []
+
+    response = client.post(sign_off_url, {"confirm": "1"})
     assert response.status_code == 302
     live = client.get(reverse("lms:api_live")).json()
     assert [p["employee_no"] for p in live["results"]] == [academy.newhire_a.employee_no]
@@ -304,7 +311,8 @@ def test_a_new_hires_dashboard_shows_what_the_go_live_check_still_needs(
     _curriculum, quiz = onboarding
     client = login(academy.newhire_a)
     page = client.get(reverse("lms:dashboard")).content.decode()
-    assert "培训中" in page and f"通过“{quiz.title}”" in page
+    # The card names the state: nothing handed in yet reads "not started".
+    assert "未开始" in page and f"通过“{quiz.title}”" in page
     assert reverse("lms:quiz", args=[quiz.pk]) in page  # what is missing links to the quiz
     with django_capture_on_commit_callbacks(execute=True):
         pass_quiz(academy.newhire_a, quiz)

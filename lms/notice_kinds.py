@@ -1,0 +1,69 @@
+"""
+The core's kinds of notice (features register theirs from their AppConfig): what each says,
+in the reader's language, from the parameters stored with it.
+"""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from lms.features import NoticeKind, register_notice_kind
+from lms.formatting import percent_display, points_display
+from lms.models import GoLiveState
+
+
+def _scored(params: dict) -> dict:
+    return {**params, "score": points_display(params["points"], params["max"])}
+
+
+def _graded(params: dict) -> dict:
+    return {
+        **params,
+        "score": percent_display(params["percent"]),
+        "outcome": _("passed") if params["passed"] else _("not passed"),
+    }
+
+
+def _reverted(params: dict) -> dict:
+    return {**params, "state": str(GoLiveState(params["state"]).label)}
+
+
+def register_core_notice_kinds() -> None:
+    register_notice_kind(
+        NoticeKind(
+            "reply_scored",
+            gettext_lazy("A written reply scored"),
+            gettext_lazy("Your reply in “%(quiz)s” was scored: %(score)s"),
+            gettext_lazy(
+                "%(reviewer)s scored your written reply in “%(quiz)s”: %(score)s. "
+                "The rest of the attempt is still being scored."
+            ),
+            prepare=_scored,
+        )
+    )
+    register_notice_kind(
+        NoticeKind(
+            "attempt_graded",
+            gettext_lazy("An attempt graded"),
+            gettext_lazy("“%(quiz)s” is graded: %(score)s, %(outcome)s"),
+            gettext_lazy(
+                "Your attempt at “%(quiz)s” has been graded: %(score)s, %(outcome)s. "
+                "Open the result to see the points and comments."
+            ),
+            prepare=_graded,
+        )
+    )
+    register_notice_kind(
+        NoticeKind(
+            "golive_signed_off",
+            gettext_lazy("Go-live signed off"),
+            gettext_lazy("%(by)s signed you off: you may now take live customer contacts"),
+        )
+    )
+    register_notice_kind(
+        NoticeKind(
+            "golive_reverted",
+            gettext_lazy("Go-live reverted"),
+            gettext_lazy("%(by)s set your go-live back to “%(state)s”: %(reason)s"),
+            prepare=_reverted,
+        )
+    )

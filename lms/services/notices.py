@@ -1,0 +1,155 @@
+"""
+Telling people what happened: an in-app notice for each, and an e-mail through the outbox
+(lms.models.NoticeEmail) once the transaction commits. Nothing is sent from inside a
+transaction that may still roll back, and no notice is mailed twice: a send claims its
+outbox row with a lease first, and the reconciler finishes rows a dead worker left behind.
+"""
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+
+from lms.features import notice_kind
+from lms.leases import lease_claim, lease_expired
+from lms.models import EmailOptOut, Notice, NoticeEmail, User
+from lms.queue import enqueue
+from lms.selectors.notices import notice_text
+
+logger = logging.getLogger(__name__)
+
+EMAIL_MAX_ATTEMPTS = 5
+# A queued send not yet claimed after this long lost its queue message.
+EMAIL_MESSAGE_LOST_AFTER = dt.timedelta(minutes=1)
+EMAILS_PER_RUN = 200
+EMAILS_PER_JOB = 100
+
+
+def notices_send(*, users, kind: str, key: str, params: dict | None = None, url: str = "") -> int:
+    """
+    Tell each of `users` (people or their ids) about `key` once, as a notice of `kind` with
+    `params` (codes, numbers, ISO dates, names: never a sentence). Those with an e-mail
+    address who did not turn this kind off also get an e-mail, after the commit. Returns
+    how many notices are new; a second call with the same key creates nothing.
+    """
+    registered = notice_kind(kind)
+    if registered is None:
+        raise ValueError(f"unknown notice kind {kind!r}: register it in lms.features")
+    ids = {getattr(user, "pk", user) for user in users}
+    if not ids:
+        return 0
+    with transaction.atomic():
+        existing = set(
+            Notice.objects.filter(key=key, user_id__in=ids).values_list("user_id", flat=True)
+        )
+        fresh = ids - existing
+        Notice.objects.bulk_create(
+            [
+                Notice(user_id=uid, key=key, kind=kind, params=params or {}, url=url)
+                for uid in fresh
+            ],
+            ignore_conflicts=True,  # a concurrent run told some of them a moment ago
+        )
+        if registered.emailed and fresh:
+            _outbox_fill(kind=kind, key=key, user_ids=fresh)
+    return len(fresh)
+
+
+def _outbox_fill(*, kind: str, key: str, user_ids) -> None:
+    mailed = (
+        User.objects.filter(pk__in=user_ids, is_active=True)
+        .exclude(email="")
+        .exclude(pk__in=EmailOptOut.objects.filter(kind=kind).values("user_id"))
+    )
+    notice_ids = list(
+        Notice.objects.filter(key=key, user__in=mailed, email__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    NoticeEmail.objects.bulk_create(
+        [NoticeEmail(notice_id=pk) for pk in notice_ids], ignore_conflicts=True
+    )
+    outbox_ids = list(
+        NoticeEmail.objects.filter(
+            notice_id__in=notice_ids, status=NoticeEmail.Status.PENDING
+        ).values_list("pk", flat=True)
+    )
+    for start in range(0, len(outbox_ids), EMAILS_PER_JOB):
+        batch = outbox_ids[start : start + EMAILS_PER_JOB]
+        transaction.on_commit(lambda batch=batch: enqueue("lms.tasks.notice_emails_send", batch))
+
+
+def notice_email_send(outbox_id: int, *, now=None) -> bool:
+    """
+    Send one notice's e-mail, in its reader's language, if it is still owed: claim the row
+    (one UPDATE; of two workers only one gets it), send, mark it sent. A failure leaves the
+    row pending under its lease, so the reconciler tries again once the lease runs out, up
+    to EMAIL_MAX_ATTEMPTS. True when this call sent it.
+    """
+    rows = NoticeEmail.objects.filter(pk=outbox_id, status=NoticeEmail.Status.PENDING)
+    if not lease_claim(rows, free=Q(lease_expires_at__isnull=True), now=now):
+        return False
+    outbox = NoticeEmail.objects.select_related("notice__user").get(pk=outbox_id)
+    notice, person = outbox.notice, outbox.notice.user
+    with translation.override(person.language or settings.LANGUAGE_CODE):
+        subject, body = notice_text(notice.kind, notice.params)
+    if notice.url:
+        body = f"{body}\n\n{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{notice.url}"
+    try:
+        send_mail(subject, body, None, [person.email], fail_silently=False)
+    except Exception:
+        logger.exception("Mailing notice %s failed (try %s)", notice.pk, outbox.attempts)
+        if outbox.attempts >= EMAIL_MAX_ATTEMPTS:
+            rows.update(status=NoticeEmail.Status.FAILED, lease_expires_at=None)
+        return False
+    NoticeEmail.objects.filter(pk=outbox_id).update(
+        status=NoticeEmail.Status.SENT, sent_at=timezone.now(), lease_expires_at=None
+    )
+    return True
+
+
+def notice_emails_reconcile(*, now) -> int:
+    """
+    The reconciler's part for e-mail (registered in lms.apps): send what is owed and was
+    never claimed (its queue message lost) or whose claim ran out (its worker died). Bounded
+    per run so a minute's reconciling stays short; the rest goes next minute.
+    """
+    owed = NoticeEmail.objects.filter(
+        Q(status=NoticeEmail.Status.PENDING)
+        & (
+            Q(lease_expires_at__isnull=True, created_at__lt=now - EMAIL_MESSAGE_LOST_AFTER)
+            | lease_expired(now)
+        )
+    ).order_by("pk")
+    sent = 0
+    for outbox_id in list(owed.values_list("pk", flat=True)[:EMAILS_PER_RUN]):
+        sent += notice_email_send(outbox_id, now=now)
+    return sent
+
+
+@transaction.atomic
+def notices_mark_read(*, user, pks=None) -> int:
+    """Mark some (or all) of this person's unread notices read."""
+    unread = Notice.objects.filter(user=user, read_at__isnull=True)
+    if pks is not None:
+        unread = unread.filter(pk__in=pks)
+    return unread.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def notice_preferences_save(*, user, emailed_kinds: set[str], language: str) -> None:
+    """Keep e-mail for the kinds ticked, turn it off for the rest; set the e-mail language."""
+    from lms.features import notice_kinds
+
+    mailable = {kind.code for kind in notice_kinds() if kind.emailed}
+    EmailOptOut.objects.filter(user=user).exclude(kind__in=mailable - emailed_kinds).delete()
+    EmailOptOut.objects.bulk_create(
+        [EmailOptOut(user=user, kind=code) for code in mailable - emailed_kinds],
+        ignore_conflicts=True,
+    )
+    if language in {code for code, _name in settings.LANGUAGES} | {""}:
+        User.objects.filter(pk=user.pk).update(language=language)

@@ -1,0 +1,17 @@
+"""Template filters for the academy's one number format (lms.formatting)."""
+
+from django import template
+
+from lms.formatting import duration_display, number_display, percent_display, points_display
+
+register = template.Library()
+
+register.filter("percent", percent_display)
+register.filter("number", number_display)
+register.filter("duration", duration_display)
+
+
+@register.filter
+def points_of(item) -> str:
+    """An attempt item's (or attempt's) points out of its maximum: "6 / 10"."""
+    return points_display(item.points, item.max_points)
