@@ -16,6 +16,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from certification.forms import (
     BulkIssueForm,
+    CertificateDeskFilterForm,
     ExceptionalResultForm,
     QAScoreImportForm,
     RevokeForm,
@@ -63,22 +64,21 @@ class CertificateIndexView(CertificationDeskMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         certificates = Certificate.objects.select_related("cycle").order_by("-created_at", "-pk")
-        q = self.request.GET.get("q", "").strip()
+        chosen = CertificateDeskFilterForm(self.request.GET).chosen()
+        q, state, cycle_id = chosen["q"] or "", chosen["state"] or "", chosen["cycle"] or ""
         if q:
             certificates = certificates.filter(
                 Q(holder_name__icontains=q)
                 | Q(serial__icontains=q.upper())
                 | Q(holder_employee_no__icontains=q)
             )
-        state = self.request.GET.get("state", "")
         if state == "failed":
             certificates = certificates.filter(render_state=Certificate.RenderState.FAILED)
         elif state == "pending":
             certificates = certificates.filter(render_state=Certificate.RenderState.PENDING)
         elif state == "revoked":
             certificates = certificates.exclude(revoked_at=None)
-        cycle_id = self.request.GET.get("cycle", "")
-        if cycle_id.isdigit():
+        if cycle_id:
             certificates = certificates.filter(cycle_id=cycle_id)
         page = Paginator(certificates, 50).get_page(self.request.GET.get("page"))
         cycles = list(Cycle.objects.all())

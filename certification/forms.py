@@ -50,3 +50,29 @@ class RecommendationForm(forms.Form):
 
     step = forms.IntegerField(min_value=1, max_value=2**63 - 1)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class CertificateDeskFilterForm(forms.Form):
+    """
+    The certificate desk's search and filters. Django's fields refuse what the database
+    cannot take (a NUL in the search, a cycle that is no 64-bit number); a field that does
+    not validate is left out and the others still apply, as on the staff lists.
+    """
+
+    q = forms.CharField(max_length=100, required=False)
+    state = forms.ChoiceField(
+        choices=[("", ""), ("pending", ""), ("failed", ""), ("revoked", "")], required=False
+    )
+    cycle = forms.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+
+    def chosen(self) -> dict:
+        """The valid values ("" or None where a field was empty or did not validate)."""
+        self.is_valid()
+        return {name: self.cleaned_data.get(name) for name in self.fields}
+
+
+class RegistrationForm(forms.Form):
+    """The level a person registers for: one of the three codes, nothing the database
+    cannot take (a NUL in a lookup is an error on PostgreSQL, not "not found")."""
+
+    level = forms.ChoiceField(choices=LevelCode.choices)

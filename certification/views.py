@@ -25,7 +25,7 @@ from django_ratelimit.core import is_ratelimited
 from certification.credential_views import credential_response
 from certification.credentials.documents import MEDIA_TYPE
 from certification.filters import TeamCertificationFilter
-from certification.forms import RecommendationForm
+from certification.forms import RecommendationForm, RegistrationForm
 from certification.models import Certificate, Level, LevelCode, TrackStep
 from certification.selectors import (
     certification_offers,
@@ -88,7 +88,10 @@ def my_certification(request):
 @require_POST
 @login_required
 def register(request):
-    level = get_object_or_404(Level, code=request.POST.get("level", ""))
+    form = RegistrationForm(request.POST)
+    if not form.is_valid():
+        raise Http404  # names no level: there is nothing to register for
+    level = get_object_or_404(Level, code=form.cleaned_data["level"])
     try:
         registration = registration_create(user=request.user, level=level)
     except Refused as refusal:

@@ -539,4 +539,10 @@ def test_nul_in_every_free_text_field_is_refused_and_nothing_is_stored(world, cl
         content_type="application/json",
     )
     assert saved.status_code == 409 and saved.json()["code"] == "control_characters"
+    # Looked up, not stored: PostgreSQL refuses a NUL in a query as much as in a row.
+    registered = client.post(reverse("certification:register"), {"level": "junior\x00"})
+    assert registered.status_code == 404
+    client.force_login(a.admin)
+    desk = client.get(reverse("certification_admin_index"), {"q": "王\x00", "cycle": "٣\x00"})
+    assert desk.status_code == 200 and world.certificate.serial in desk.content.decode()
     _assert_no_nul_stored(_nul_check_sql(tables))
