@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -225,8 +225,19 @@ def question_import_template(request):
 @permission_required("lms.view_question", raise_exception=True)
 def question_export(request):
     """The bank, or one category (?category=<id>), in the import template's columns."""
-    questions = questions_for_export(category_id=request.GET.get("category") or None)
+    form = QuestionExportForm(request.GET)
+    if not form.is_valid():
+        # A category that is not one (a typo'd or stale link): say so, never a 500.
+        return HttpResponseBadRequest(form.errors.get("category", [_("Unknown category.")])[0])
+    category = form.cleaned_data["category"]
+    questions = questions_for_export(category_id=category.pk if category else None)
     return _xlsx_response(questions_workbook(questions), "questions.xlsx")
+
+
+class QuestionExportForm(forms.Form):
+    """What the export link may carry: an existing category, or none for the whole bank."""
+
+    category = forms.ModelChoiceField(queryset=QuestionCategory.objects.all(), required=False)
 
 
 def _xlsx_response(content: bytes, filename: str) -> HttpResponse:

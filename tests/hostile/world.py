@@ -73,7 +73,9 @@ def build_world() -> World:
     attempt_submit(
         attempt_id=handed.pk, user=academy.newhire_a, revision=0, answers={item.pk: "您好"}
     )
-    notice = Notice.objects.create(user=academy.agent_a, key="hostile", title="通知", url="/")
+    notice = Notice.objects.create(
+        user=academy.agent_a, key="hostile", kind="legacy", params={"title": "通知"}, url="/"
+    )
     case = build_case(title="物流延误投诉")
     cycle = cert.cycle(2026, 2)
     cert.level(LevelCode.JUNIOR)
