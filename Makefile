@@ -28,6 +28,10 @@ RUN_ENV := DJANGO_SETTINGS_MODULE=lms.settings.production HTTPS=0 SITE_URL="$(SI
 	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost,$(HOST),$(SITE_HOST)}" \
 	SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" SERVE_MEDIA=1
 
+# axe-core, pinned with its lock file, injected by the browser tests into every page.
+# Defined before any rule names it: make expands a rule's prerequisites as it reads them.
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+
 .PHONY: help install install-dev system-deps system-deps-test run dev test bench bench-pdf lint \
 	verify-credential cluster-test mutation search-eval \
 	format messages certificate-font migrate seed clean
@@ -96,8 +100,6 @@ install: system-deps $(VENV)/.installed messages $(CERTIFICATE_FONT) ## Create .
 
 install-dev: system-deps-test install $(VENV)/.installed-dev $(AXE) ## Also install test and lint tools
 
-# axe-core, pinned with its lock file, injected by the browser tests into every page.
-AXE := tests/browser/node_modules/axe-core/axe.min.js
 $(AXE): tests/browser/package.json tests/browser/package-lock.json
 	npm ci --prefix tests/browser --no-audit --no-fund --silent
 	@touch $@

@@ -30,7 +30,7 @@ def test_a_new_hire_goes_from_first_lesson_to_live(desktop):
 
     desktop.sign_in(academy.newhire_a.username, PASSWORD)
     expect(golive).to_contain_text("未开始")
-    expect(course).to_contain_text("已完成 0 / 2 课")
+    expect(course).to_contain_text("已完成 0 / 2 个课时")
     desktop.shot("1-dashboard")
 
     course.get_by_role("link", name="第1.1课").click()
@@ -40,7 +40,7 @@ def test_a_new_hire_goes_from_first_lesson_to_live(desktop):
     expect(desktop.heading()).to_have_text("第1.2课")
 
     desktop.go("/")
-    expect(course).to_contain_text("已完成 1 / 2 课")
+    expect(course).to_contain_text("已完成 1 / 2 个课时")
     golive.get_by_role("link", name="开始", exact=True).click()
     page.get_by_role("button", name="开始测验").click()
     expect(page.get_by_role("group")).to_have_count(2)

@@ -38,7 +38,7 @@ def test_the_curriculum_page_shows_progress_per_module(academy, login):
         user=academy.agent_a, lesson=LessonPage.objects.descendant_of(curriculum).first()
     )
     page = login(academy.agent_a).get(curriculum.url).content.decode()
-    assert "已完成 1 / 4 课" in page
+    assert "已完成 1 / 4 个课时" in page
     assert "模块1" in page and "第2.2课" in page
 
 
