@@ -157,7 +157,9 @@ print(json.dumps({"bulk": bulk.pk}))
 
 CERTIFIED = r"""
 from django.db.models import Count
-from certification.models import BulkIssue, Certificate, CertificationEvent, Result
+from wagtail.models import ModelLogEntry
+from certification.audit import CertAction
+from certification.models import BulkIssue, Certificate, Result
 results = Result.objects.filter(cycle_id=CYCLE, passed=True)
 issued = Certificate.objects.filter(cycle_id=CYCLE)
 per_result = list(issued.values("result_id").annotate(n=Count("pk")).values_list("n", flat=True))
@@ -168,8 +170,9 @@ print(json.dumps({
     "results_certified": len(per_result),
     "doubled": sum(1 for n in per_result if n > 1),
     "ready": issued.filter(render_state="ready").exclude(pdf="").count(),
-    "issued_events": CertificationEvent.objects.filter(certificate__cycle_id=CYCLE,
-                                                       kind="issued").count(),
+    "issued_events": ModelLogEntry.objects.filter(
+        content_type__model="certificate", action=CertAction.ISSUED,
+        object_id__in=[str(pk) for pk in issued.values_list("pk", flat=True)]).count(),
     "bulk_status": bulk.status,
     "sample": list(issued.order_by("pk").values_list("pk", "verification_code")[:1]),
 }))
@@ -264,8 +267,12 @@ backend app_servers
     # the rest: a burst waits in the balancer, where a dead server's share is sent to the
     # other one, instead of in a dead server's backlog, and /healthz is never stuck behind it.
     timeout queue 120s
-    server app1 127.0.0.1:{app1} check inter 2s fall 2 rise 2 maxconn 2
-    server app2 127.0.0.1:{app2} check inter 2s fall 2 rise 2 maxconn 2
+    # A refused connection marks the server down at once (not after two failed checks),
+    # so the retries above go to the other one; /healthz brings it back.
+    default-server check inter 1s fall 2 rise 2 maxconn 2
+    default-server observe layer4 error-limit 1 on-error mark-down
+    server app1 127.0.0.1:{app1}
+    server app2 127.0.0.1:{app2}
 """
 
 
