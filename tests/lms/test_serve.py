@@ -94,6 +94,10 @@ def _wait(condition, seconds: float, step: float = 0.25):
     return None
 
 
+def _is_queue_cluster(cmdline: str) -> bool:
+    return "queue_cluster" in cmdline or cmdline.startswith("qcluster")
+
+
 def test_a_killed_queue_cluster_or_web_server_comes_back_while_the_site_keeps_answering(
     transactional_db, tmp_path
 ):
@@ -128,7 +132,9 @@ def test_a_killed_queue_cluster_or_web_server_comes_back_while_the_site_keeps_an
         assert _get(base + "/accounts/login/")[0] == 200
 
         # The queue cluster is killed outright, with everything it forked.
-        (queue,) = [p for p in _children(server.pid) if "queue_cluster" in _cmdline(p)]
+        # django-q2 renames its process ("qcluster MainProcess …") where setproctitle is
+        # installed (mutmut brings it); either name is the queue cluster.
+        (queue,) = [p for p in _children(server.pid) if _is_queue_cluster(_cmdline(p))]
         cluster = _tree(queue)
         assert len(cluster) >= 3  # main process, sentinel, workers
         killed_at = time.monotonic()
@@ -153,7 +159,8 @@ def test_a_killed_queue_cluster_or_web_server_comes_back_while_the_site_keeps_an
 
         # The web server is killed outright: the cluster keeps running, the site comes back.
         (web,) = [p for p in _children(server.pid) if "gunicorn" in _cmdline(p)]
-        queue_now = [p for p in _children(server.pid) if "queue_cluster" in _cmdline(p)]
+        queue_now = [p for p in _children(server.pid) if _is_queue_cluster(_cmdline(p))]
+        assert len(queue_now) == 1, queue_now  # the cluster that came back
         old_workers = _tree(web)
         os.kill(web, signal.SIGKILL)
 
@@ -164,7 +171,7 @@ def test_a_killed_queue_cluster_or_web_server_comes_back_while_the_site_keeps_an
             return _get(base + "/accounts/login/")[0] == 200 and _queue(base)["ok"]
 
         assert _wait(new_web_answers, 90), _log(tmp_path)
-        assert [p for p in _children(server.pid) if "queue_cluster" in _cmdline(p)] == queue_now
+        assert [p for p in _children(server.pid) if _is_queue_cluster(_cmdline(p))] == queue_now
 
         # Ctrl-C stops everything.
         everything = _tree(server.pid)
