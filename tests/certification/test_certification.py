@@ -311,6 +311,25 @@ def test_an_older_cycle_issued_late_does_not_supersede_a_newer_certificate(
     assert new.superseded_by is None
 
 
+def test_superseding_compares_the_year_before_the_half(academy):
+    """
+    A second half is older than the next year's first half: the year decides, the half only
+    breaks a tie. Issued in either order, the 2027 first-half certificate is the current one.
+    """
+    second_half = cert.cycle(2026, 2, open_now=False)
+    next_year = cert.cycle(2027, 1, open_now=False)
+
+    late = cert.certificate(academy.agent_a, next_year, LevelCode.JUNIOR)
+    cert.certificate(academy.agent_a, second_half, LevelCode.JUNIOR)
+    late.refresh_from_db()
+    assert late.superseded_by is None
+
+    old = cert.certificate(academy.agent_b, second_half, LevelCode.JUNIOR)
+    new = cert.certificate(academy.agent_b, next_year, LevelCode.JUNIOR)
+    old.refresh_from_db()
+    assert old.superseded_by == new
+
+
 # --- Exceptional results and revoking --------------------------------------------------------
 
 
