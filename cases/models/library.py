@@ -16,6 +16,7 @@ from cases.blocks import CaseStreamBlock
 from cases.forms import CasePageForm
 from cases.pii import mask_in, mask_pii
 from cases.search import case_search_text
+from lms.search.pages import ChineseTitleIndexed, page_search_fields
 
 
 class ScenarioType(models.Model):
@@ -65,7 +66,7 @@ class Difficulty(models.IntegerChoices):
     HARD = 3, _("Advanced")
 
 
-class CaseLibraryPage(RoutablePageMixin, Page):
+class CaseLibraryPage(ChineseTitleIndexed, RoutablePageMixin, Page):
     """The case library at /cases/, with search at /cases/search/."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -74,6 +75,7 @@ class CaseLibraryPage(RoutablePageMixin, Page):
     parent_page_types = ["lms.AcademyHomePage"]
     subpage_types = ["cases.CasePage"]
     content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_fields = page_search_fields()
 
     class Meta:
         verbose_name = _("case library")
@@ -98,7 +100,7 @@ class CaseLibraryPage(RoutablePageMixin, Page):
         return context
 
 
-class CasePage(Page):
+class CasePage(ChineseTitleIndexed, Page):
     """
     One case. Personal data is masked when the case is saved (see cases.forms), and a
     second person approves it through the library's review workflow before it goes live.
@@ -132,6 +134,7 @@ class CasePage(Page):
     )
 
     base_form_class = CasePageForm
+    search_fields = page_search_fields()
     parent_page_types = ["cases.CaseLibraryPage"]
     subpage_types = []
     content_panels = [

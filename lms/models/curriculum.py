@@ -13,9 +13,10 @@ from wagtail.search import index
 
 from lms.blocks import RICH_TEXT_FEATURES, LessonStreamBlock
 from lms.models.feedback import FeedbackFormPage
+from lms.search.pages import ChineseTitleIndexed, page_search_fields
 
 
-class AcademyHomePage(Page):
+class AcademyHomePage(ChineseTitleIndexed, Page):
     """
     Root of the academy's page tree. Its own address (/) is the learner dashboard, served by
     lms.views.dashboard; the page exists so curricula and the case library hang off one root.
@@ -24,6 +25,7 @@ class AcademyHomePage(Page):
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["lms.CurriculumPage", "cases.CaseLibraryPage"]
+    search_fields = page_search_fields()
 
     class Meta:
         verbose_name = _("academy home")
@@ -36,7 +38,7 @@ class CurriculumKind(models.TextChoices):
     MANAGEMENT = "management", _("Management training")
 
 
-class CurriculumPage(Page):
+class CurriculumPage(ChineseTitleIndexed, Page):
     """
     A course of training (新人训, 在岗训, ...). An onboarding curriculum also defines the
     go-live check: the quizzes a new hire must pass before a lead may sign them off.
@@ -56,7 +58,7 @@ class CurriculumPage(Page):
 
     parent_page_types = ["lms.AcademyHomePage"]
     subpage_types = ["lms.ModulePage"]
-    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    search_fields = page_search_fields(index.SearchField("intro"))
     content_panels = [
         *Page.content_panels,
         FieldPanel("kind"),
@@ -87,7 +89,7 @@ class CurriculumPage(Page):
         return context
 
 
-class ModulePage(Page):
+class ModulePage(ChineseTitleIndexed, Page):
     """A module of a curriculum: lessons to read, due some days after the learner starts."""
 
     intro = RichTextField(_("introduction"), features=RICH_TEXT_FEATURES, blank=True)
@@ -117,7 +119,7 @@ class ModulePage(Page):
         return context
 
 
-class LessonPage(Page):
+class LessonPage(ChineseTitleIndexed, Page):
     """One lesson: what a learner reads, watches and checks off."""
 
     summary = models.CharField(_("summary"), max_length=255, blank=True)
@@ -126,7 +128,7 @@ class LessonPage(Page):
 
     parent_page_types = ["lms.ModulePage"]
     subpage_types = []
-    search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
+    search_fields = page_search_fields(index.SearchField("summary"), index.SearchField("body"))
     content_panels = [
         *Page.content_panels,
         FieldPanel("summary"),

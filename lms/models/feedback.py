@@ -8,13 +8,14 @@ from wagtail.contrib.forms.models import AbstractForm, AbstractFormField
 from wagtail.fields import RichTextField
 
 from lms.blocks import RICH_TEXT_FEATURES
+from lms.search.pages import ChineseTitleIndexed, page_search_fields
 
 
 class FeedbackFormField(AbstractFormField):
     page = ParentalKey("lms.FeedbackFormPage", on_delete=models.CASCADE, related_name="form_fields")
 
 
-class FeedbackFormPage(AbstractForm):
+class FeedbackFormPage(ChineseTitleIndexed, AbstractForm):
     """
     A questionnaire placed after a module's lessons. Answers are anonymous, so learners say
     what they think; trainers read and export them under Forms in the content admin.
@@ -23,6 +24,7 @@ class FeedbackFormPage(AbstractForm):
     intro = RichTextField(_("introduction"), features=RICH_TEXT_FEATURES, blank=True)
     thank_you_text = RichTextField(_("thank-you text"), features=RICH_TEXT_FEATURES, blank=True)
 
+    search_fields = page_search_fields()
     parent_page_types = ["lms.ModulePage"]
     subpage_types = []
     content_panels = [
