@@ -15,6 +15,7 @@ from django.utils import timezone
 from cases.models import (
     CaseLibraryPage,
     CasePage,
+    CaseSearch,
     Channel,
     ClinicSession,
     Difficulty,
@@ -22,7 +23,9 @@ from cases.models import (
     ScenarioType,
 )
 from cases.pii import describe, mask_in, mask_pii
-from cases.selectors import week_start_of
+from cases.search.log import case_search_record
+from cases.search.results import case_search_page
+from cases.selectors import live_cases, week_start_of
 from cases.services import case_mark_read, case_review_workflow_ensure, case_week_open
 from lms.demo.content import academy_home, saved
 from lms.demo.data import (
@@ -58,6 +61,7 @@ def library_read(path: Path = DATA / "library.yaml") -> dict:
         "product_changes": [],
         "clinics": [],
         "reads": [],
+        "searches": [],
     }
     for where, entry in entries(
         data.section("product_changes", required=False), data.where.child("product_changes")
@@ -77,6 +81,12 @@ def library_read(path: Path = DATA / "library.yaml") -> dict:
         out["clinics"].append(clinic)
     for where, entry in entries(data.section("reads", required=False), data.where.child("reads")):
         out["reads"].append(fields(entry, where, required=("person", "cases")))
+    for where, entry in entries(
+        data.section("searches", required=False), data.where.child("searches")
+    ):
+        out["searches"].append(
+            fields(entry, where, required=("person", "query"), optional={"times": 1})
+        )
     return out
 
 
@@ -193,6 +203,26 @@ def _reads_ensure(reads: list[dict], this_monday) -> None:
             case_mark_read(user=person, case=case)
 
 
+def _searches_ensure(searches: list[dict]) -> None:
+    """
+    This week's searches, so the trainers' search report has something to show: each query
+    goes through the real search, as the agent's team, as many times as listed. Searches
+    already recorded are not recorded again.
+    """
+    if CaseSearch.objects.exists():
+        return
+    for search in searches:
+        person = User.objects.filter(username=search["person"]).first()
+        found = case_search_page(live_cases(), search["query"])
+        for _ in range(search.get("times", 1)):
+            case_search_record(
+                query=search["query"],
+                words=found.plan.words,
+                results=found.total,
+                team_id=person.team_id if person else None,
+            )
+
+
 def load(*, stdout, now=None) -> None:
     now = now or timezone.now()
     data = library_read()
@@ -210,5 +240,6 @@ def load(*, stdout, now=None) -> None:
         )
     _clinics_ensure(data["clinics"], this_monday, Where(DATA / "library.yaml", "clinics"))
     _reads_ensure(data["reads"], this_monday)
+    _searches_ensure(data["searches"])
     case_week_open(now=now)
     stdout.write(f"Case library: {CasePage.objects.count() - before} cases added.")
