@@ -34,7 +34,7 @@ AXE := tests/browser/node_modules/axe-core/axe.min.js
 
 .PHONY: help install install-dev system-deps system-deps-test run dev test bench bench-pdf lint \
 	verify-credential cluster-test mutation search-eval \
-	format messages certificate-font migrate seed clean
+	format messages certificate-font migrate seed clean profile
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
@@ -145,6 +145,14 @@ BENCH_SYSTEM_PACKAGES := wrk
 bench: install-dev ## Benchmarks: query counts S vs M, pages under load vs a bare view, PDFs
 	$(call ensure_debian_packages,$(BENCH_SYSTEM_PACKAGES))
 	$(BIN)/python -m tests.bench.run
+
+# `make profile PAGE=search [SIZE=M]`: where one page's time goes, in-process under cProfile
+# on the bench database of SIZE (built once, as `make bench` builds it); tests/bench/profile.py.
+PAGE ?= dashboard
+SIZE ?= M
+
+profile: install-dev ## Profile one page: make profile PAGE=search|dashboard|…|signed_in|/path [SIZE=M]
+	$(BIN)/python -m tests.bench.profile "$(PAGE)" --size $(SIZE)
 
 # `make mutation` (README, "Mutation testing"): mutmut changes the quiz, go-live and
 # certificate rules ([tool.mutmut] in pyproject.toml) one small edit at a time and runs the

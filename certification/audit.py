@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from certification.models import LevelCode
+from lms.formatting import choice_label
 from lms.models import Position
 
 
@@ -27,10 +28,6 @@ class CertAction:
     LEGACY = "certification.legacy"  # kind, detail: an event from before this trail
 
 
-def _label(choices, code) -> str:
-    return str(dict(choices).get(code, code))
-
-
 def _exceptional(params) -> str:
     outcome = _("passed") if params.get("passed") else _("failed")
     return _(
@@ -38,7 +35,7 @@ def _exceptional(params) -> str:
         "Reason: %(reason)s"
     ) % {
         "cycle": params.get("cycle", ""),
-        "level": _label(LevelCode.choices, params.get("level")),
+        "level": choice_label(LevelCode, params.get("level")),
         "outcome": outcome,
         "percent": params.get("percent", ""),
         "reason": params.get("reason", ""),
@@ -81,8 +78,8 @@ CERTIFICATION_ACTIONS = {
         lambda p: (
             _("Recommended for promotion: %(from)s → %(to)s")
             % {
-                "from": _label(Position.choices, p.get("from")),
-                "to": _label(Position.choices, p.get("to")),
+                "from": choice_label(Position, p.get("from")),
+                "to": choice_label(Position, p.get("to")),
             }
         ),
     ),

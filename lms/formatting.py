@@ -43,3 +43,12 @@ def duration_display(minutes: int | None) -> str:
     if mins:
         parts.append(ngettext("%(count)s minute", "%(count)s minutes", mins) % {"count": mins})
     return " ".join(parts)
+
+
+def choice_label(choices, code) -> str:
+    """
+    A stored choice code in the reader's language (`choices`: a Choices class or its
+    `.choices`); a code no longer among the choices shows as itself rather than as nothing.
+    """
+    pairs = getattr(choices, "choices", choices)
+    return str(dict(pairs).get(code, code if code is not None else ""))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lms.audit import audit_actor, audit_trail
+from lms.formatting import choice_label
 from lms.models import Attempt, AttemptItem, GoLiveState, GoLiveStatus, Quiz
 from lms.selectors.people import staff_visible_to
 from lms.selectors.quiz import quiz_result
@@ -149,10 +150,9 @@ def golive_reason(params: dict) -> str:
 
 def golive_change(params: dict) -> str:
     """'In training → Ready for sign-off', in the reader's language."""
-    states = dict(GoLiveState.choices)
-    to_state = str(states.get(params.get("to"), params.get("to", "")))
+    to_state = choice_label(GoLiveState, params.get("to", ""))
     if params.get("from"):
-        return f"{states.get(params['from'], params['from'])} → {to_state}"
+        return f"{choice_label(GoLiveState, params['from'])} → {to_state}"
     return to_state
 
 
