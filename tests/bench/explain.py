@@ -29,7 +29,8 @@ from lms.models import User
 targets = json.loads(TARGETS_JSON)
 with connection.cursor() as cursor:
     cursor.execute(
-        "SELECT c.relname, c.reltuples FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        "SELECT c.relname, c.reltuples FROM pg_class c"
+        " JOIN pg_namespace n ON n.oid = c.relnamespace"
         " WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.reltuples >= %s",
         [GROWING_ROWS],
     )
@@ -70,6 +71,7 @@ print(json.dumps({"growing": growing, "pages": pages}))
 
 def explain(size: str = "L") -> dict:
     harness.database_build(size)
+    harness.manage(size, "collectstatic", "--noinput", "-v0")  # production static files
     targets = harness.django_json(size, TARGETS)
     code = (
         f"TARGETS_JSON = {json.dumps(json.dumps(targets))}\n"

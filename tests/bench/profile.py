@@ -95,6 +95,7 @@ def main(argv=None) -> int:
         parser.error(f"unknown page {args.page!r}: one of {', '.join(WHO)} or a path")
     who = args.who or WHO.get(args.page, "learner")
     harness.database_build(args.size)
+    harness.manage(args.size, "collectstatic", "--noinput", "-v0")  # production static files
     targets = harness.django_json(args.size, TARGETS)
     code = (
         f"TARGETS_JSON = {json.dumps(json.dumps(targets))}\n"

@@ -13,6 +13,8 @@ figures mean something on any machine.
 3. Peak memory of the web workers.
 3b. The case search at size L (tests/bench/search.py): 20,000 cases, 50 people searching
    at once with several kinds of query; its query count at L against S.
+3c. Every query of every page EXPLAINed at size L (tests/bench/explain.py): no sequential
+   scan of a table that grows with the centre.
 4. Answering a quiz (tests/bench/answers.py): 50 learners in their own attempts, the page
    saving each answer as it is picked; the latency they see.
 5. The go-live spike (tests/bench/spike.py): 500 learners start and hand in the go-live
@@ -35,6 +37,7 @@ import sys
 import time
 
 from tests.bench import answers, bulk_issue, harness, spike
+from tests.bench.explain import explain_rows
 from tests.bench.pages import PAGES, QUERY_COUNTS, TARGETS
 from tests.bench.search import search_rows
 
@@ -273,6 +276,7 @@ def main(argv=None) -> int:
     )
     rows += load_rows
     rows += search_rows(seconds=args.seconds, connections=args.connections)
+    rows += explain_rows("L")
     rows += answer_rows("M", args.connections, args.seconds)
     rows += spike_rows("M", args.learners, floor_rps)
     rows += bulk_rows(args.certificates)
