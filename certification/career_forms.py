@@ -50,7 +50,9 @@ class ProposalReviewForm(forms.Form):
 
 
 class OutcomeForm(forms.Form):
-    outcome = forms.CharField(label=_("Outcome"), max_length=2000, widget=_area(2))
+    outcome = forms.CharField(
+        label=_("What it achieved, with figures before and after"), max_length=2000, widget=_area(2)
+    )
 
 
 class OpeningForm(forms.Form):

@@ -76,6 +76,7 @@ def proposals(request):
             "form": form,
             "reviewer": may_review_proposals(request.user),
             "statuses": ImprovementProposal.Status.choices,
+            "proposals_tab": True,
         },
     )
 

@@ -69,7 +69,7 @@ def _proposals(data, people, reviewer, today):
         )
         if item["review"]:
             one_of(item["review"], ("accept", "return", "adopt"), where, "review")
-            proposal_review(
+            proposal = proposal_review(
                 proposal=proposal, by=reviewer, action=item["review"], comment=item["comment"]
             )
         if item["outcome"]:

@@ -118,6 +118,7 @@ def proposal_outcome_record(*, proposal: ImprovementProposal, by, outcome: str):
     """What an adopted proposal achieved (e.g. 派单时长缩短28%), in the supervisor's words."""
     if not may_review(by, proposal):
         raise Refused("forbidden", _("You may not review this proposal."))
+    proposal = ImprovementProposal.objects.select_for_update().get(pk=proposal.pk)
     outcome = outcome.strip()
     if proposal.status != Status.ADOPTED or not outcome:
         raise Refused("not_adopted", _("Record an outcome for an adopted proposal."))
