@@ -7,6 +7,7 @@ reader's language when read. Merged into certification.audit.CERTIFICATION_ACTIO
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lms.formatting import choice_label
 from lms.models import Position
 
 
@@ -24,7 +25,7 @@ class CareerAction:
 
 
 def _position(params) -> str:
-    return str(dict(Position.choices).get(params.get("position"), params.get("position", "")))
+    return choice_label(Position, params.get("position"))
 
 
 def _with_comment(text, params) -> str:

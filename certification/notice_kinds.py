@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from certification.models import ImprovementProposal, LevelCode, OpeningApplication
 from lms.features import NoticeKind, register_notice_kind
+from lms.formatting import choice_label
 from lms.models import Position
 
 
@@ -24,7 +25,7 @@ def _dates(params: dict) -> dict:
 
 
 def _proposal(params: dict) -> dict:
-    status = str(dict(ImprovementProposal.Status.choices).get(params["status"], params["status"]))
+    status = choice_label(ImprovementProposal.Status, params["status"])
     comment = params.get("comment") or ""
     return {**params, "status": status, "comment": comment or "—"}
 
@@ -32,10 +33,8 @@ def _proposal(params: dict) -> dict:
 def _decision(params: dict) -> dict:
     return {
         **params,
-        "position": str(dict(Position.choices).get(params["position"], params["position"])),
-        "decision": str(
-            dict(OpeningApplication.Decision.choices).get(params["decision"], params["decision"])
-        ),
+        "position": choice_label(Position, params["position"]),
+        "decision": choice_label(OpeningApplication.Decision, params["decision"]),
     }
 
 
