@@ -8,6 +8,7 @@ in the certificate desk and in the CMS History.
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from certification.audit_careers import CAREER_ACTIONS
 from certification.models import LevelCode
 from lms.formatting import choice_label
 from lms.models import Position
@@ -89,3 +90,5 @@ CERTIFICATION_ACTIONS = {
         lambda p: p.get("detail") or p.get("kind", ""),
     ),
 }
+# Improvement proposals and internal selection keep their vocabulary beside it.
+CERTIFICATION_ACTIONS.update(CAREER_ACTIONS)

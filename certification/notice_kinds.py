@@ -8,8 +8,10 @@ import datetime as dt
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from certification.models import LevelCode
+from certification.models import ImprovementProposal, LevelCode, OpeningApplication
 from lms.features import NoticeKind, register_notice_kind
+from lms.formatting import choice_label
+from lms.models import Position
 
 
 def _dates(params: dict) -> dict:
@@ -22,7 +24,45 @@ def _dates(params: dict) -> dict:
     return values
 
 
+def _proposal(params: dict) -> dict:
+    status = choice_label(ImprovementProposal.Status, params["status"])
+    comment = params.get("comment") or ""
+    return {**params, "status": status, "comment": comment or "—"}
+
+
+def _decision(params: dict) -> dict:
+    return {
+        **params,
+        "position": choice_label(Position, params["position"]),
+        "decision": choice_label(OpeningApplication.Decision, params["decision"]),
+    }
+
+
 def register_certification_notice_kinds() -> None:
+    register_notice_kind(
+        NoticeKind(
+            "proposal_reviewed",
+            _("An improvement proposal reviewed"),
+            _("Your improvement proposal “%(title)s” (%(quarter)s): %(status)s"),
+            _(
+                "%(by)s reviewed your improvement proposal “%(title)s” for %(quarter)s: "
+                "%(status)s. Comments: %(comment)s"
+            ),
+            prepare=_proposal,
+        )
+    )
+    register_notice_kind(
+        NoticeKind(
+            "opening_decided",
+            _("An internal selection decided"),
+            _("%(position)s, %(quarter)s: %(decision)s"),
+            _(
+                "The internal selection for %(position)s in %(quarter)s is decided for you: "
+                "%(decision)s. Reason: %(reason)s"
+            ),
+            prepare=_decision,
+        )
+    )
     register_notice_kind(
         NoticeKind(
             "cert_lapse",

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from certification.dashboard import lapsing_unregistered_count, my_status_panel
 from certification.notice_kinds import register_certification_notice_kinds
+from certification.requirement_kinds import register_certification_requirement_kinds
 from certification.selectors import exam_attempt_rules
 from certification.services import exam_result_follow
 from certification.services.reconcile import certification_reconcile
@@ -34,6 +35,7 @@ from lms.signals import attempt_graded
 
 def register_with_core() -> None:
     register_certification_notice_kinds()
+    register_certification_requirement_kinds()
     register_dashboard_panel(
         DashboardPanel(
             "my_certification", "certification/dashboard_status.html", my_status_panel, order=40
@@ -61,6 +63,15 @@ def register_with_core() -> None:
             url_of("certification:team"),
             order=50,
             visible=can_view_teams,
+        )
+    )
+    register_nav_item(
+        NavItem(
+            "careers",
+            _("Careers"),
+            url_of("certification:openings"),
+            order=35,
+            active=lambda path, url: path.startswith("/careers/"),
         )
     )
     # Last: it refers to the core's people and question bank and to the demo cases.

@@ -60,6 +60,8 @@ CERTIFICATION_ADMIN = (
     "certification.view_certificate",
     "certification.revoke_certificate",
     "certification.record_exceptional_result",
+    "certification.review_improvementproposal",
+    "certification.decide_positionopening",
 )
 ADMIN_ACCESS = "wagtailadmin.access_admin"
 
@@ -82,6 +84,9 @@ ROLE_GRANTS: tuple[RoleGrant, ...] = (
             "lms.sign_off_golive",
             "lms.review_written_answers",
             "certification.add_recommendation",
+            # Improvement proposals of their teams' leads and QA; internal selection.
+            "certification.review_improvementproposal",
+            "certification.decide_positionopening",
         ),
     ),
     # Trainers and QA author content, so they get the CMS; leads and agents do not.

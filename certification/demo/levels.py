@@ -23,6 +23,7 @@ STEP_REQUIREMENTS = {
     "cases_authored": 0,
     "min_qa_score": None,
     "needs_recommendation": False,
+    "proposals_adopted": 0,
 }
 
 

@@ -8,7 +8,7 @@ certificate someone already holds, and its PDF's SHA-256 stays the one on the pa
 verifies it.
 """
 
-from .careers import QAScore, Recommendation, TrackStep
+from .careers import QADimension, QAScore, Recommendation, TrackStep
 from .certificates import (
     STATUS_LIST_RULES,
     BulkIssue,
@@ -29,6 +29,8 @@ from .cycles import (
     Registration,
     Result,
 )
+from .openings import OpeningApplication, OpeningRequirement, PositionOpening
+from .proposals import ImprovementProposal, validate_quarter
 
 __all__ = [
     "LEVEL_NAME_EN",
@@ -40,9 +42,14 @@ __all__ = [
     "Certificate",
     "CertificateStatus",
     "Cycle",
+    "ImprovementProposal",
     "IssuerKey",
     "Level",
     "LevelCode",
+    "OpeningApplication",
+    "OpeningRequirement",
+    "PositionOpening",
+    "QADimension",
     "QAScore",
     "Recommendation",
     "Registration",
@@ -50,4 +57,5 @@ __all__ = [
     "TrackStep",
     "certificate_status",
     "certificate_storage",
+    "validate_quarter",
 ]

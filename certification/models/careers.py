@@ -43,6 +43,11 @@ class TrackStep(models.Model):
         help_text=_("The latest imported period counts. Empty for no QA requirement."),
     )
     needs_recommendation = models.BooleanField(_("needs a lead's recommendation"), default=False)
+    # Management training asks leads and QA for a proposal a quarter; the supervisor track
+    # counts the adopted ones as evidence of data-driven, cross-team work.
+    proposals_adopted = models.PositiveSmallIntegerField(
+        _("improvement proposals adopted"), default=0
+    )
 
     panels = [
         FieldPanel("from_position"),
@@ -56,6 +61,7 @@ class TrackStep(models.Model):
                 FieldPanel("cases_authored"),
                 FieldPanel("min_qa_score"),
                 FieldPanel("needs_recommendation"),
+                FieldPanel("proposals_adopted"),
             ],
             heading=_("Requirements"),
         ),
@@ -78,14 +84,34 @@ class TrackStep(models.Model):
         return f"{self.get_from_position_display()} → {self.get_to_position_display()}"
 
 
+class QADimension(models.TextChoices):
+    """The three dimensions QA scores on (质检三维度)."""
+
+    ATTITUDE = "attitude", _("Service attitude")
+    PROBLEM_SOLVING = "problem_solving", _("Problem solving")
+    COMPLIANCE = "compliance", _("Compliance")
+
+
 class QAScore(models.Model):
-    """A person's QA score (质检得分) for one period, imported from the QA team's CSV."""
+    """
+    A person's QA score (质检得分) for one period, imported from the QA team's CSV, with the
+    score on each dimension where the file gives it (empty for older imports).
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="qa_scores"
     )
     period = models.CharField(_("period"), max_length=16, help_text=_("e.g. 2026-10 or 2026Q3"))
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
+    attitude = models.DecimalField(
+        _("service attitude"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    problem_solving = models.DecimalField(
+        _("problem solving"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    compliance = models.DecimalField(
+        _("compliance"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
     imported_at = models.DateTimeField(auto_now=True)
 
     class Meta:

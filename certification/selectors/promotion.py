@@ -1,7 +1,8 @@
 """
 Promotion tracks: for each person, every step open from their position with each
 requirement checked (certification, tenure, authored courses and cases, QA, a lead's
-recommendation), in a fixed number of queries for any number of people.
+recommendation, improvement proposals adopted), in a fixed number of queries for any number
+of people.
 """
 
 import datetime as dt
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import CasePage
 from certification.models import LEVEL_RANK, LevelCode, QAScore, Recommendation, TrackStep
+from certification.selectors.proposals import adopted_proposal_counts
 from certification.selectors.standing import score_display, standings_for, tenure_months
 from lms.models import CurriculumPage
 
@@ -87,7 +89,8 @@ def promotion_options_for(users, today: dt.date | None = None, standings=None):
     """
     For each person, every track step open from their position with each requirement
     checked: {user_id: [StepOption, ...]}, eligible steps first. Six queries in all (five
-    when the caller already has the standings).
+    when the caller already has the standings), one more when a step counts adopted
+    improvement proposals.
     """
     today = today or timezone.localdate()
     users = list(users)
@@ -112,12 +115,20 @@ def promotion_options_for(users, today: dt.date | None = None, standings=None):
             if step.min_qa_score is not None
             else "",
             "recommendation": _("A lead's recommendation"),
+            "proposals": _("%(n)s improvement proposals adopted") % {"n": step.proposals_adopted},
         }
     no_score = _("no score imported")
     if standings is None:
         standings = standings_for(user_ids, today)
     courses, cases = _authored_counts(user_ids)
     qa = latest_qa_scores(user_ids)
+    # Adopted improvement proposals: read only when a step asks for them (the supervisor
+    # track), so pages of people with no such step pay nothing for it.
+    adopted = (
+        adopted_proposal_counts(user_ids)
+        if any(step.proposals_adopted for steps in steps_by_position.values() for step in steps)
+        else {}
+    )
     recommended = set(
         Recommendation.objects.filter(user_id__in=user_ids).values_list("user_id", "step_id")
     )
@@ -167,6 +178,15 @@ def promotion_options_for(users, today: dt.date | None = None, standings=None):
                 )
             if step.needs_recommendation:
                 option.checks.append(Check(says["recommendation"], option.recommended))
+            if step.proposals_adopted:
+                have = adopted.get(user.pk, 0)
+                option.checks.append(
+                    Check(
+                        says["proposals"],
+                        have >= step.proposals_adopted,
+                        _("now %(n)s") % {"n": have},
+                    )
+                )
             person_options.append(option)
         person_options.sort(key=lambda o: (len(o.missing), o.step.kind != "vertical"))
         options[user.pk] = person_options

@@ -44,6 +44,21 @@ LEARNER = {
     "certification:mine",
     "certification:register",
     "certification:certificate_pdf",
+    # Careers: every signed-in person sees the openings; who may apply, open, decide, hand
+    # in or review proposals is each page's own rule (tests/certification/test_openings.py,
+    # test_proposals.py).
+    "certification:openings",
+    "certification:opening_new",
+    "certification:opening",
+    "certification:opening_apply",
+    "certification:opening_close",
+    "certification:opening_export",
+    "certification:application_decide",
+    "certification:proposals",
+    "certification:proposal_submit",
+    "certification:proposal",
+    "certification:proposal_review",
+    "certification:proposal_outcome",
     # The API's OpenAPI schema and its documentation page (tested in test_api.py).
     "lms:openapi-json",
     "lms:openapi-view",
