@@ -11,6 +11,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
+from lms.formatting import list_display
+
 KINDS = {
     "id_card": _("ID-card number"),
     "bank_card": _("bank card number"),
@@ -118,8 +120,11 @@ def mask_in(data, found: Counter):
 
 def describe(found: dict) -> str:
     """'手机号 2 处、邮箱 1 处' in the reader's language."""
-    return "、".join(
-        _g("%(kind)s × %(count)s") % {"kind": KINDS[kind], "count": count}
-        for kind, count in found.items()
-        if count
+    return list_display(
+        (
+            _g("%(kind)s × %(count)s") % {"kind": KINDS[kind], "count": count}
+            for kind, count in found.items()
+            if count
+        ),
+        enumeration=True,
     )

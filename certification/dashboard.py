@@ -1,8 +1,8 @@
 """
 What certification adds to the home page (through lms.features): an agent's own status —
 level and validity with the lapse warning, the open cycle's registration, the next
-promotion step with what is missing — and the lead's to-do line of people lapsing soon
-who have not registered for the open cycle.
+promotion step with what is missing — and the lead's to-do lines: people lapsing soon
+who have not registered for the open cycle, people waiting for a recommendation.
 """
 
 from django.conf import settings
@@ -16,6 +16,7 @@ from certification.selectors import (
     current_cycle,
     promotion_options_for,
     standing_of,
+    waiting_for_recommendation,
 )
 
 
@@ -65,3 +66,10 @@ def lapsing_unregistered(people, today=None):
 
 def lapsing_unregistered_count(viewer, people) -> int:
     return lapsing_unregistered(people).count()
+
+
+def recommendations_waiting_count(viewer, people) -> int | None:
+    """People who meet a track step's every requirement but the viewer's recommendation."""
+    if not viewer.has_perm("certification.add_recommendation"):
+        return None
+    return len(waiting_for_recommendation(people))

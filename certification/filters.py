@@ -7,7 +7,10 @@ from certification.models import LevelCode
 from certification.selectors import STANDING_LABELS
 from lms.filters import TeamScopeFilter
 
-CHASE_CHOICES = [("lapsing_unregistered", _("Lapsing and not registered"))]
+CHASE_CHOICES = [
+    ("lapsing_unregistered", _("Lapsing and not registered")),
+    ("recommendation_waiting", _("Waiting for a recommendation")),
+]
 PROMOTION_CHOICES = [("eligible", _("Eligible now")), ("close", _("One requirement short"))]
 
 

@@ -8,7 +8,7 @@ import datetime as dt
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from certification.models import ImprovementProposal, LevelCode, OpeningApplication
+from certification.models import Cycle, ImprovementProposal, LevelCode, OpeningApplication
 from lms.features import NoticeKind, register_notice_kind
 from lms.formatting import choice_label
 from lms.models import Position
@@ -38,6 +38,12 @@ def _decision(params: dict) -> dict:
     }
 
 
+def _cycle(params: dict) -> dict:
+    """The cycle named in the reader's language from its year and half, its dates formatted."""
+    cycle = Cycle(year=params["year"], half=params["half"])
+    return {**_dates(params), "cycle": cycle.label}
+
+
 def register_certification_notice_kinds() -> None:
     register_notice_kind(
         NoticeKind(
@@ -53,6 +59,18 @@ def register_certification_notice_kinds() -> None:
     )
     register_notice_kind(
         NoticeKind(
+            "cycle_registration_open",
+            _("A certification cycle opens for registration"),
+            _("Registration for the %(cycle)s certification is open until %(closes)s"),
+            _(
+                "Registration for the %(cycle)s certification is open until %(closes)s. "
+                "See which levels you may register for on your certification page."
+            ),
+            prepare=_cycle,
+        )
+    )
+    register_notice_kind(
+        NoticeKind(
             "opening_decided",
             _("An internal selection decided"),
             _("%(position)s, %(quarter)s: %(decision)s"),
@@ -61,6 +79,18 @@ def register_certification_notice_kinds() -> None:
                 "%(decision)s. Reason: %(reason)s"
             ),
             prepare=_decision,
+        )
+    )
+    register_notice_kind(
+        NoticeKind(
+            "cycle_exam_open",
+            _("A certification exam window opens"),
+            _("The %(cycle)s certification exam is open until %(closes)s"),
+            _(
+                "The exam window of the %(cycle)s certification you registered for is open "
+                "until %(closes)s. Take the exam from your certification page."
+            ),
+            prepare=_cycle,
         )
     )
     register_notice_kind(

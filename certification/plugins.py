@@ -8,7 +8,11 @@ benchmarks.
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from certification.dashboard import lapsing_unregistered_count, my_status_panel
+from certification.dashboard import (
+    lapsing_unregistered_count,
+    my_status_panel,
+    recommendations_waiting_count,
+)
 from certification.notice_kinds import register_certification_notice_kinds
 from certification.requirement_kinds import register_certification_requirement_kinds
 from certification.selectors import exam_attempt_rules
@@ -48,6 +52,15 @@ def register_with_core() -> None:
             lapsing_unregistered_count,
             lambda: reverse("certification:team") + "?chase=lapsing_unregistered",
             order=40,
+        )
+    )
+    register_lead_todo(
+        LeadTodo(
+            "recommendations",
+            _("Recommendations waiting"),
+            recommendations_waiting_count,
+            lambda: reverse("certification:team") + "?chase=recommendation_waiting",
+            order=60,
         )
     )
     register_attempt_rules(exam_attempt_rules)

@@ -30,3 +30,7 @@ def cycle_bulk_issue(bulk_id: int) -> None:
 
 def certificates_remind_lapsing() -> int:
     return services.certificates_remind_lapsing()
+
+
+def cycle_notices_send() -> int:
+    return services.cycle_notices_send()

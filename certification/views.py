@@ -44,10 +44,12 @@ from certification.selectors import (
 )
 from certification.services import recommendation_create, registration_create
 from lms.exports import spreadsheet_text, table_response, zip_response
+from lms.formatting import list_display
 from lms.forms import first_error
 from lms.models import Position
 from lms.refusals import Refused
 from lms.selectors.people import staff_visible_to, teams_visible_to
+from lms.selectors.todos import lead_todo_counts_forget
 from lms.views.people import team_viewer_required
 from lms.views.rows import labels, url_for_pk
 
@@ -205,13 +207,13 @@ def _export_row(row) -> list[str]:
         str(standing.level_name) if standing.certificate else "",
         str(standing.label),
         standing.certificate.expires_on.isoformat() if standing.certificate else "",
-        "；".join(
+        list_display(
             f"{result.get_level_display()} {passed if result.passed else failed} "
             f"{score_display(result.percent)}"
             for result in row["results"]
         ),
-        "；".join(str(option.step) for option in row["eligible"]),
-        "；".join(str(option.step) for option in row["close"]),
+        list_display(option.step for option in row["eligible"]),
+        list_display(option.step for option in row["close"]),
     ]
 
 
@@ -278,6 +280,7 @@ def recommend(request, pk):
     except Refused:
         raise PermissionDenied from None
     if created:
+        lead_todo_counts_forget(request.user)  # the menu's badge counts again
         messages.success(
             request,
             _("%(name)s is recommended for %(step)s.")

@@ -31,6 +31,8 @@ def academy(request):
     return {
         "academy_name": settings.ACADEMY_NAME,
         "nav": nav,
+        # The phone's folded menu shows what waits behind it.
+        "nav_badges_total": sum(item["badge"] or 0 for item in nav),
         "nav_can_view_teams": signed_in and can_view_teams(user),
         "nav_can_use_cms": signed_in and user.has_perm("wagtailadmin.access_admin"),
         # The bell's count: one COUNT on the (user, read_at) index per page.

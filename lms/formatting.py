@@ -6,7 +6,7 @@ there), and a wait reads as days, hours and minutes rather than "1440 minutes".
 
 from decimal import Decimal
 
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 
 def number_display(value) -> str:
@@ -52,3 +52,15 @@ def choice_label(choices, code) -> str:
     """
     pairs = getattr(choices, "choices", choices)
     return str(dict(pairs).get(code, code if code is not None else ""))
+
+
+def list_display(items, *, enumeration: bool = False) -> str:
+    """
+    Several things in one sentence, with the reader's punctuation: "；" (or "、" for a plain
+    enumeration) in Chinese, "; " (or ", ") in English, never a full-width mark in English.
+    """
+    if enumeration:
+        separator = pgettext("between items of an enumeration", ", ")
+    else:
+        separator = pgettext("between clauses of a list", "; ")
+    return separator.join(str(item) for item in items)

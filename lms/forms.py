@@ -47,3 +47,20 @@ class ReviewScoreForm(forms.Form):
 
     points = forms.DecimalField(label=_("Points"), max_digits=6, decimal_places=2)
     comment = forms.CharField(label=_("Comment"), max_length=1000, required=False)
+
+
+class NoticeSettingsForm(forms.Form):
+    """
+    Which kinds of notice come by e-mail, and in which language. The kinds offered are the
+    mailable ones registered now (lms.features); a code that is none of them is refused.
+    """
+
+    email = forms.MultipleChoiceField(
+        label=_("Send me an e-mail when"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    language = forms.ChoiceField(label=_("E-mail language"), required=False)
+
+    def __init__(self, *args, kinds: list[tuple[str, str, bool]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].choices = [(code, label) for code, label, _emailed in kinds]
+        self.fields["language"].choices = [("", _("The academy's language")), *settings.LANGUAGES]

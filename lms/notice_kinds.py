@@ -3,6 +3,9 @@ The core's kinds of notice (features register theirs from their AppConfig): what
 in the reader's language, from the parameters stored with it.
 """
 
+import datetime as dt
+
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -25,6 +28,16 @@ def _graded(params: dict) -> dict:
 
 def _reverted(params: dict) -> dict:
     return {**params, "state": str(GoLiveState(params["state"]).label)}
+
+
+def _assigned(params: dict) -> dict:
+    """Who assigned it and by when, or the words for neither."""
+    due = params.get("due")
+    return {
+        **params,
+        "by": params.get("by") or _("Your trainer"),
+        "due": date_format(dt.date.fromisoformat(due), "DATE_FORMAT") if due else _("no date"),
+    }
 
 
 def register_core_notice_kinds() -> None:
@@ -65,5 +78,31 @@ def register_core_notice_kinds() -> None:
             gettext_lazy("Go-live reverted"),
             gettext_lazy("%(by)s set your go-live back to “%(state)s”: %(reason)s"),
             prepare=_reverted,
+        )
+    )
+    # Assigned work (refresher courses, practice simulations): sent by the feature that
+    # assigns it through lms.services.notices.assignment_notices_send.
+    register_notice_kind(
+        NoticeKind(
+            "refresher_assigned",
+            gettext_lazy("A refresher assigned"),
+            gettext_lazy("Refresher assigned: “%(title)s”, due %(due)s"),
+            gettext_lazy(
+                "%(by)s assigned you the refresher “%(title)s”, due %(due)s. "
+                "Open it in the academy."
+            ),
+            prepare=_assigned,
+        )
+    )
+    register_notice_kind(
+        NoticeKind(
+            "simulation_assigned",
+            gettext_lazy("A simulation assigned"),
+            gettext_lazy("Simulation assigned: “%(title)s”, due %(due)s"),
+            gettext_lazy(
+                "%(by)s assigned you the practice simulation “%(title)s”, due %(due)s. "
+                "Open it in the academy."
+            ),
+            prepare=_assigned,
         )
     )

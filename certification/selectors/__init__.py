@@ -26,6 +26,7 @@ from certification.selectors.promotion import (
     latest_qa_scores,
     promotion_options_for,
     qa_period_end,
+    waiting_for_recommendation,
 )
 from certification.selectors.standing import (
     STANDING_LABELS,
@@ -92,4 +93,5 @@ __all__ = [
     "verification_page_cache_key",
     "verification_status",
     "verification_url",
+    "waiting_for_recommendation",
 ]

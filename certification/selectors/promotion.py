@@ -46,6 +46,11 @@ class StepOption:
         """One requirement short: the people a lead should be coaching now."""
         return len(self.missing) == 1
 
+    @property
+    def waits_for_recommendation(self) -> bool:
+        """Everything met but a lead's recommendation: the next move is the lead's."""
+        return self.step.needs_recommendation and not self.recommended and self.close
+
 
 def _authored_counts(user_ids) -> tuple[dict[int, int], dict[int, int]]:
     """Published curricula and cases each person owns (two queries)."""
@@ -191,3 +196,21 @@ def promotion_options_for(users, today: dt.date | None = None, standings=None):
         person_options.sort(key=lambda o: (len(o.missing), o.step.kind != "vertical"))
         options[user.pk] = person_options
     return options
+
+
+def waiting_for_recommendation(people, today: dt.date | None = None) -> list:
+    """
+    Those of `people` (a QuerySet) who meet every requirement of a track step but the
+    lead's recommendation: the to-do line "recommendations waiting". Eight queries
+    whatever their number: only people in a position some such step starts from are read.
+    """
+    positions = TrackStep.objects.filter(needs_recommendation=True).values("from_position")
+    candidates = list(people.filter(position__in=positions))
+    if not candidates:
+        return []
+    options = promotion_options_for(candidates, today)
+    return [
+        person
+        for person in candidates
+        if any(option.waits_for_recommendation for option in options[person.pk])
+    ]

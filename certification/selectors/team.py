@@ -73,10 +73,12 @@ def team_certification_rows(
         rows = [r for r in rows if r["standing"].status == standing]
     if chase == "lapsing_unregistered":
         rows = [r for r in rows if r["standing"].status == Standing.LAPSING and not r["registered"]]
-    if with_promotion or promotion:
+    if with_promotion or promotion or chase == "recommendation_waiting":
         promotion_attach(rows, today)
     if promotion:
         rows = [r for r in rows if r[promotion]]
+    if chase == "recommendation_waiting":
+        rows = [r for r in rows if any(o.waits_for_recommendation for o in r["close"])]
     return rows, last_cycle
 
 

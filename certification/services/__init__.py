@@ -5,6 +5,7 @@ recommendations. Reads are in certification.selectors. Re-exported here so calle
 import from one place.
 """
 
+from certification.services.announcements import cycle_notices_reconcile, cycle_notices_send
 from certification.services.bulk import (
     bulk_issue_finish_if_done,
     bulk_issues_refresh,
@@ -53,6 +54,8 @@ __all__ = [
     "certificates_sign_pending",
     "cycle_bulk_issue_run",
     "cycle_bulk_issue_start",
+    "cycle_notices_reconcile",
+    "cycle_notices_send",
     "exam_result_follow",
     "issuer_key_record",
     "recommendation_create",

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from certification.models import BulkIssue, Certificate, Result
 from certification.selectors import BULK_MESSAGE_LOST_AFTER, exam_attempts_without_result
+from certification.services.announcements import cycle_notices_reconcile
 from certification.services.bulk import bulk_issue_finish_if_done
 from certification.services.credentials import certificates_sign_pending
 from certification.services.issuing import certificate_issue
@@ -64,4 +65,6 @@ def certification_reconcile(*, now: dt.datetime) -> int:
     for bulk in BulkIssue.objects.filter(status=BulkIssue.Status.RUNNING, issued_at__isnull=False):
         if bulk_issue_finish_if_done(bulk).status == BulkIssue.Status.DONE:
             handled += 1
+    # Cycle news the morning run did not send (its message lost, the worker down).
+    handled += cycle_notices_reconcile(now=now)
     return handled

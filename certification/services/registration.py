@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from certification.models import Level, Registration
 from certification.selectors import cycle_open_for_registration, registration_missing
+from lms.formatting import list_display
 from lms.refusals import Refused
 
 
@@ -21,6 +22,6 @@ def registration_create(*, user, level: Level, today: dt.date | None = None) -> 
         raise Refused(
             "registration_requirements",
             _("You cannot register for this level yet: %(missing)s.")
-            % {"missing": "；".join(missing)},
+            % {"missing": list_display(missing)},
         )
     return Registration.objects.get_or_create(user=user, cycle=cycle, level=level.code)[0]

@@ -13,6 +13,7 @@ from wagtail.search import index
 
 from lms.blocks import RICH_TEXT_FEATURES, LessonStreamBlock
 from lms.models.feedback import FeedbackFormPage
+from lms.panels import PublishReachPanel
 from lms.search.pages import ChineseTitleIndexed, page_search_fields
 
 
@@ -130,6 +131,7 @@ class LessonPage(ChineseTitleIndexed, Page):
     subpage_types = []
     search_fields = page_search_fields(index.SearchField("summary"), index.SearchField("body"))
     content_panels = [
+        PublishReachPanel(),
         *Page.content_panels,
         FieldPanel("summary"),
         FieldPanel("estimated_minutes"),

@@ -17,6 +17,7 @@ from lms.models import (
     ModulePage,
     QuestionKind,
 )
+from lms.selectors.deadlines import module_allowances, module_lesson_due_dates
 from lms.selectors.people import can_view_teams, staff_visible_to
 
 
@@ -41,6 +42,7 @@ class LessonStatus:
     title: str
     url: str
     completed: bool
+    due_date: dt.date | None = None
 
 
 @dataclass
@@ -105,7 +107,7 @@ def curriculum_lessons(curriculum: CurriculumPage):
         LessonPage.objects.descendant_of(curriculum)
         .live()
         .order_by("path")
-        .only("pk", "title", "path", "url_path", "depth")
+        .only("pk", "title", "path", "url_path", "depth", "first_published_at")
     )
     return modules, lessons
 
@@ -113,25 +115,39 @@ def curriculum_lessons(curriculum: CurriculumPage):
 def curriculum_progress(*, user, curriculum: CurriculumPage, start_date=None) -> CurriculumProgress:
     """Per-module progress of one learner; four queries whatever the curriculum's size."""
     modules, lessons = curriculum_lessons(curriculum)
-    done = set()
+    completed: dict[int, dt.datetime] = {}
     if user.is_authenticated:
-        done = set(
+        completed = dict(
             LessonCompletion.objects.filter(
                 user=user, lesson__in=[lesson.pk for lesson in lessons]
-            ).values_list("lesson_id", flat=True)
+            ).values_list("lesson_id", "completed_at")
         )
         if start_date is None:
             enrolment = enrolments_for(user).filter(curriculum=curriculum).first()
             start_date = enrolment.effective_start_date if enrolment else None
     by_module = []
-    for module in modules:
+    allowances = module_allowances([module.due_offset_days for module in modules])
+    for module, allowance in zip(modules, allowances, strict=True):
         due = start_date + dt.timedelta(days=module.due_offset_days) if start_date else None
         progress = ModuleProgress(module.pk, module.title, module.url, due)
+        own = [lesson for lesson in lessons if lesson.path.startswith(module.path)]
+        dues = module_lesson_due_dates(
+            module_due=due,
+            allowance=allowance,
+            lessons=[(lesson.pk, lesson.first_published_at) for lesson in own],
+            completed=completed,
+        )
         progress.lessons = [
-            LessonStatus(lesson.pk, lesson.title, lesson.url, lesson.pk in done)
-            for lesson in lessons
-            if lesson.path.startswith(module.path)
+            LessonStatus(
+                lesson.pk, lesson.title, lesson.url, lesson.pk in completed, dues[lesson.pk]
+            )
+            for lesson in own
         ]
+        # The module is due when its first unfinished lesson is (a lesson added after the
+        # learner finished the module has its own, later date); once done, on its own date.
+        owed = [lesson.due_date for lesson in progress.lessons if not lesson.completed]
+        if due is not None and owed:
+            progress.due_date = min(owed)
         by_module.append(progress)
     return CurriculumProgress(curriculum=curriculum, start_date=start_date, modules=by_module)
 
@@ -206,8 +222,9 @@ def reviewable_items_for(user):
 
 def people_overdue_in_onboarding(people: QuerySet, today: dt.date) -> list[int]:
     """
-    Ids of `people` still in onboarding with a module past its due date and not finished,
-    the rule the learner's own dashboard applies, for a whole team in six queries.
+    Ids of `people` still in onboarding with a lesson past its due date and not finished,
+    the rule the learner's own dashboard applies (lms.selectors.deadlines: a lesson added
+    late is due later than its module), for a whole team in six queries.
     """
     from lms.models import Cohort, GoLiveState
 
@@ -223,12 +240,25 @@ def people_overdue_in_onboarding(people: QuerySet, today: dt.date) -> list[int]:
         CurriculumPage.objects.filter(pk__in={c for _p, _t, c in trainees}).only("pk", "path")
     )
     under = reduce(or_, (Q(path__startswith=c.path) for c in curricula))
-    modules = list(ModulePage.objects.live().filter(under).values_list("path", "due_offset_days"))
-    lessons_by_module: dict[str, set[int]] = {path: set() for path, _days in modules}
-    for pk, path in LessonPage.objects.live().filter(under).values_list("pk", "path"):
+    modules = list(
+        ModulePage.objects.live()
+        .filter(under)
+        .order_by("path")
+        .values_list("path", "due_offset_days")
+    )
+    allowance_of: dict[str, int] = {}
+    for curriculum in curricula:
+        own = [(path, days) for path, days in modules if path.startswith(curriculum.path)]
+        allowances = module_allowances([days for _path, days in own])
+        allowance_of.update(zip([path for path, _days in own], allowances, strict=True))
+    # {module path: {lesson id: first published}}
+    lessons_by_module: dict[str, dict[int, dt.datetime | None]] = {p: {} for p, _d in modules}
+    for pk, path, published in (
+        LessonPage.objects.live().filter(under).values_list("pk", "path", "first_published_at")
+    ):
         module_path = path[: -ModulePage.steplen]
         if module_path in lessons_by_module:
-            lessons_by_module[module_path].add(pk)
+            lessons_by_module[module_path][pk] = published
     memberships: dict[int, set[int]] = {}
     for cohort_id, user_id in Cohort.members.through.objects.filter(user_id__in=ids).values_list(
         "cohort_id", "user_id"
@@ -248,8 +278,12 @@ def people_overdue_in_onboarding(people: QuerySet, today: dt.date) -> list[int]:
             "pk", "start_date"
         )
     )
-    all_lessons = set().union(*lessons_by_module.values())
-    done = completed_lessons_by_person(user_ids=ids, lesson_ids=all_lessons)
+    all_lessons = {pk for lessons in lessons_by_module.values() for pk in lessons}
+    done: dict[int, dict[int, dt.datetime]] = {}
+    for user_id, lesson_id, at in LessonCompletion.objects.filter(
+        user_id__in=ids, lesson_id__in=all_lessons
+    ).values_list("user_id", "lesson_id", "completed_at"):
+        done.setdefault(user_id, {})[lesson_id] = at
     paths = {c.pk: c.path for c in curricula}
     overdue = []
     for pk, team_id, curriculum_id in trainees:
@@ -265,12 +299,21 @@ def people_overdue_in_onboarding(people: QuerySet, today: dt.date) -> list[int]:
         if not starts:
             continue
         start = min(starts)
-        mine = done.get(pk, set())
+        mine = done.get(pk, {})
         for path, days in modules:
             if not path.startswith(paths[curriculum_id]):
                 continue
-            wanted = lessons_by_module[path]
-            if start + dt.timedelta(days=days) < today and wanted - mine:
+            module_due = start + dt.timedelta(days=days)
+            if module_due >= today:
+                continue
+            lessons = lessons_by_module[path]
+            dues = module_lesson_due_dates(
+                module_due=module_due,
+                allowance=allowance_of[path],
+                lessons=list(lessons.items()),
+                completed=mine,
+            )
+            if any(due < today for lesson, due in dues.items() if lesson not in mine):
                 overdue.append(pk)
                 break
     return overdue

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lms.audit import audit_record
+from lms.formatting import list_display
 from lms.models import GoLiveState, GoLiveStatus, User
 from lms.refusals import Refused
 from lms.selectors.golive import GOLIVE_CHANGE_ACTION, can_sign_off, golive_checklist
@@ -97,7 +98,7 @@ def golive_sign_off(*, lead, person, reason: str = "") -> GoLiveStatus:
         raise Refused(
             "golive_quizzes_missing",
             _("Not every required quiz is passed yet: %(missing)s")
-            % {"missing": "；".join(missing)},
+            % {"missing": list_display(missing)},
         )
     status = _record(status, GoLiveState.LIVE, actor=lead, reason="signed_off", note=reason.strip())
     notices_send(

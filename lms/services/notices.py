@@ -59,6 +59,34 @@ def notices_send(*, users, kind: str, key: str, params: dict | None = None, url:
     return len(fresh)
 
 
+ASSIGNMENT_KINDS = ("refresher_assigned", "simulation_assigned")
+
+
+def assignment_notices_send(
+    *,
+    users,
+    kind: str,
+    assignment: str,
+    title: str,
+    url: str,
+    due: dt.date | None = None,
+    assigned_by=None,
+) -> int:
+    """
+    Tell people they were assigned a refresher or a simulation (`kind`), once per
+    `assignment` (the feature's own stable name for it, e.g. "refresher:42"). `title` is
+    the trainer's title of the content, kept as written; who assigned it is kept as a name.
+    """
+    if kind not in ASSIGNMENT_KINDS:
+        raise ValueError(f"{kind!r} is no kind of assignment: one of {ASSIGNMENT_KINDS}")
+    params = {"title": title, "due": due.isoformat() if due else ""}
+    if assigned_by is not None:
+        params["by"] = assigned_by.get_full_name()
+    return notices_send(
+        users=users, kind=kind, key=f"{kind}:{assignment}"[:80], params=params, url=url
+    )
+
+
 def _outbox_fill(*, kind: str, key: str, user_ids) -> None:
     mailed = (
         User.objects.filter(pk__in=user_ids, is_active=True)

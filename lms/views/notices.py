@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lms.forms import NoticeSettingsForm
 from lms.selectors.notices import email_kinds_for, notice_render, notices_for
 from lms.services.notices import notice_preferences_save, notices_mark_read
 
@@ -44,20 +45,25 @@ def notices_read_all(request):
 
 @login_required
 def notice_settings(request):
-    if request.method == "POST":
+    """Which notices also come by e-mail, and the e-mail's language (a form: bad input is
+    shown back, never saved)."""
+    kinds = email_kinds_for(request.user)
+    initial = {
+        "email": [code for code, _label, emailed in kinds if emailed],
+        "language": request.user.language,
+    }
+    form = NoticeSettingsForm(request.POST or None, kinds=kinds, initial=initial)
+    if request.method == "POST" and form.is_valid():
         notice_preferences_save(
             user=request.user,
-            emailed_kinds=set(request.POST.getlist("email")),
-            language=request.POST.get("language", ""),
+            emailed_kinds=set(form.cleaned_data["email"]),
+            language=form.cleaned_data["language"],
         )
         messages.success(request, _("Your notice settings are saved."))
         return redirect("lms:notice_settings")
     return render(
         request,
         "lms/notice_settings.html",
-        {
-            "kinds": email_kinds_for(request.user),
-            "email_languages": settings.LANGUAGES,
-            "language": request.user.language,
-        },
+        {"form": form, "email_languages": settings.LANGUAGES},
+        status=400 if form.is_bound else 200,
     )

@@ -4,6 +4,7 @@ Screenshots of each step land in var/screenshots/ so a person can look at what w
 """
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -61,10 +62,27 @@ class Browser:
         return self.axe.check(self.page)
 
     def sign_in(self, username, password):
+        """Sign in from the login page in either language (the choice outlives sign-out)."""
         self.go("/accounts/login/")
-        self.page.get_by_label("用户名").fill(username)
-        self.page.get_by_label("密码").fill(password)
-        self.page.get_by_role("button", name="登录", exact=True).click()
+        self.page.get_by_label(re.compile("^(用户名|User name)$")).fill(username)
+        self.page.get_by_label(re.compile("^(密码|Password)$")).fill(password)
+        self.page.get_by_role("button", name=re.compile("^(登录|Sign in)$")).click()
+        self.page.wait_for_load_state()
+
+    def menu(self):
+        """The header's menu, opened first on a phone where it folds behind a button."""
+        toggle = self.page.locator(".menu-toggle")
+        if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+            toggle.click()
+        return self.page.locator("#topbar-menu")
+
+    def language(self, name):
+        """Switch the interface language with the header's switch ("English", "简体中文")."""
+        self.menu().get_by_role("button", name=name).click()
+        self.page.wait_for_load_state()
+
+    def sign_out(self):
+        self.menu().get_by_role("button", name=re.compile("^(退出登录|Sign out)$")).click()
         self.page.wait_for_load_state()
 
     def heading(self):

@@ -8,8 +8,9 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 
-from certification.models import Registration
-from lms.models import Cohort, GoLiveState, GoLiveStatus
+from certification.models import Registration, TrackStep
+from certification.services import recommendation_create
+from lms.models import Cohort, GoLiveState, GoLiveStatus, Position
 from lms.selectors.todos import lead_todo_lines
 from lms.services.golive import golive_status_ensure
 from lms.services.learning import enrolment_create
@@ -44,6 +45,13 @@ class Team:
             2025, 2, open_now=False, valid_until=timezone.localdate() + dt.timedelta(days=20)
         )
         self.open_cycle = cert.cycle(2026, 2)
+        # Every agent meets this step's requirements but the lead's recommendation.
+        self.step = TrackStep.objects.create(
+            from_position=Position.AGENT,
+            to_position=Position.SENIOR_AGENT,
+            kind=TrackStep.Kind.VERTICAL,
+            needs_recommendation=True,
+        )
         self.people = []
 
     def grow(self, size):
@@ -110,3 +118,36 @@ def test_the_team_certification_page_costs_the_same_with_registrations(academy, 
             Registration.objects.get_or_create(user=person, cycle=team.open_cycle, level="junior")
 
     assert_queries_constant(lambda: client.get(reverse("certification:team")), grow, sizes=(2, 12))
+
+
+def test_people_waiting_only_for_a_recommendation_are_a_line_and_a_badge(academy, login):
+    team = Team(academy)
+    TrackStep.objects.create(  # a step asking more than a recommendation: nobody is close
+        from_position=Position.SENIOR_AGENT, to_position=Position.TEAM_LEAD,
+        kind=TrackStep.Kind.VERTICAL, needs_recommendation=True, min_months_in_position=600,
+    )  # fmt: skip
+    senior = UserFactory(team=academy.team_a, position=Position.SENIOR_AGENT)
+    waiting = [academy.agent_a, academy.newhire_a]
+    counts = {line.key: line.count for line in lead_todo_lines(academy.lead_a)}
+    assert counts["recommendations"] == len(waiting)
+    assert "recommendations" not in {line.key for line in lead_todo_lines(academy.agent_a)}
+
+    client = login(academy.lead_a)
+    page = client.get(reverse("lms:dashboard")).content.decode()
+    assert "等待推荐" in page
+    listed = client.get(reverse("certification:team") + "?chase=recommendation_waiting")
+    assert listed.status_code == 200
+    text = listed.content.decode()
+    assert all(person.display_name in text for person in waiting)
+    assert senior.display_name not in text
+
+    # Recommending one takes them off the list, and the menu's count follows at once.
+    response = client.post(
+        reverse("certification:recommend", args=[academy.agent_a.pk]), {"step": team.step.pk}
+    )
+    assert response.status_code == 302
+    counts = {line.key: line.count for line in lead_todo_lines(academy.lead_a)}
+    assert counts["recommendations"] == 1
+    recommendation_create(person=academy.newhire_a, step=team.step, by=academy.lead_a)
+    counts = {line.key: line.count for line in lead_todo_lines(academy.lead_a)}
+    assert counts["recommendations"] == 0

@@ -40,6 +40,12 @@ SCHEDULES: dict[str, tuple[str, str, str]] = {
         "30 8 * * *",
         "Remind holders whose certification lapses soon, once per certificate.",
     ),
+    "cycle_notices_send": (
+        "certification.tasks.cycle_notices_send",
+        "35 8 * * *",
+        "Tell people once that a certification cycle opened for registration or its exam "
+        "window opened (the reconciler finishes a lost run after 08:35).",
+    ),
     "attempts_close_overdue": (
         "lms.tasks.attempts_close_overdue",
         "* * * * *",

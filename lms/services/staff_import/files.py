@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.translation import gettext_lazy
 
+from lms.formatting import list_display
 from lms.models import Position
 
 # Header spellings seen in HR exports, normalised (lower case, no spaces or asterisks).
@@ -109,7 +110,7 @@ def describe_error(error: dict | RowError) -> str:
     err = error if isinstance(error, RowError) else RowError(**error)
     params = {"value": err.value, **err.params}
     if err.code == "unknown_position":
-        params["choices"] = "、".join(str(choice.label) for choice in Position)
+        params["choices"] = list_display((choice.label for choice in Position), enumeration=True)
     if err.column:
         params["column"] = COLUMN_LABELS.get(err.column, err.column)
     template = ERROR_MESSAGES.get(err.code, ERROR_MESSAGES["failed"])
