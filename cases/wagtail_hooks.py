@@ -11,6 +11,16 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from cases.admin_production import (
+    ApproveCasesBulkAction,
+    CaseDuplicateView,
+    CaseForWeekCreateView,
+    CaseScheduleView,
+    SubmitCasesBulkAction,
+    case_duplicate_buttons,
+    case_reviews_panel,
+    planning_weeks,
+)
 from cases.models import (
     CaseLibraryPage,
     CasePage,
@@ -23,6 +33,7 @@ from cases.pii import describe
 from cases.search.log import case_search_opened
 from cases.selectors import case_planning, case_searches_of_week
 from cases.services import case_review_workflow_ensure
+from lms.audit import audit_formatter
 from lms.wagtail_hooks import PermissionMenuItem
 
 
@@ -70,7 +81,11 @@ class CasePlanningView(PermissionRequiredMixin, WagtailAdminTemplateMixin, Templ
         return [*super().get_breadcrumbs_items(), {"url": "", "label": self.page_title}]
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "plan": case_planning()}
+        return {
+            **super().get_context_data(**kwargs),
+            "plan": case_planning(),
+            "schedule_weeks": planning_weeks(),
+        }
 
 
 @hooks.register("register_admin_urls")
@@ -89,8 +104,26 @@ def register_case_planning_menu_item():
     )
 
 
+MASKED_LISTED = 30
+
+
 def _report_masking(request, page):
     page = page.specific
+    report = getattr(page, "transcript_report", None)
+    if isinstance(page, CasePage) and report:
+        messages.success(
+            request,
+            _("The pasted conversation was added as %(turns)s turns.") % {"turns": report["turns"]},
+        )
+        if report["masked"]:
+            listed = report["masked"][:MASKED_LISTED]
+            more = len(report["masked"]) - len(listed)
+            text = _("; ").join(listed)
+            if more:
+                text += _(" and %(count)s more") % {"count": more}
+            messages.warning(
+                request, _("Masked in the pasted conversation: %(list)s.") % {"list": text}
+            )
     if isinstance(page, CasePage) and page.masked_pii:
         messages.warning(
             request,
@@ -204,4 +237,44 @@ def register_case_search_report_menu_item():
         icon_name="search",
         order=700,
         permission="cases.view_casepage",
+    )
+
+
+# --- Producing cases at the weekly pace (cases.admin_production) --------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_case_production_urls():
+    return [
+        path("cases/<int:pk>/duplicate/", CaseDuplicateView.as_view(), name="cases_duplicate"),
+        path(
+            "case-planning/new/<str:week>/",
+            CaseForWeekCreateView.as_view(),
+            name="cases_create_for_week",
+        ),
+        path("case-planning/schedule/", CaseScheduleView.as_view(), name="cases_schedule"),
+    ]
+
+
+hooks.register("register_page_header_buttons", case_duplicate_buttons)
+hooks.register("register_page_listing_more_buttons", case_duplicate_buttons)
+hooks.register("register_bulk_action", SubmitCasesBulkAction)
+hooks.register("register_bulk_action", ApproveCasesBulkAction)
+hooks.register("construct_homepage_panels", case_reviews_panel)
+
+
+@hooks.register("before_bulk_action")
+def _no_bulk_publish_of_cases(request, action_type, objects, action_class_instance):
+    """Publishing several pages at once would skip review: refused for cases."""
+    if action_type == "publish" and any(page.specific_class is CasePage for page in objects):
+        raise PermissionDenied(_("Cases are published by approving them in review."))
+
+
+@hooks.register("register_log_actions")
+def register_case_log_actions(actions):
+    actions.register_action("cases.scheduled")(
+        audit_formatter(
+            gettext_lazy("Case scheduled"),
+            lambda data: _("Scheduled for the week of %(week)s") % {"week": data["week_start"]},
+        )
     )

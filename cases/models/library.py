@@ -147,6 +147,8 @@ class CasePage(ChineseTitleIndexed, Page):
                 "numbers, e-mail and street addresses are masked automatically when you save."
             )
         ),
+        # Not a model field: the form reads it into turns of a conversation block.
+        FieldPanel("transcript_paste", icon="comment"),
         FieldPanel("body"),
     ]
 
