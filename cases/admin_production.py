@@ -9,9 +9,9 @@ import datetime as dt
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -32,6 +32,7 @@ from cases.services.production import (
     case_schedule,
     case_week_go_live,
 )
+from lms.choosers import chooser_results
 from lms.refusals import Refused
 
 
@@ -72,6 +73,16 @@ class CaseDuplicateView(WagtailAdminTemplateMixin, FormView):
 
     def get_page_subtitle(self):
         return self.case.get_admin_display_title()
+
+    def get_breadcrumbs_items(self):
+        return [
+            *super().get_breadcrumbs_items(),
+            {
+                "url": reverse("wagtailadmin_pages:edit", args=[self.case.pk]),
+                "label": self.case.title,
+            },
+            {"url": "", "label": self.page_title},
+        ]
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "case": self.case}
@@ -185,9 +196,7 @@ class CaseBulkAction(PageBulkAction):
             try:
                 self.act(page.specific, user)
             except Refused as refused:
-                messages.error(
-                    self.request, f"{page.get_admin_display_title()}：{refused.message}"
-                )
+                messages.error(self.request, f"{page.get_admin_display_title()}：{refused.message}")
             else:
                 done += 1
         return done, 0
@@ -245,6 +254,18 @@ class ApproveCasesBulkAction(CaseBulkAction):
         return _(
             "%(count)s cases were approved: each goes live on its date, or now if it has none."
         ) % {"count": num_parent_objects}
+
+
+# --- The clinic form's case chooser ---------------------------------------------------------
+
+
+@login_required
+def case_chooser_results(request):
+    """Cases matching ?q= by the words of their title and text (lms.choosers)."""
+    if not request.user.has_perm("cases.view_casepage"):
+        raise PermissionDenied
+    cases = CasePage.objects.order_by("-latest_revision_created_at", "-pk").only("pk", "title")
+    return chooser_results(cases, request.GET.get("q", ""), ["title", "search_text"])
 
 
 # --- The dashboard's reviews ----------------------------------------------------------------

@@ -103,6 +103,12 @@ class CasePageForm(WagtailAdminPageForm):
             return
         body = cleaned.get("body")
         blocks = list(body.get_prep_value()) if body else []
+        turns = [turn.block_value() for turn in transcript.turns]
+        if any(_same_turns(block, turns) for block in blocks):
+            # Already in the case: autosave sent the form while the paste was still in its
+            # box, and the save button sends it again. A paste is added once.
+            cleaned[PASTE_FIELD] = ""
+            return
         blocks.append(
             {
                 "type": "transcript",
@@ -122,3 +128,13 @@ class CasePageForm(WagtailAdminPageForm):
             "masked": [str(find) for find in transcript.masked],
         }
         cleaned[PASTE_FIELD] = ""
+
+
+def _same_turns(block: dict, turns: list[dict]) -> bool:
+    if block.get("type") != "transcript":
+        return False
+    existing = [item.get("value", item) for item in block.get("value") or []]
+    keys = ("speaker", "time", "text")
+    return [tuple(t.get(k, "") for k in keys) for t in existing] == [
+        tuple(t[k] for k in keys) for t in turns
+    ]

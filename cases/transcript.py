@@ -38,14 +38,13 @@ AGENT_LABELS = (
     "客服代表", "人工客服", "在线客服", "客服", "坐席", "座席", "卖家", "商家", "售后",
     "agent", "support", "service", "seller", "staff", "operator",
 )  # fmt: skip
-SPEAKERS = {label: "customer" for label in CUSTOMER_LABELS} | {
-    label: "agent" for label in AGENT_LABELS
-}
+SPEAKERS = dict.fromkeys(CUSTOMER_LABELS, "customer") | dict.fromkeys(AGENT_LABELS, "agent")
 
 _TIME = r"(?:\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?[ T]?)?\d{1,2}:\d{2}(?::\d{2})?"
 _OPEN, _CLOSE = r"[\[【(（]?", r"[\]】)）]?"
 _LABELS = "|".join(sorted((re.escape(label) for label in SPEAKERS), key=len, reverse=True))
-# [10:01] 客户：…  /  客户 10:01:05：…  /  客服(小王)：…  /  Agent - Lily: …  /  客户 2026-11-20 10:01
+# [10:01] 客户：…  /  客户 10:01:05：…  /  客服(小王)：…  /  Agent - Lily: …
+# and a header alone: 客户 2026-11-20 10:01
 _TURN_LINE = re.compile(
     rf"^{_OPEN}(?P<before>{_TIME}){_CLOSE}\s*"
     rf"|^(?=.)",
@@ -62,8 +61,12 @@ _TIME_ONLY = re.compile(rf"^{_OPEN}({_TIME}){_CLOSE}$")
 _CLOCK = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?$")
 _LOOKS_LIKE_HTML = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9]*[\s>/]")
 
-SPEAKER_COLUMNS = {"发送方", "发送者", "发送人", "说话人", "角色", "身份", "speaker", "sender", "role", "from"}  # fmt: skip
-TEXT_COLUMNS = {"内容", "消息", "消息内容", "聊天内容", "文本", "content", "message", "text", "msg"}  # fmt: skip
+SPEAKER_COLUMNS = {
+    "发送方", "发送者", "发送人", "说话人", "角色", "身份", "speaker", "sender", "role", "from",
+}  # fmt: skip
+TEXT_COLUMNS = {
+    "内容", "消息", "消息内容", "聊天内容", "文本", "content", "message", "text", "msg",
+}  # fmt: skip
 TIME_COLUMNS = {"时间", "发送时间", "时刻", "time", "timestamp", "datetime"}
 
 
@@ -164,7 +167,9 @@ def _text_turns(text: str) -> list[Turn]:
         stripped = line.strip().lstrip("\ufeff")
         if not stripped:
             continue
-        turn = _tabbed_turn(stripped, number) if "\t" in stripped else _labelled_turn(stripped, number)
+        turn = (
+            _tabbed_turn(stripped, number) if "\t" in stripped else _labelled_turn(stripped, number)
+        )
         if turn is not None:
             turns.append(turn)
         elif turns:

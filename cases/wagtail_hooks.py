@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail import hooks
+from wagtail.admin.panels import FieldPanel
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
 from wagtail.snippets.models import register_snippet
@@ -17,6 +18,7 @@ from cases.admin_production import (
     CaseForWeekCreateView,
     CaseScheduleView,
     SubmitCasesBulkAction,
+    case_chooser_results,
     case_duplicate_buttons,
     case_reviews_panel,
     planning_weeks,
@@ -34,6 +36,7 @@ from cases.search.log import case_search_opened
 from cases.selectors import case_planning, case_searches_of_week
 from cases.services import case_review_workflow_ensure
 from lms.audit import audit_formatter
+from lms.choosers import SearchChooser
 from lms.wagtail_hooks import PermissionMenuItem
 
 
@@ -51,10 +54,22 @@ class ProductViewSet(SnippetViewSet):
 
 
 class ClinicSessionViewSet(SnippetViewSet):
+    """Clinics: the cases discussed and who came are chosen by searching, never from a list
+    of every case and every person (lms.choosers)."""
+
     model = ClinicSession
     icon = "group"
     menu_label = gettext_lazy("Case clinics")
     list_display = ["__str__", "held_on"]
+    panels = [
+        FieldPanel("held_on"),
+        FieldPanel("teams"),
+        FieldPanel("cases", widget=SearchChooser("cases_choose_cases")),
+        FieldPanel("attendees", widget=SearchChooser("lms_choose_people")),
+        FieldPanel("went_well"),
+        FieldPanel("to_improve"),
+        FieldPanel("share_with_readers"),
+    ]
 
 
 class CaseLibraryViewSetGroup(SnippetViewSetGroup):
@@ -253,6 +268,7 @@ def register_case_production_urls():
             name="cases_create_for_week",
         ),
         path("case-planning/schedule/", CaseScheduleView.as_view(), name="cases_schedule"),
+        path("choose/cases/", case_chooser_results, name="cases_choose_cases"),
     ]
 
 

@@ -191,5 +191,3 @@ def case_reviewers_notify(*, task_state) -> int:
         },
         url=reverse("wagtailadmin_pages:edit", args=[case.pk]),
     )
-
-

@@ -45,9 +45,7 @@ def test_a_pasted_conversation_becomes_masked_turns_and_the_trainer_sees_what_wa
     assert "粘贴的对话中已遮盖：第 1 行：手机号 138****5678。" in shown
 
 
-def test_a_paste_that_cannot_be_read_saves_nothing_and_says_which_line_in_chinese(
-    academy, login
-):
+def test_a_paste_that_cannot_be_read_saves_nothing_and_says_which_line_in_chinese(academy, login):
     library = case_library()
     client = login(academy.trainer)
     data = case_form("快递延误", "背景", {}, transcript_paste="客户：你好\n客服：")
@@ -75,7 +73,9 @@ def test_an_abandoned_draft_with_the_same_title_never_blocks_a_new_case(academy,
     client = login(academy.trainer)
     build_case("退款争议", live=False)  # autosave's title-only draft, slug from the title
     abandoned = CasePage.objects.get()
-    response = client.post(add_url(library), case_form("退款争议", "我要退款", {}, slug=abandoned.slug))
+    response = client.post(
+        add_url(library), case_form("退款争议", "我要退款", {}, slug=abandoned.slug)
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     new = CasePage.objects.exclude(pk=abandoned.pk).get()
     assert new.slug == f"{abandoned.slug}-2"
@@ -95,9 +95,7 @@ def test_a_published_case_moved_onto_a_taken_address_is_refused_in_chinese(acade
     assert f"已有案例使用地址“{taken.slug}”，请换一个。" in response.content.decode()
 
 
-def test_a_draft_without_its_channel_is_saved_but_review_asks_for_it_in_chinese(
-    academy, login
-):
+def test_a_draft_without_its_channel_is_saved_but_review_asks_for_it_in_chinese(academy, login):
     library = case_library()
     case_review_workflow_ensure(library)
     client = login(academy.trainer)
@@ -186,7 +184,9 @@ def test_scheduling_refuses_live_cases_and_past_weeks(academy):
     draft = build_case("草稿", live=False)
     with pytest.raises(Refused) as past:
         case_schedule(
-            case=draft, week_start=timezone.localdate() - dt.timedelta(weeks=1), user=academy.trainer
+            case=draft,
+            week_start=timezone.localdate() - dt.timedelta(weeks=1),
+            user=academy.trainer,
         )
     assert past.value.code == "case_schedule_past"
 
@@ -194,7 +194,10 @@ def test_scheduling_refuses_live_cases_and_past_weeks(academy):
 def _bulk(client, action, cases):
     url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", action])
     query = "&".join(f"id={case.pk}" for case in cases)
-    return client, f"{url}?{query}&next={reverse('wagtailadmin_explore', args=[cases[0].get_parent().pk])}"
+    return (
+        client,
+        f"{url}?{query}&next={reverse('wagtailadmin_explore', args=[cases[0].get_parent().pk])}",
+    )
 
 
 def test_batch_submit_then_batch_approve_keeps_the_second_person_rule(academy, login, client):
@@ -278,3 +281,39 @@ def test_bulk_publishing_cannot_skip_review(academy, client):
     _, url = _bulk(client, "publish", [case])
     client.post(url)
     assert not CasePage.objects.get(pk=case.pk).live
+
+
+def test_a_paste_sent_again_by_autosave_is_added_once(academy, login):
+    library = case_library()
+    client = login(academy.trainer)
+    first = client.post(add_url(library), case_form("快递延误", "背景", {}, transcript_paste=PASTE))
+    assert first.status_code == 302
+    case = CasePage.objects.get(slug="new-case")
+    body = case.get_latest_revision_as_object().body
+    # The editor now posts the case with the pasted turns in it, and the paste once more.
+    data = case_form("快递延误", "背景", {}, transcript_paste=PASTE)
+    data["body-count"] = "2"
+    for i, block in enumerate(body):
+        if block.block_type == "transcript" and i == 1:
+            data.update(
+                {
+                    "body-1-type": "transcript",
+                    "body-1-deleted": "",
+                    "body-1-order": "1",
+                    "body-1-value-count": str(len(block.value)),
+                }
+            )
+            for j, turn in enumerate(block.value):
+                data.update(
+                    {
+                        f"body-1-value-{j}-value-speaker": turn["speaker"],
+                        f"body-1-value-{j}-value-time": turn["time"],
+                        f"body-1-value-{j}-value-text": turn["text"],
+                        f"body-1-value-{j}-deleted": "",
+                        f"body-1-value-{j}-order": str(j),
+                    }
+                )
+    again = client.post(reverse("wagtailadmin_pages:edit", args=[case.pk]), data)
+    assert again.status_code == 302, again.content.decode()[:2000]
+    blocks = CasePage.objects.get(pk=case.pk).get_latest_revision_as_object().body
+    assert [b.block_type for b in blocks] == ["transcript", "transcript"]

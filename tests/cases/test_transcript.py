@@ -52,7 +52,8 @@ def test_a_line_that_only_starts_with_a_label_word_is_not_a_new_turn():
 
 def test_personal_data_is_masked_and_listed_by_line_in_masked_form_only():
     parsed = transcript_parse(
-        "客户：我的电话是13812345678\n客服：好的\n客户：邮箱 wang@example.com，身份证110105199003071234"
+        "客户：我的电话是13812345678\n客服：好的\n"
+        "客户：邮箱 wang@example.com，身份证110105199003071234"
     )
     texts = " ".join(t.text for t in parsed.turns)
     assert "13812345678" not in texts and "138****5678" in texts
@@ -62,8 +63,11 @@ def test_personal_data_is_masked_and_listed_by_line_in_masked_form_only():
         "第 3 行：身份证号 **************1234",
         "第 3 行：邮箱地址 w***@example.com",
     ] or sorted(listed) == sorted(
-        ["第 1 行：手机号 138****5678", "第 3 行：身份证号 **************1234",
-         "第 3 行：邮箱地址 w***@example.com"]
+        [
+            "第 1 行：手机号 138****5678",
+            "第 3 行：身份证号 **************1234",
+            "第 3 行：邮箱地址 w***@example.com",
+        ]
     )
     assert not any("13812345678" in item or "110105199003071234" in item for item in listed)
 
@@ -72,14 +76,15 @@ def test_errors_are_in_chinese_and_name_their_lines():
     with pytest.raises(TranscriptError) as raised:
         transcript_parse("你好，我想问一下\n客户：在吗\n客服：")
     assert raised.value.errors == [
-        "第 1 行：没有找到说话人。每段话应以“客户：”或“客服：”这样的说话人开头（也可用 顾客、坐席、Customer、Agent）。",
+        "第 1 行：没有找到说话人。每段话应以“客户：”或“客服：”这样的说话人开头"
+        "（也可用 顾客、坐席、Customer、Agent）。",
         "第 3 行：这段话没有内容。",
     ]
 
 
 def test_a_csv_export_is_read_by_its_header_and_unknown_speakers_are_refused_by_row():
     parsed = transcript_parse(
-        "时间,发送方,内容\n2026-11-20 10:01:05,客户,\"快递没到，电话13912345678\"\n10:02,客服,您好\n"
+        '时间,发送方,内容\n2026-11-20 10:01:05,客户,"快递没到，电话13912345678"\n10:02,客服,您好\n'
     )
     assert parsed.source == "csv"
     assert [(t.speaker, t.time, t.text, t.line) for t in parsed.turns] == [
@@ -101,7 +106,8 @@ def test_chat_tool_html_goes_through_the_sanitiser_and_leaves_no_markup_or_scrip
         "<script>alert('x')</script><style>.a{}</style>"
         "<p>客服：<a href='javascript:alert(1)'>点这里</a>查询<br>"
         "第二行<iframe src='https://evil.example'>iframe text</iframe></p>"
-        "<table><tr><td>10:03</td><td>客户</td><td>谢谢 <svg onload=alert(1)>svg</svg></td></tr></table>"
+        "<table><tr><td>10:03</td><td>客户</td>"
+        "<td>谢谢 <svg onload=alert(1)>svg</svg></td></tr></table>"
     )
     parsed = transcript_parse(html)
     assert parsed.source == "html"
