@@ -104,22 +104,19 @@ class CasePageForm(WagtailAdminPageForm):
         body = cleaned.get("body")
         blocks = list(body.get_prep_value()) if body else []
         turns = [turn.block_value() for turn in transcript.turns]
-        if any(_same_turns(block, turns) for block in blocks):
-            # Already in the case: autosave sent the form while the paste was still in its
-            # box, and the save button sends it again. A paste is added once.
-            cleaned[PASTE_FIELD] = ""
-            return
-        blocks.append(
-            {
-                "type": "transcript",
-                "id": str(uuid.uuid4()),
-                "value": [
-                    {"type": "item", "id": str(uuid.uuid4()), "value": turn.block_value()}
-                    for turn in transcript.turns
-                ],
-            }
-        )
-        cleaned["body"] = self.fields["body"].block.to_python(blocks)
+        # Already in the case when autosave sent the form while the paste was still in its
+        # box and the save button sends it again: a paste is added once.
+        if not any(_same_turns(block, turns) for block in blocks):
+            blocks.append(
+                {
+                    "type": "transcript",
+                    "id": str(uuid.uuid4()),
+                    "value": [
+                        {"type": "item", "id": str(uuid.uuid4()), "value": turn} for turn in turns
+                    ],
+                }
+            )
+            cleaned["body"] = self.fields["body"].block.to_python(blocks)
         self.found_in_post.update(find.kind for find in transcript.masked)
         # Read by the after-save hook (cases.wagtail_hooks), which tells the trainer.
         self.instance.transcript_report = {

@@ -123,6 +123,8 @@ MASKED_LISTED = 30
 
 
 def _report_masking(request, page):
+    if not request.accepts("text/html"):
+        return  # an autosave: the trainer is told when they save (the paste is sent again)
     page = page.specific
     report = getattr(page, "transcript_report", None)
     if isinstance(page, CasePage) and report:

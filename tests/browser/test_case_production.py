@@ -118,3 +118,32 @@ def test_a_trainers_week_paste_duplicate_batch_review_and_schedule(desktop):
     for case in (original, copy):
         case.refresh_from_db()
         assert case.latest_revision.approved_go_live_at == case_week_go_live(week_after)
+
+
+def test_a_clinic_chooses_its_cases_and_attendees_by_searching_in_chinese(desktop):
+    academy = build_academy()
+    case_library()
+    from tests.factories.cases import build_case
+
+    build_case("快递延误三天，客户要求退款")
+    build_case("客户骂人怎么办", text="客户：你们什么态度！")
+    page = desktop.page
+    page.set_default_timeout(45_000)
+    desktop.sign_in(academy.trainer.username, PASSWORD)
+    desktop.go(reverse("wagtailsnippets_cases_clinicsession:add"))
+    page.get_by_role("textbox", name="日期").fill("2026-11-20")
+    cases = page.get_by_role("combobox", name="搜索并添加").first
+    cases.fill("延误 退款")
+    page.get_by_role("option").get_by_role("button", name="快递延误三天，客户要求退款").click()
+    people = page.get_by_role("combobox", name="搜索并添加").nth(1)
+    people.fill("王芳")
+    page.get_by_role("option").get_by_role("button", name="王芳 · 电商一组").click()
+    expect(page.get_by_role("button", name="移除 王芳 · 电商一组")).to_be_visible()
+    desktop.shot("clinic-choosers")
+    page.get_by_role("button", name="保存").first.click()
+    page.wait_for_load_state()
+    from cases.models import ClinicSession
+
+    session = ClinicSession.objects.get()
+    assert [case.title for case in session.cases.all()] == ["快递延误三天，客户要求退款"]
+    assert list(session.attendees.all()) == [academy.agent_a]

@@ -36,9 +36,7 @@ def test_choosers_are_closed_to_people_without_cms_access(academy, login):
     assert client.get(reverse("cases_choose_cases"), {"q": "快递"}).status_code in (302, 403)
 
 
-def test_the_clinic_form_renders_only_the_chosen_cases_and_people_and_saves_choices(
-    academy, login
-):
+def test_the_clinic_form_renders_only_the_chosen_cases_and_people_and_saves_choices(academy, login):
     case_library()
     chosen = build_case("快递延误三天")
     others = [build_case(f"其他案例{i}") for i in range(5)]
