@@ -106,7 +106,7 @@ def test_a_trainers_week_paste_duplicate_batch_review_and_schedule(desktop):
         dated.get_by_role("combobox", name=f"“{title}”的上线周").select_option(
             f"{week_after:%Y-%m-%d}"
         )
-        dated.get_by_role("button", name=f"排期“{title}”：排期").click()
+        dated.get_by_role("button", name=f"排期“{title}”").click()
         page.wait_for_load_state()
         expect(
             page.get_by_text(f"“{title}”将在 {week_after:%Y-%m-%d} 这一周上线。")
