@@ -78,12 +78,16 @@ def _masked(kind: str, value: str) -> str:
     return "【地址已遮盖】"
 
 
-def mask_pii(text: str, *, in_slug: bool = False) -> tuple[str, Counter]:
+def mask_pii(
+    text: str, *, in_slug: bool = False, listed: list | None = None
+) -> tuple[str, Counter]:
     """
     Return the text with personal data masked, and how many of each kind were found.
     in_slug=True masks for a page's slug (its address), which allows only letters, digits
     and hyphens: 138****5678 becomes 138xxxx5678, so a slug holding a phone number still
     saves, without the number. The rest of the slug is left as the trainer wrote it.
+    `listed`, when given, receives (kind, masked form) for each find, so the trainer can
+    be shown what was masked: the masked form only, never the original.
     """
     found: Counter = Counter()
     if not text:
@@ -96,6 +100,8 @@ def mask_pii(text: str, *, in_slug: bool = False) -> tuple[str, Counter]:
                 return value
             found[kind] += 1
             masked = _masked(kind, value)
+            if listed is not None:
+                listed.append((kind, masked))
             return slugify(masked.replace("*", "x"), allow_unicode=True) if in_slug else masked
 
         text = pattern.sub(replace, text)

@@ -1,4 +1,5 @@
-"""What the case library adds to the core's frame: its menu entry, a dashboard panel,
+"""What the case library adds to the core's frame: its menu entry, a dashboard panel, its
+notices (this week's cases; a case to review, sent when a case enters review),
 loading the word-cutting dictionary when a web worker starts, its part of the demo academy
 and of the synthetic centre for benchmarks (see lms.features)."""
 
@@ -7,6 +8,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.signals import task_submitted
 
 from cases.models import CaseLibraryPage, CaseRead
 from cases.search import warm_up
@@ -73,7 +75,33 @@ def _team_unread_cases(viewer, people) -> int:
     return people.exclude(pk__in=read_all).count()
 
 
+def _notify_reviewers(sender, instance, user=None, **kwargs):
+    """A case entered a review task: its reviewers are told (wagtail's task_submitted)."""
+    from cases.services.production import case_reviewers_notify  # a write, called on the event
+
+    content_type = instance.workflow_state.content_type
+    if (content_type.app_label, content_type.model) == ("cases", "casepage"):
+        case_reviewers_notify(task_state=instance)
+
+
+def _review_params(params: dict) -> dict:
+    return {**params, "by": params.get("by") or "—"}
+
+
 def register_with_core() -> None:
+    task_submitted.connect(_notify_reviewers, dispatch_uid="cases_notify_reviewers")
+    register_notice_kind(
+        NoticeKind(
+            "case_review_requested",
+            _("A case waits for your review"),
+            _("Case to review: “%(case)s”, submitted by %(by)s"),
+            _(
+                "%(by)s submitted the case “%(case)s” for review. Open it in the CMS to "
+                "approve it or ask for changes; the person who submitted cannot approve it."
+            ),
+            prepare=_review_params,
+        )
+    )
     register_notice_kind(
         NoticeKind(
             "case_week",

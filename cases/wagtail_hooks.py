@@ -6,11 +6,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail import hooks
+from wagtail.admin.panels import FieldPanel
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from cases.admin_production import (
+    ApproveCasesBulkAction,
+    CaseDuplicateView,
+    CaseForWeekCreateView,
+    CaseScheduleView,
+    SubmitCasesBulkAction,
+    case_chooser_results,
+    case_duplicate_buttons,
+    case_reviews_panel,
+    planning_weeks,
+)
 from cases.models import (
     CaseLibraryPage,
     CasePage,
@@ -23,6 +35,8 @@ from cases.pii import describe
 from cases.search.log import case_search_opened
 from cases.selectors import case_planning, case_searches_of_week
 from cases.services import case_review_workflow_ensure
+from lms.audit import audit_formatter
+from lms.choosers import SearchChooser
 from lms.wagtail_hooks import PermissionMenuItem
 
 
@@ -40,10 +54,22 @@ class ProductViewSet(SnippetViewSet):
 
 
 class ClinicSessionViewSet(SnippetViewSet):
+    """Clinics: the cases discussed and who came are chosen by searching, never from a list
+    of every case and every person (lms.choosers)."""
+
     model = ClinicSession
     icon = "group"
     menu_label = gettext_lazy("Case clinics")
     list_display = ["__str__", "held_on"]
+    panels = [
+        FieldPanel("held_on"),
+        FieldPanel("teams"),
+        FieldPanel("cases", widget=SearchChooser("cases_choose_cases")),
+        FieldPanel("attendees", widget=SearchChooser("lms_choose_people")),
+        FieldPanel("went_well"),
+        FieldPanel("to_improve"),
+        FieldPanel("share_with_readers"),
+    ]
 
 
 class CaseLibraryViewSetGroup(SnippetViewSetGroup):
@@ -70,7 +96,11 @@ class CasePlanningView(PermissionRequiredMixin, WagtailAdminTemplateMixin, Templ
         return [*super().get_breadcrumbs_items(), {"url": "", "label": self.page_title}]
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "plan": case_planning()}
+        return {
+            **super().get_context_data(**kwargs),
+            "plan": case_planning(),
+            "schedule_weeks": planning_weeks(),
+        }
 
 
 @hooks.register("register_admin_urls")
@@ -89,8 +119,28 @@ def register_case_planning_menu_item():
     )
 
 
+MASKED_LISTED = 30
+
+
 def _report_masking(request, page):
+    if not request.accepts("text/html"):
+        return  # an autosave: the trainer is told when they save (the paste is sent again)
     page = page.specific
+    report = getattr(page, "transcript_report", None)
+    if isinstance(page, CasePage) and report:
+        messages.success(
+            request,
+            _("The pasted conversation was added as %(turns)s turns.") % {"turns": report["turns"]},
+        )
+        if report["masked"]:
+            listed = report["masked"][:MASKED_LISTED]
+            more = len(report["masked"]) - len(listed)
+            text = _("; ").join(listed)
+            if more:
+                text += _(" and %(count)s more") % {"count": more}
+            messages.warning(
+                request, _("Masked in the pasted conversation: %(list)s.") % {"list": text}
+            )
     if isinstance(page, CasePage) and page.masked_pii:
         messages.warning(
             request,
@@ -204,4 +254,45 @@ def register_case_search_report_menu_item():
         icon_name="search",
         order=700,
         permission="cases.view_casepage",
+    )
+
+
+# --- Producing cases at the weekly pace (cases.admin_production) --------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_case_production_urls():
+    return [
+        path("cases/<int:pk>/duplicate/", CaseDuplicateView.as_view(), name="cases_duplicate"),
+        path(
+            "case-planning/new/<str:week>/",
+            CaseForWeekCreateView.as_view(),
+            name="cases_create_for_week",
+        ),
+        path("case-planning/schedule/", CaseScheduleView.as_view(), name="cases_schedule"),
+        path("choose/cases/", case_chooser_results, name="cases_choose_cases"),
+    ]
+
+
+hooks.register("register_page_header_buttons", case_duplicate_buttons)
+hooks.register("register_page_listing_more_buttons", case_duplicate_buttons)
+hooks.register("register_bulk_action", SubmitCasesBulkAction)
+hooks.register("register_bulk_action", ApproveCasesBulkAction)
+hooks.register("construct_homepage_panels", case_reviews_panel)
+
+
+@hooks.register("before_bulk_action")
+def _no_bulk_publish_of_cases(request, action_type, objects, action_class_instance):
+    """Publishing several pages at once would skip review: refused for cases."""
+    if action_type == "publish" and any(page.specific_class is CasePage for page in objects):
+        raise PermissionDenied(_("Cases are published by approving them in review."))
+
+
+@hooks.register("register_log_actions")
+def register_case_log_actions(actions):
+    actions.register_action("cases.scheduled")(
+        audit_formatter(
+            gettext_lazy("Case scheduled"),
+            lambda data: _("Scheduled for the week of %(week)s") % {"week": data["week_start"]},
+        )
     )

@@ -30,6 +30,7 @@ from lms.admin_views import (
     staff_import_template,
 )
 from lms.audit import audit_formatter
+from lms.choosers import SearchChooser, SearchChooserSingle, people_chooser_results
 from lms.models import Cohort, Enrolment, Position, QuestionCategory, Quiz, Team, User
 from lms.search.admin import ChineseSearchMixin
 from lms.selectors.golive import GOLIVE_CHANGE_ACTION, golive_change_message
@@ -77,6 +78,7 @@ def register_team_viewset():
 @hooks.register("register_admin_urls")
 def register_staff_import_urls():
     return [
+        path("choose/people/", people_chooser_results, name="lms_choose_people"),
         path("staff-import/", StaffImportCreateView.as_view(), name="lms_staff_import"),
         path("staff-import/template.csv", staff_import_template, name="lms_staff_import_template"),
         path("questions/import/", QuestionImportView.as_view(), name="lms_question_import"),
@@ -172,7 +174,11 @@ class CohortViewSet(SnippetViewSet):
     icon = "group"
     menu_label = _("Cohorts")
     list_display = ["name", "start_date"]
-    panels = [FieldPanel("name"), FieldPanel("start_date"), FieldPanel("members")]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("start_date"),
+        FieldPanel("members", widget=SearchChooser("lms_choose_people")),
+    ]
 
 
 class EnrolmentSavedMixin:
@@ -205,7 +211,7 @@ class EnrolmentViewSet(SnippetViewSet):
         FieldPanel("curriculum"),
         FieldPanel("cohort"),
         FieldPanel("team"),
-        FieldPanel("user"),
+        FieldPanel("user", widget=SearchChooserSingle("lms_choose_people")),
         FieldPanel("start_date"),
     ]
 

@@ -16,6 +16,7 @@ from cases.blocks import CaseStreamBlock
 from cases.forms import CasePageForm
 from cases.pii import mask_in, mask_pii
 from cases.search import case_search_text
+from cases.slugs import case_free_slug
 from lms.search.pages import ChineseTitleIndexed, page_search_fields
 
 
@@ -147,6 +148,8 @@ class CasePage(ChineseTitleIndexed, Page):
                 "numbers, e-mail and street addresses are masked automatically when you save."
             )
         ),
+        # Not a model field: the form reads it into turns of a conversation block.
+        FieldPanel("transcript_paste", icon="comment"),
         FieldPanel("body"),
     ]
 
@@ -169,6 +172,12 @@ class CasePage(ChineseTitleIndexed, Page):
                 self.body = masked
         if found:
             self.masked_pii = dict(Counter(self.masked_pii) + found)
+        if self.pk is None and self.first_published_at is None and self.path:
+            # A new case whose slug a sibling took meanwhile (an autosave of the same form
+            # racing the save button, an abandoned draft) takes the next free suffix.
+            parent = self.get_parent()
+            if parent is not None:
+                self.slug = case_free_slug(parent=parent, base=self.slug)
         # Derived on every save, like the page's url_path: the index follows the text.
         self.search_text = case_search_text(self)
         result = super().save(*args, **kwargs)

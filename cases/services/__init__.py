@@ -1,4 +1,5 @@
-"""Changing the case library: reading, the weekly edition, self-check quizzes."""
+"""Changing the case library: reading, the weekly edition, self-check quizzes; producing
+cases at the weekly pace is in cases.services.production."""
 
 from django.contrib.auth.models import Group
 from django.db import transaction
