@@ -172,7 +172,7 @@ def test_the_next_module_stays_locked_until_the_required_quiz_is_passed(academy,
     response = client.get(lessons[2].url)
     assert response.status_code == 403
     page = response.content.decode()
-    assert "“模块2”在你通过“模块1”末尾的“模块1通关考核”后开放。" in page
+    assert "“模块2”在您通过“模块1”末尾的“模块1通关考核”后开放。" in page
     assert reverse("lms:quiz", args=[quiz.pk]) in page
     # Nor can it be marked done, by the service or through the page.
     with pytest.raises(Refused) as refused:
@@ -184,7 +184,7 @@ def test_the_next_module_stays_locked_until_the_required_quiz_is_passed(academy,
     curriculum_page = client.get(curriculum.url).content.decode()
     assert "未开放：通过“模块1通关考核”后开放。" in curriculum_page
     module_page = client.get(second.url).content.decode()
-    assert "本模块在你通过“模块1”末尾的“模块1通关考核”后开放。" in module_page
+    assert "本模块在您通过“模块1”末尾的“模块1通关考核”后开放。" in module_page
     assert f'href="{lessons[2].url}"' not in module_page
 
     _sit(person, quiz, right=False)
