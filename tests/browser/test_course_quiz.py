@@ -79,3 +79,33 @@ def test_on_a_phone_a_locked_lesson_says_why_and_leads_to_the_quiz(phone):
     expect(phone.heading()).to_have_text("模块1通关考核")
     phone.go(curriculum.url)
     phone.shot("3-curriculum")
+
+
+def test_a_trainer_places_a_quiz_in_a_lesson_and_publishes_it(desktop):
+    academy = build_academy()
+    curriculum = build_curriculum(modules=1, lessons=1)
+    lesson = LessonPage.objects.descendant_of(curriculum).get()
+    quiz = build_quiz(singles=1, title="课堂小测：服务标准")
+    page = desktop.page
+    page.set_default_timeout(60_000)  # the CMS's editor is a heavy page on a shared machine
+
+    desktop.sign_in(academy.trainer.username, PASSWORD)
+    page.goto(desktop.base_url + f"/cms/pages/{lesson.pk}/edit/", timeout=90_000)
+    page.get_by_title("插入区块").last.click()
+    page.get_by_role("option", name="测验").click()
+    page.get_by_role("button", name="选择 测验").click()
+    page.get_by_role("dialog").get_by_role("link", name="课堂小测：服务标准").click()
+    page.get_by_label("测验说明").last.fill("三道题检验本课")
+    desktop.shot("1-cms-quiz-block")
+    page.get_by_role("button", name="更多动作").click()
+    page.get_by_role("button", name="发布").click()
+    expect(page.get_by_text(re.compile("已发布"))).to_be_visible()
+
+    lesson.refresh_from_db()
+    placed = [block.value for block in lesson.body if block.block_type == "quiz"]
+    assert [(value["quiz"].pk, value["intro"]) for value in placed] == [(quiz.pk, "三道题检验本课")]
+    desktop.go(lesson.url)
+    expect(page.get_by_role("region", name="测验：课堂小测：服务标准")).to_contain_text(
+        "三道题检验本课"
+    )
+    desktop.shot("2-lesson-with-quiz")
