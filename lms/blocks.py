@@ -5,6 +5,7 @@ from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageBlock
+from wagtail.snippets.blocks import SnippetChooserBlock
 
 RICH_TEXT_FEATURES = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "hr"]
 
@@ -58,6 +59,35 @@ class ChecklistBlock(blocks.StructBlock):
         preview_value = {"title": "交接班检查", "items": ["未结工单已登记", "待回访客户已交接"]}
 
 
+class QuizBlock(blocks.StructBlock):
+    """
+    A quiz from the quiz library placed in a lesson, to check what it taught right where it
+    was taught. Taking it is the quiz engine's business (attempts, time limit, which attempt
+    counts); the block shows where this learner stands and counts in the module's progress.
+    """
+
+    quiz = SnippetChooserBlock("lms.Quiz", label=_("Quiz"))
+    intro = blocks.TextBlock(
+        label=_("Why take it"),
+        required=False,
+        help_text=_("A sentence shown above the quiz, e.g. what it checks."),
+    )
+
+    class Meta:
+        icon = "tasks"
+        label = _("Quiz")
+        template = "lms/blocks/quiz.html"
+
+    def get_context(self, value, parent_context=None):
+        # The lesson page looks up every quiz's state for this learner at once
+        # (lms.selectors.course.quiz_activities); the block only picks its own.
+        context = super().get_context(value, parent_context=parent_context)
+        states = (parent_context or {}).get("quiz_states") or {}
+        quiz = value.get("quiz")
+        context["state"] = states.get(quiz.pk) if quiz else None
+        return context
+
+
 class LessonStreamBlock(blocks.StreamBlock):
     paragraph = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, label=_("Text"))
     image = ImageBlock(label=_("Image"))
@@ -66,3 +96,4 @@ class LessonStreamBlock(blocks.StreamBlock):
     standard = ServiceStandardBlock()
     script = ScriptExampleBlock()
     checklist = ChecklistBlock()
+    quiz = QuizBlock()

@@ -12,7 +12,15 @@ from django.utils import timezone
 
 from lms.demo.data import DemoFile, Where, entries, fields, known, of_type, one_of
 from lms.demo.people import people_by_number
-from lms.models import Attempt, Cohort, CurriculumPage, Enrolment, LessonCompletion, LessonPage
+from lms.models import (
+    Attempt,
+    Cohort,
+    CurriculumPage,
+    Enrolment,
+    LessonCompletion,
+    LessonPage,
+    ModulePage,
+)
 from lms.services.golive import golive_refresh, golive_sign_off
 from lms.services.learning import enrolment_sync_golive
 from lms.services.quiz import attempt_item_review, attempt_start, attempt_submit
@@ -115,16 +123,38 @@ def cohorts_ensure(today: dt.date, path: Path = COHORTS_FILE) -> None:
         _stages_play(curriculum, quiz, stages, replies)
 
 
+def _course_quizzes(curriculum, lessons) -> list[tuple[int, object]]:
+    """(index of the lesson after which it is taken, quiz) for the course's own quizzes."""
+    placed = []
+    for index, lesson in enumerate(lessons):
+        quizzes = [block.value["quiz"] for block in lesson.body if block.block_type == "quiz"]
+        placed += [(index, quiz) for quiz in quizzes if quiz is not None]
+    for module in ModulePage.objects.child_of(curriculum).live().exclude(quiz=None):
+        last = max(i for i, lesson in enumerate(lessons) if lesson.path.startswith(module.path))
+        placed.append((last, module.quiz))
+    return placed
+
+
 def _stages_play(curriculum, quiz, stages: list[dict], replies: dict) -> None:
-    """Lessons first, then the quiz sittings, then go-live: the order things happen in."""
+    """
+    Lessons first, with the course's quizzes passed by whoever has gone past them (the
+    lessons done reach beyond the quiz, or all are done), then the go-live quiz sittings,
+    then go-live: the order things happen in.
+    """
     lessons = list(LessonPage.objects.descendant_of(curriculum).live().order_by("path"))
+    now = timezone.now()
+    course_quizzes = _course_quizzes(curriculum, lessons)
     for stage in stages:
         count = len(lessons) if stage["lessons_done"] == "all" else stage["lessons_done"]
         LessonCompletion.objects.bulk_create(
             [LessonCompletion(user=stage["person"], lesson=lesson) for lesson in lessons[:count]],
             ignore_conflicts=True,
         )
-    now = timezone.now()
+        for index, course_quiz in course_quizzes:
+            if count == len(lessons) or count > index + 1:
+                when = now - dt.timedelta(days=3)
+                person = stage["person"]
+                _sit(person, course_quiz, right=True, when=when, reviewer=None, replies=replies)
     sittings = [stage for stage in stages if stage["golive_quiz"]]
     for stage in sittings:
         sitting = stage["golive_quiz"]

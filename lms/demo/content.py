@@ -93,8 +93,16 @@ def curricula_read(data: DemoFile) -> list[tuple[Where, dict]]:
                 module,
                 module_where,
                 required=("title", "slug", "lessons"),
-                optional={"intro": "", "due_offset_days": 7, "feedback_form": False},
+                optional={
+                    "intro": "",
+                    "due_offset_days": 7,
+                    "feedback_form": False,
+                    "quiz": None,
+                    "quiz_required": False,
+                },
             )
+            if module["quiz"] is not None:
+                module["quiz"] = quiz_by_title(module["quiz"], module_where, "quiz")
             lessons = []
             for lesson_where, lesson in entries(
                 module["lessons"], module_where.child("lessons"), "slug"
@@ -106,10 +114,30 @@ def curricula_read(data: DemoFile) -> list[tuple[Where, dict]]:
                     optional={"summary": "", "minutes": 15},
                 )
                 of_type(lesson["minutes"], int, lesson_where, "minutes")
-                lesson["body"] = stream(LESSON_BLOCKS, lesson["body"], lesson_where.child("body"))
+                body = quiz_blocks_by_pk(lesson["body"], lesson_where.child("body"))
+                lesson["body"] = stream(LESSON_BLOCKS, body, lesson_where.child("body"))
                 lessons.append((lesson_where, lesson))
             modules.append((module_where, {**module, "lessons": lessons}))
         out.append((where, {**curriculum, "modules": modules}))
+    return out
+
+
+def quiz_by_title(title, where: Where, field: str) -> Quiz:
+    quizzes = {quiz.title: quiz for quiz in Quiz.objects.filter(title=title)}
+    return known(title, quizzes, where, field, defined_in="questions.yaml")
+
+
+def quiz_blocks_by_pk(body, where: Where):
+    """A lesson body with each quiz block's quiz, written as a title, turned into its id."""
+    if not isinstance(body, list):
+        return body
+    out = []
+    for index, item in enumerate(body):
+        value = item.get("quiz") if isinstance(item, dict) and len(item) == 1 else None
+        if isinstance(value, dict) and isinstance(value.get("quiz"), str):
+            here = Where(where.file, f"{where.entry}[{index}]").child("quiz")
+            item = {"quiz": {**value, "quiz": quiz_by_title(value["quiz"], here, "quiz").pk}}
+        out.append(item)
     return out
 
 
@@ -144,6 +172,8 @@ def curriculum_ensure(where: Where, data: dict, *, home, feedback: dict | None =
                 slug=module_data["slug"],
                 due_offset_days=module_data["due_offset_days"],
                 intro=module_data["intro"],
+                quiz=module_data["quiz"],
+                quiz_required=module_data["quiz_required"],
                 owner=owner,
             )
             saved(module, module_where, lambda m=module: curriculum.add_child(instance=m))

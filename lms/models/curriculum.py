@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -91,7 +92,11 @@ class CurriculumPage(ChineseTitleIndexed, Page):
 
 
 class ModulePage(ChineseTitleIndexed, Page):
-    """A module of a curriculum: lessons to read, due some days after the learner starts."""
+    """
+    A module of a curriculum: lessons to read, due some days after the learner starts, and
+    optionally a quiz at its end (情景模拟 + 通关考核) that may have to be passed before the
+    next module opens.
+    """
 
     intro = RichTextField(_("introduction"), features=RICH_TEXT_FEATURES, blank=True)
     due_offset_days = models.PositiveSmallIntegerField(
@@ -99,13 +104,41 @@ class ModulePage(ChineseTitleIndexed, Page):
         default=7,
         help_text=_("Days after the learner's start date by which the module should be done."),
     )
+    quiz = models.ForeignKey(
+        "lms.Quiz",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="modules",
+        verbose_name=_("end-of-module quiz"),
+        help_text=_("Taken after the module's last lesson; it counts in the module's progress."),
+    )
+    quiz_required = models.BooleanField(
+        _("pass it before the next module opens"),
+        default=False,
+        help_text=_("Later modules stay locked until the learner has passed this quiz."),
+    )
 
     parent_page_types = ["lms.CurriculumPage"]
     subpage_types = ["lms.LessonPage", "lms.FeedbackFormPage"]
-    content_panels = [*Page.content_panels, FieldPanel("due_offset_days"), FieldPanel("intro")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("due_offset_days"),
+        FieldPanel("intro"),
+        MultiFieldPanel(
+            [FieldPanel("quiz"), FieldPanel("quiz_required")], heading=_("End-of-module quiz")
+        ),
+    ]
 
     class Meta:
         verbose_name = _("module")
+
+    def clean(self):
+        super().clean()
+        if self.quiz_required and not self.quiz_id:
+            raise ValidationError(
+                {"quiz_required": _("Choose the quiz that has to be passed first.")}
+            )
 
     def get_context(self, request, *args, **kwargs):
         # Selectors read these models: a module-level import would be circular.
@@ -141,8 +174,20 @@ class LessonPage(ChineseTitleIndexed, Page):
     class Meta:
         verbose_name = _("lesson")
 
+    def serve(self, request, *args, **kwargs):
+        """A lesson of a module still locked behind an earlier module's quiz says why."""
+        # Selectors read these models: a module-level import would be circular.
+        from lms.selectors.course import module_lock
+
+        lock = module_lock(user=request.user, module=self.get_parent()) if self.pk else None
+        if lock is not None:
+            context = {"page": self, "lock": lock, "module": self.get_parent()}
+            return TemplateResponse(request, "lms/lesson_locked.html", context, status=403)
+        return super().serve(request, *args, **kwargs)
+
     def get_context(self, request, *args, **kwargs):
         # Selectors read these models: a module-level import would be circular.
+        from lms.selectors.course import lesson_quiz_states
         from lms.selectors.learning import lesson_neighbours
         from lms.selectors.path import lesson_path
 
@@ -153,6 +198,7 @@ class LessonPage(ChineseTitleIndexed, Page):
         # A preview of a lesson not yet saved has no completions to look up.
         context["completed"] = bool(self.pk) and self.completions.filter(user=request.user).exists()
         context["previous_lesson"], context["next_lesson"] = lesson_neighbours(self)
+        context["quiz_states"] = lesson_quiz_states(user=request.user, lesson=self)
         if self.pk:
             context["path"] = lesson_path(user=request.user, lesson=self)
         return context

@@ -6,25 +6,14 @@ who may sign them off. Changes go through lms.services.golive.
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lms.audit import audit_actor, audit_trail
 from lms.formatting import choice_label
-from lms.models import Attempt, AttemptItem, GoLiveState, GoLiveStatus, Quiz
+from lms.models import Attempt, GoLiveState, GoLiveStatus, Quiz
 from lms.selectors.people import staff_visible_to
-from lms.selectors.quiz import quiz_result
-
-
-class Step:
-    """Where a new hire stands on one quiz of the go-live check (the card shows each)."""
-
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    AWAITING_REVIEW = "awaiting_review"  # handed in, written replies wait for a score
-    NOT_PASSED = "not_passed"
-    PASSED = "passed"
+from lms.selectors.quiz import Step, attempts_by_quiz, quiz_result, quiz_step
 
 
 @dataclass
@@ -35,21 +24,6 @@ class ChecklistItem:
     step: str = Step.NOT_STARTED
     replies_waiting: int = 0  # with AWAITING_REVIEW: how many replies are not scored yet
     attempt: Attempt | None = None  # the attempt the step is about, to link its result
-
-
-def _step(result, attempts, waiting: dict[int, int]) -> tuple[str, int, Attempt | None]:
-    if result.passed:
-        return Step.PASSED, 0, result.counted
-    open_attempt = next((a for a in attempts if a.status == Attempt.Status.IN_PROGRESS), None)
-    if open_attempt:
-        return Step.IN_PROGRESS, 0, open_attempt
-    under_review = [a for a in attempts if a.status == Attempt.Status.AWAITING_REVIEW]
-    if under_review:
-        latest = under_review[-1]
-        return Step.AWAITING_REVIEW, waiting.get(latest.pk, 0), latest
-    if attempts:
-        return Step.NOT_PASSED, 0, attempts[-1]
-    return Step.NOT_STARTED, 0, None
 
 
 def golive_card_state(status: GoLiveStatus | None, checklist: list[ChecklistItem]) -> str:
@@ -77,26 +51,11 @@ def golive_checklist(*, user, status: GoLiveStatus | None = None) -> list[Checkl
         return []
     curriculum = status.curriculum
     quizzes = list(curriculum.golive_quizzes.order_by("pk"))
-    by_quiz: dict[int, list] = {quiz.pk: [] for quiz in quizzes}
-    for attempt in Attempt.objects.filter(user=user, quiz__in=quizzes).order_by("number"):
-        by_quiz[attempt.quiz_id].append(attempt)
-    under_review = [
-        a.pk
-        for found in by_quiz.values()
-        for a in found
-        if a.status == Attempt.Status.AWAITING_REVIEW
-    ]
-    waiting = {}
-    if under_review:
-        waiting = dict(
-            AttemptItem.objects.filter(attempt_id__in=under_review, points__isnull=True)
-            .values_list("attempt_id")
-            .annotate(n=Count("pk"))
-        )
+    by_quiz, waiting = attempts_by_quiz(user=user, quizzes=quizzes)
     items = []
     for quiz in quizzes:
         result = quiz_result(user=user, quiz=quiz, attempts=by_quiz[quiz.pk])
-        step, replies, attempt = _step(result, by_quiz[quiz.pk], waiting)
+        step, replies, attempt = quiz_step(result, by_quiz[quiz.pk], waiting)
         items.append(
             ChecklistItem(
                 _("Pass “%(quiz)s”") % {"quiz": quiz.title},

@@ -6,6 +6,7 @@ from functools import reduce
 from operator import or_
 
 from django.db.models import Q, QuerySet
+from wagtail.models import Site
 
 from lms.models import (
     Attempt,
@@ -16,7 +17,9 @@ from lms.models import (
     LessonPage,
     ModulePage,
     QuestionKind,
+    Quiz,
 )
+from lms.selectors.course import lesson_quiz_ids, module_locks, quiz_states
 from lms.selectors.deadlines import module_allowances, module_lesson_due_dates
 from lms.selectors.people import can_view_teams, staff_visible_to
 
@@ -43,23 +46,45 @@ class LessonStatus:
     url: str
     completed: bool
     due_date: dt.date | None = None
+    quizzes: list = field(default_factory=list)  # QuizState of each quiz the lesson places
 
 
 @dataclass
 class ModuleProgress:
+    """
+    A module's lessons and quizzes (those placed in its lessons, then its end-of-module quiz)
+    for one learner: each lesson done and each quiz passed counts as one step. `lock` says
+    why the module is not open yet.
+    """
+
     pk: int
     title: str
     url: str
     due_date: dt.date | None
     lessons: list[LessonStatus] = field(default_factory=list)
+    quiz: object | None = None  # QuizState of the end-of-module quiz
+    quiz_required: bool = False
+    lock: object | None = None  # ModuleLock while an earlier module's quiz is to be passed
+
+    @property
+    def quizzes(self) -> list:
+        """Each quiz once, in course order: the lessons' quizzes, then the module's."""
+        found = {}
+        for lesson in self.lessons:
+            for state in lesson.quizzes:
+                found.setdefault(state.pk, state)
+        if self.quiz is not None:
+            found.setdefault(self.quiz.pk, self.quiz)
+        return list(found.values())
 
     @property
     def total(self) -> int:
-        return len(self.lessons)
+        return len(self.lessons) + len(self.quizzes)
 
     @property
     def done(self) -> int:
-        return sum(lesson.completed for lesson in self.lessons)
+        lessons = sum(lesson.completed for lesson in self.lessons)
+        return lessons + sum(state.passed for state in self.quizzes)
 
     @property
     def percent(self) -> int:
@@ -72,6 +97,19 @@ class ModuleProgress:
     @property
     def next_lesson(self) -> LessonStatus | None:
         return next((lesson for lesson in self.lessons if not lesson.completed), None)
+
+    @property
+    def next_activity(self):
+        """The first lesson not done, else the first quiz not passed (title and url)."""
+        for lesson in self.lessons:
+            if not lesson.completed:
+                return lesson
+            quiz = next((state for state in lesson.quizzes if not state.passed), None)
+            if quiz is not None:
+                return quiz
+        if self.quiz is not None and not self.quiz.passed:
+            return self.quiz
+        return None
 
 
 @dataclass
@@ -92,12 +130,27 @@ class CurriculumProgress:
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
 
+    @property
+    def has_quizzes(self) -> bool:
+        """Progress then counts lessons and quizzes, and says so."""
+        return any(module.quizzes for module in self.modules)
+
     def module(self, pk) -> ModuleProgress | None:
         return next((module for module in self.modules if module.pk == pk), None)
 
     @property
     def next_module(self) -> ModuleProgress | None:
         return next((module for module in self.modules if not module.complete), None)
+
+
+def share_site_roots(pages) -> None:
+    """
+    Let every page's `url` use one look-up of the sites' root paths: Wagtail keeps them per
+    page object otherwise, and reads the shared cache again for each link listed.
+    """
+    roots = Site.get_site_root_paths()
+    for page in pages:
+        page._wagtail_cached_site_root_paths = roots
 
 
 def curriculum_lessons(curriculum: CurriculumPage):
@@ -107,13 +160,17 @@ def curriculum_lessons(curriculum: CurriculumPage):
         LessonPage.objects.descendant_of(curriculum)
         .live()
         .order_by("path")
-        .only("pk", "title", "path", "url_path", "depth", "first_published_at")
+        .only("pk", "title", "path", "url_path", "depth", "first_published_at", "body")
     )
+    share_site_roots([*modules, *lessons])
     return modules, lessons
 
 
 def curriculum_progress(*, user, curriculum: CurriculumPage, start_date=None) -> CurriculumProgress:
-    """Per-module progress of one learner; four queries whatever the curriculum's size."""
+    """
+    Per-module progress of one learner, lessons and quizzes: four queries whatever the
+    curriculum's size, three more when it holds quizzes.
+    """
     modules, lessons = curriculum_lessons(curriculum)
     completed: dict[int, dt.datetime] = {}
     if user.is_authenticated:
@@ -125,11 +182,25 @@ def curriculum_progress(*, user, curriculum: CurriculumPage, start_date=None) ->
         if start_date is None:
             enrolment = enrolments_for(user).filter(curriculum=curriculum).first()
             start_date = enrolment.effective_start_date if enrolment else None
+    quizzes_of = {lesson.pk: lesson_quiz_ids(lesson) for lesson in lessons}
+    quiz_ids = {pk for ids in quizzes_of.values() for pk in ids}
+    quiz_ids |= {module.quiz_id for module in modules if module.quiz_id}
+    quizzes = list(Quiz.objects.filter(pk__in=quiz_ids)) if quiz_ids else []
+    states = quiz_states(user=user, quizzes=quizzes)
+    locks = module_locks(modules, states, user=user)
     by_module = []
     allowances = module_allowances([module.due_offset_days for module in modules])
     for module, allowance in zip(modules, allowances, strict=True):
         due = start_date + dt.timedelta(days=module.due_offset_days) if start_date else None
-        progress = ModuleProgress(module.pk, module.title, module.url, due)
+        progress = ModuleProgress(
+            module.pk,
+            module.title,
+            module.url,
+            due,
+            quiz=states.get(module.quiz_id),
+            quiz_required=module.quiz_required,
+            lock=locks.get(module.pk),
+        )
         own = [lesson for lesson in lessons if lesson.path.startswith(module.path)]
         dues = module_lesson_due_dates(
             module_due=due,
@@ -139,7 +210,12 @@ def curriculum_progress(*, user, curriculum: CurriculumPage, start_date=None) ->
         )
         progress.lessons = [
             LessonStatus(
-                lesson.pk, lesson.title, lesson.url, lesson.pk in completed, dues[lesson.pk]
+                lesson.pk,
+                lesson.title,
+                lesson.url,
+                lesson.pk in completed,
+                due_date=dues[lesson.pk],
+                quizzes=[states[pk] for pk in quizzes_of[lesson.pk] if pk in states],
             )
             for lesson in own
         ]

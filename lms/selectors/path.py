@@ -1,7 +1,8 @@
 """
 A new hire's path: where a lesson stands in its curriculum (第 n / N 课) and what comes after
-it. After the last lesson of a module the next step is the next module, or, after the last
-module, the go-live exam still to pass: a lesson that describes the exam leads to it.
+it. After the last lesson of a module the next step is the module's quiz while it is not
+passed, then the next module, or, after the last module, the go-live exam still to pass: a
+lesson that describes the exam leads to it.
 """
 
 from dataclasses import dataclass
@@ -9,7 +10,8 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from lms.models import LessonCompletion, LessonPage, ModulePage
+from lms.models import LessonCompletion, LessonPage, ModulePage, Quiz
+from lms.selectors.course import quiz_states
 from lms.selectors.golive import golive_checklist, golive_status_of
 
 
@@ -17,7 +19,7 @@ from lms.selectors.golive import golive_checklist, golive_status_of
 class NextStep:
     label: str
     url: str
-    kind: str  # lesson, module_rest, module, golive_quiz, dashboard
+    kind: str  # lesson, module_rest, module_quiz, module, golive_quiz, dashboard
 
 
 @dataclass
@@ -63,6 +65,13 @@ def _next_step(user, lesson, module, lessons, index) -> NextStep:
             undone[0].url,
             "module_rest",
         )
+    module_quiz = _module_quiz_to_take(user, module)
+    if module_quiz is not None:
+        return NextStep(
+            _("Take the module quiz: %(title)s") % {"title": module_quiz.title},
+            module_quiz.url,
+            "module_quiz",
+        )
     if following:
         next_module = ModulePage.objects.filter(path=following.path[: -ModulePage.steplen]).first()
         title = next_module.title if next_module else following.title
@@ -77,3 +86,12 @@ def _next_step(user, lesson, module, lessons, index) -> NextStep:
                     "golive_quiz",
                 )
     return NextStep(_("Back to my learning"), reverse("lms:dashboard"), "dashboard")
+
+
+def _module_quiz_to_take(user, module):
+    """The module's end-of-module quiz while this person has not passed it, else None."""
+    quiz = Quiz.objects.filter(modules=module.pk).first()
+    if quiz is None:
+        return None
+    state = quiz_states(user=user, quizzes=[quiz])[quiz.pk]
+    return None if state.passed else state

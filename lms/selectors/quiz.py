@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from lms.features import attempt_rules
-from lms.models import Attempt, Question, Quiz
+from lms.models import Attempt, AttemptItem, Question, Quiz
 from lms.refusals import Refused
 
 Status = Attempt.Status
@@ -82,6 +82,57 @@ def quiz_result(*, user, quiz: Quiz, attempts: list[Attempt] | None = None) -> Q
         attempts_left=left,
         has_open_attempt=len(finished) != len(attempts),
     )
+
+
+class Step:
+    """Where a person stands on one quiz (the go-live card and the course pages show each)."""
+
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    AWAITING_REVIEW = "awaiting_review"  # handed in, written replies wait for a score
+    NOT_PASSED = "not_passed"
+    PASSED = "passed"
+
+
+def quiz_step(result: QuizResult, attempts, waiting: dict[int, int]):
+    """(step, replies still to score, the attempt the step is about) for one quiz."""
+    if result.passed:
+        return Step.PASSED, 0, result.counted
+    open_attempt = next((a for a in attempts if a.status == Status.IN_PROGRESS), None)
+    if open_attempt:
+        return Step.IN_PROGRESS, 0, open_attempt
+    under_review = [a for a in attempts if a.status == Status.AWAITING_REVIEW]
+    if under_review:
+        latest = under_review[-1]
+        return Step.AWAITING_REVIEW, waiting.get(latest.pk, 0), latest
+    if attempts:
+        return Step.NOT_PASSED, 0, attempts[-1]
+    return Step.NOT_STARTED, 0, None
+
+
+def attempts_by_quiz(*, user, quizzes) -> tuple[dict[int, list[Attempt]], dict[int, int]]:
+    """
+    A person's attempts at several quizzes ({quiz id: attempts by number}) and, for those
+    handed in and waiting for a score, how many replies wait: two queries for any number of
+    quizzes. Like the go-live check, every attempt is in play: a feature's later start
+    (a certification exam's window) concerns exams, which are not placed in courses.
+    """
+    by_quiz: dict[int, list[Attempt]] = {quiz.pk: [] for quiz in quizzes}
+    if not by_quiz or not user.is_authenticated:
+        return by_quiz, {}
+    for attempt in Attempt.objects.filter(user=user, quiz__in=list(by_quiz)).order_by("number"):
+        by_quiz[attempt.quiz_id].append(attempt)
+    under_review = [
+        a.pk for found in by_quiz.values() for a in found if a.status == Status.AWAITING_REVIEW
+    ]
+    waiting = {}
+    if under_review:
+        waiting = dict(
+            AttemptItem.objects.filter(attempt_id__in=under_review, points__isnull=True)
+            .values_list("attempt_id")
+            .annotate(n=Count("pk"))
+        )
+    return by_quiz, waiting
 
 
 def attempt_start_refusal(*, user, quiz: Quiz, now=None) -> Refused | None:

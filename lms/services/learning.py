@@ -1,13 +1,26 @@
 """Learners' progress through lessons, and enrolling people in curricula."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from lms.models import CurriculumKind, Enrolment, LessonCompletion, LessonPage, User
+from lms.refusals import Refused
+from lms.selectors.course import module_lock
 from lms.services.golive import golive_status_ensure
 
 
 def lesson_complete(*, user, lesson: LessonPage) -> LessonCompletion:
-    """Mark a lesson done; doing it twice (or at once) keeps the first completion."""
+    """
+    Mark a lesson done; doing it twice (or at once) keeps the first completion. A lesson of
+    a module still locked behind an earlier module's quiz cannot be done yet.
+    """
+    lock = module_lock(user=user, module=lesson.get_parent())
+    if lock is not None:
+        raise Refused(
+            "module_locked",
+            _("This module opens once you have passed “%(quiz)s” in “%(module)s”.")
+            % {"quiz": lock.quiz.title, "module": lock.module_title},
+        )
     return LessonCompletion.objects.get_or_create(user=user, lesson=lesson)[0]
 
 

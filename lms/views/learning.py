@@ -29,7 +29,11 @@ from lms.services.quiz import attempt_save_answers, attempt_start, attempt_submi
 @login_required
 def lesson_mark_complete(request, pk):
     lesson = get_object_or_404(LessonPage.objects.live(), pk=pk)
-    lesson_complete(user=request.user, lesson=lesson)
+    try:
+        lesson_complete(user=request.user, lesson=lesson)
+    except Refused as refusal:
+        messages.error(request, refusal.message)
+        return redirect(lesson.get_parent().url)
     messages.success(request, _("Lesson “%(title)s” marked as done.") % {"title": lesson.title})
     # Onwards: the next lesson, the rest of the module, the next module or the go-live exam.
     step = lesson_path(user=request.user, lesson=lesson).next_step

@@ -54,3 +54,23 @@ def test_demo_people_have_chinese_names(db):
     names = User.objects.values_list("display_name", flat=True)
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in name) for name in names)
     assert User.objects.count() >= 20
+
+
+def test_the_demo_course_holds_a_module_quiz_that_gates_and_a_lesson_quiz(db):
+    from lms.models import CurriculumPage, LessonPage, ModulePage, Quiz
+    from lms.selectors.course import lesson_quiz_ids
+    from lms.selectors.learning import curriculum_progress
+
+    call_command("seed_demo", verbosity=0)
+    module = ModulePage.objects.get(slug="product-knowledge")
+    assert (module.quiz.title, module.quiz_required) == ("通关考核：产品与服务知识", True)
+    lesson = LessonPage.objects.get(slug="service-standards")
+    assert lesson_quiz_ids(lesson) == [Quiz.objects.get(title="课堂小测：服务标准").pk]
+    onboarding = CurriculumPage.objects.get(slug="onboarding")
+    # The demo new hire finished the module's lessons: its quiz is next, the rest locked.
+    newhire = curriculum_progress(user=User.objects.get(username="newhire"), curriculum=onboarding)
+    assert newhire.modules[1].next_activity.title == "通关考核：产品与服务知识"
+    assert [m.lock is not None for m in newhire.modules] == [False, False, True, True, True, True]
+    # Whoever has gone past the module passed its quiz on the way, and the lesson's quiz too.
+    done = curriculum_progress(user=User.objects.get(employee_no="KF1103"), curriculum=onboarding)
+    assert done.done == done.total and not any(m.lock for m in done.modules)
