@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import CaseLibraryPage, CaseRead
 from cases.search import warm_up
 from cases.selectors import cases_published_in_week, week_start_of
+from cases.practice.golive import practice_golive_requirements
 from lms.features import (
     DashboardPanel,
     DemoLoader,
@@ -20,6 +21,7 @@ from lms.features import (
     SiteBuilder,
     register_dashboard_panel,
     register_demo_loader,
+    register_golive_requirements,
     register_lead_todo,
     register_nav_item,
     register_notice_kind,
@@ -73,7 +75,31 @@ def _team_unread_cases(viewer, people) -> int:
     return people.exclude(pk__in=read_all).count()
 
 
+def _practice_reviewed(params: dict) -> dict:
+    return {**params, "how": _("overrode the score") if params.get("overridden") else _("reviewed")}
+
+
 def register_with_core() -> None:
+    register_notice_kind(
+        NoticeKind(
+            "practice_reviewed",
+            _("A practice conversation reviewed"),
+            _("%(by)s %(how)s of your practice “%(simulation)s”: %(score)s"),
+            _("%(by)s %(how)s of your practice conversation “%(simulation)s”: the total is "
+              "now %(score)s. Open the debrief to read the comments per dimension."),
+            prepare=_practice_reviewed,
+        )
+    )  # fmt: skip
+    register_nav_item(
+        NavItem(
+            "practice",
+            _("Practice"),
+            lambda: reverse("cases:practice"),
+            order=25,
+            active=lambda path, url: path.startswith(url),
+        )
+    )
+    register_golive_requirements(practice_golive_requirements)
     register_notice_kind(
         NoticeKind(
             "case_week",
@@ -108,4 +134,7 @@ def register_with_core() -> None:
     # After the core's people and curricula; certification hands some cases to authors.
     # Dotted paths: imported only when the demo or a synthetic centre is built.
     register_demo_loader(DemoLoader(name="cases", load="cases.demo.loader.load", order=30))
+    register_demo_loader(
+        DemoLoader(name="practice", load="cases.demo.practice.load", order=35)
+    )
     register_site_builder(SiteBuilder(name="cases", build="cases.synthetic.cases_build", order=30))
