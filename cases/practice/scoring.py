@@ -67,7 +67,9 @@ def reply_marks(text: str, *, synonyms: Synonyms, forbidden_extra: Sequence[str]
     for marker, phrases in MARKERS.items():
         if any(reply.says(p, synonyms) for p in phrases):
             marks.markers.append(marker)
-    marks.forbidden = [p for p in (*FORBIDDEN, *forbidden_extra) if p and reply.has_phrase(p)]
+    found = [p for p in dict.fromkeys((*FORBIDDEN, *forbidden_extra)) if p and reply.has_phrase(p)]
+    # 这不是我的问题 also holds 不是我的问题: one expression said once counts once.
+    marks.forbidden = [p for p in found if not any(p != q and p in q for q in found)]
     marks.privacy = [p for p in PRIVACY_WORDS if reply.has_phrase(p)]
     marks.privacy += PHONE_OR_ID.findall(reply.text)
     marks.polite = any(p in reply.text for p in POLITE)
