@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import PracticeReply, PracticeRun, Simulation
@@ -46,15 +47,15 @@ def simulations_for(user) -> list[SimulationLine]:
     simulations = list(live_simulations())
     assigned = golive_simulation_ids(user)
     finished = PracticeRun.objects.filter(user=user, status=PracticeRun.Status.FINISHED)
+    # A reviewer's override, when there is one, is the run's score.
     stats = {
         row["simulation_id"]: row
         for row in finished.values("simulation_id").annotate(
-            best=Max("total"), passed=Max("passed"), n=Max("pk")
+            best=Max(Coalesce("total", "auto_total")),
+            passed=Count("pk", filter=Q(passed=True)),
+            n=Count("pk"),
         )
     }
-    counts = {}
-    for sim_id in finished.values_list("simulation_id", flat=True):
-        counts[sim_id] = counts.get(sim_id, 0) + 1
     open_runs = {
         run.simulation_id: run
         for run in PracticeRun.objects.filter(user=user, status=PracticeRun.Status.OPEN)
@@ -66,7 +67,7 @@ def simulations_for(user) -> list[SimulationLine]:
             best=stats.get(s.pk, {}).get("best"),
             passed=bool(stats.get(s.pk, {}).get("passed")),
             open_run=open_runs.get(s.pk),
-            runs=counts.get(s.pk, 0),
+            runs=stats.get(s.pk, {}).get("n", 0),
         )
         for s in simulations
     ]
