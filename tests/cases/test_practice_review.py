@@ -30,7 +30,9 @@ def _review_form(**extra):
 
 def test_a_lead_overrides_their_team_members_score_with_a_reason(academy, login):
     run = play(academy.agent_a, simulation(), BAD)
-    assert run.auto_total == 0 and not run.passed
+    # 这不是我的问题 and 没办法: compliance 100 - 2 × 40; nothing else earned; 20 × 20% = 4
+    assert (run.score_attitude, run.score_solving, run.score_compliance) == (0, 0, 20)
+    assert run.auto_total == 4 and not run.passed
     client = login(academy.lead_a)
     response = client.post(
         reverse("cases:practice_review", args=[run.pk]),
@@ -38,12 +40,12 @@ def test_a_lead_overrides_their_team_members_score_with_a_reason(academy, login)
     )
     assert response.status_code == 302
     run.refresh_from_db()
-    assert (run.total, run.auto_total, run.reviewed_by) == (35, 0, academy.lead_a)
+    assert (run.total, run.auto_total, run.reviewed_by) == (35, 4, academy.lead_a)
     assert run.override_reason == "客户本身无理取闹，情有可原"
     assert run.review["solving"] == {"score": 40, "comment": "没有给方案。"}
     entry = audit_trail(run).get()
     assert entry.action == OVERRIDE_ACTION and entry.user == academy.lead_a
-    assert (entry.data["before"], entry.data["after"]) == (0, 35)
+    assert (entry.data["before"], entry.data["after"]) == (4, 35)
     notice = Notice.objects.get(user=academy.agent_a, kind="practice_reviewed")
     assert notice.params["score"] == 35 and notice.params["overridden"] is True
     body = login(academy.agent_a).get(reverse("cases:practice_debrief", args=[run.pk])).content.decode()
