@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import CaseLibraryPage, CaseRead
+from cases.practice.golive import practice_golive_requirements
 from cases.search import warm_up
 from cases.selectors import cases_published_in_week, week_start_of
-from cases.practice.golive import practice_golive_requirements
 from lms.features import (
     DashboardPanel,
     DemoLoader,
@@ -134,7 +134,5 @@ def register_with_core() -> None:
     # After the core's people and curricula; certification hands some cases to authors.
     # Dotted paths: imported only when the demo or a synthetic centre is built.
     register_demo_loader(DemoLoader(name="cases", load="cases.demo.loader.load", order=30))
-    register_demo_loader(
-        DemoLoader(name="practice", load="cases.demo.practice.load", order=35)
-    )
+    register_demo_loader(DemoLoader(name="practice", load="cases.demo.practice.load", order=35))
     register_site_builder(SiteBuilder(name="cases", build="cases.synthetic.cases_build", order=30))

@@ -205,4 +205,6 @@ def register_case_search_report_menu_item():
         order=700,
         permission="cases.view_casepage",
     )
+
+
 from cases.practice import admin as practice_admin  # noqa: E402,F401  (registers its hooks)

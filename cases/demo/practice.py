@@ -55,7 +55,9 @@ def _turn(raw, where) -> dict:
             "customer": turn["customer"].strip(),
             "repeat": turn["repeat"],
             "model_reply": turn["model"],
-            "rules": [_rule(r, w) for w, r in entries(turn["rules"], where.child("rules"), "label")],
+            "rules": [
+                _rule(r, w) for w, r in entries(turn["rules"], where.child("rules"), "label")
+            ],
         },
     }
 
@@ -79,7 +81,9 @@ def read(path: Path) -> tuple[list[dict], list[dict]]:
             sim["persona"], where.child("persona"), required=("name", "mood", "channel"),
             optional={"note": ""},
         )  # fmt: skip
-        sim["conversation"] = [_turn(t, w) for w, t in entries(sim["turns"], where.child("turns"), "key")]
+        sim["conversation"] = [
+            _turn(t, w) for w, t in entries(sim["turns"], where.child("turns"), "key")
+        ]
         sim["where"] = where
         simulations.append(sim)
     runs = []
@@ -100,7 +104,9 @@ def _save(sim: dict, products: dict, scenarios: dict, curricula: dict) -> Simula
     simulation.persona_note = sim["persona"]["note"]
     simulation.start_mood = sim["persona"]["mood"]
     simulation.channel = sim["persona"]["channel"]
-    simulation.product = known(sim["product"], products, where, "product", defined_in="library.yaml")
+    simulation.product = known(
+        sim["product"], products, where, "product", defined_in="library.yaml"
+    )
     simulation.scenario_type = known(sim["scenario"], scenarios, where, "scenario")
     simulation.difficulty = sim["difficulty"]
     simulation.pass_score = sim["pass_score"]

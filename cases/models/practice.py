@@ -10,7 +10,7 @@ a snippet keeps Wagtail's drafts, revisions, preview and history.
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -287,9 +287,14 @@ class PracticeReply(models.Model):
 
     class Meta:
         ordering = ["number"]
+        verbose_name = _("practice reply")
+        verbose_name_plural = _("practice replies")
         constraints = [
             models.UniqueConstraint(fields=["run", "number"], name="practice_reply_once")
         ]
+
+    def __str__(self):
+        return f"{self.run_id} · {self.number}"
 
     @property
     def slow(self) -> bool:

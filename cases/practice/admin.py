@@ -47,7 +47,9 @@ register_snippet(SimulationViewSet)
 def _practice_buttons(snippet, user, next_url=None):
     if isinstance(snippet, Simulation) and user.has_perm("cases.view_simulation"):
         yield Button(_("Statistics"), reverse("practice_stats", args=[snippet.pk]), priority=30)
-        yield Button(_("Play through"), reverse("practice_rehearse", args=[snippet.pk]), priority=31)
+        yield Button(
+            _("Play through"), reverse("practice_rehearse", args=[snippet.pk]), priority=31
+        )
 
 
 class _SimulationView(PermissionRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
@@ -65,7 +67,10 @@ class _SimulationView(PermissionRequiredMixin, WagtailAdminTemplateMixin, Templa
     def get_breadcrumbs_items(self):
         return [
             *super().get_breadcrumbs_items(),
-            {"url": reverse("wagtailsnippets_cases_simulation:list"), "label": _("Practice simulations")},
+            {
+                "url": reverse("wagtailsnippets_cases_simulation:list"),
+                "label": _("Practice simulations"),
+            },
             {"url": "", "label": self.simulation.title},
         ]
 
@@ -155,11 +160,14 @@ class SimulationRehearseView(_SimulationView):
         turn = turn_by_key(graph, state["turn"]) or {"key": state["turn"], "rules": []}
         synonyms = synonym_map()
         outcome = judge(turn, text, seconds=seconds, mood=state["mood"], synonyms=synonyms)
-        marks = reply_marks(text, synonyms=synonyms, forbidden_extra=lines(self.draft.forbidden_phrases))
+        marks = reply_marks(
+            text, synonyms=synonyms, forbidden_extra=lines(self.draft.forbidden_phrases)
+        )
+        number = None if outcome.rule_index is None else outcome.rule_index + 1
         state["log"].append({
             "customer": state["customer"], "reply": text, "seconds": seconds,
-            "rule": outcome.rule_label, "rule_number": None if outcome.rule_index is None else outcome.rule_index + 1,
-            "matched": list(outcome.matched), "mood": outcome.mood, "marks": dataclasses.asdict(marks),
+            "rule": outcome.rule_label, "rule_number": number, "matched": list(outcome.matched),
+            "mood": outcome.mood, "marks": dataclasses.asdict(marks),
         })  # fmt: skip
         state["mood"] = outcome.mood
         if outcome.end_state:

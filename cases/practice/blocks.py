@@ -43,9 +43,7 @@ class RuleBlock(blocks.StructBlock):
     end = blocks.ChoiceBlock(
         choices=END_CHOICES, required=False, label=_("Or the conversation ends")
     )
-    feedback = blocks.CharBlock(
-        label=_("Feedback in the debrief"), required=False, max_length=200
-    )
+    feedback = blocks.CharBlock(label=_("Feedback in the debrief"), required=False, max_length=200)
 
     class Meta:
         icon = "tick"

@@ -112,9 +112,7 @@ def move_mood(mood: int, move: str) -> int:
     return mood + MOOD_MOVES.get(move, 0)
 
 
-def judge(
-    turn: Mapping, text: str, *, seconds: float, mood: int, synonyms: Synonyms
-) -> Outcome:
+def judge(turn: Mapping, text: str, *, seconds: float, mood: int, synonyms: Synonyms) -> Outcome:
     """Read one reply to `turn`: the first rule that fires decides; none, and the customer
     repeats themselves angrier. Past the angriest mood the customer complains."""
     reply = Reply.of(text)
@@ -172,15 +170,15 @@ def reachable_keys(graph: Sequence[Mapping]) -> set[str]:
             continue
         seen.add(key)
         turn = turn_by_key(graph, key)
-        todo.extend(r.get("next") for r in turn.get("rules") or () if r.get("next") and not r.get("end"))
+        todo.extend(
+            r.get("next") for r in turn.get("rules") or () if r.get("next") and not r.get("end")
+        )
     return seen
 
 
 def can_end_from(graph: Sequence[Mapping]) -> set[str]:
     """Keys of turns from which some rule path reaches an end state."""
-    ending = {
-        t.get("key") for t in graph if any(r.get("end") for r in t.get("rules") or ())
-    }
+    ending = {t.get("key") for t in graph if any(r.get("end") for r in t.get("rules") or ())}
     changed = True
     while changed:
         changed = False

@@ -38,13 +38,33 @@ MARKERS: dict[str, tuple[str, ...]] = {
     "empathy": ("理解", "明白您", "着急", "心情", "辛苦", "换作是我", "感受"),
     "promise": ("马上", "立即", "立刻", "尽快", "第一时间", "我会", "我们会", "现在就", "这就"),
     "clarify": ("请问", "确认", "核实", "订单号", "具体", "哪个", "什么时候", "是否"),
-    "solution": ("方案", "为您办理", "为您安排", "安排", "补发", "退款", "换货", "维修", "升级处理", "可以为您"),
+    "solution": (
+        "方案",
+        "为您办理",
+        "为您安排",
+        "安排",
+        "补发",
+        "退款",
+        "换货",
+        "维修",
+        "升级处理",
+        "可以为您",
+    ),
     "calm": ("抱歉", "对不起", "理解", "放心", "别着急", "不要着急", "请您放心"),
     "follow_up": ("跟进", "回访", "回电", "联系您", "通知您", "反馈给您", "小时内", "结果"),
 }
 POLITE = ("您", "请")
 
-FORBIDDEN = ("这不是我的问题", "不是我的问题", "不关我的事", "绝对无风险", "终身质保", "爱买不买", "你自己看", "没办法")
+FORBIDDEN = (
+    "这不是我的问题",
+    "不是我的问题",
+    "不关我的事",
+    "绝对无风险",
+    "终身质保",
+    "爱买不买",
+    "你自己看",
+    "没办法",
+)
 PRIVACY_WORDS = ("密码", "验证码", "完整身份证", "身份证号码发")
 PHONE_OR_ID = re.compile(r"(?<!\d)(1\d{10}|\d{17}[\dx])(?!\d)")
 
@@ -61,7 +81,9 @@ class ReplyMarks:
     polite: bool = False
 
 
-def reply_marks(text: str, *, synonyms: Synonyms, forbidden_extra: Sequence[str] = ()) -> ReplyMarks:
+def reply_marks(
+    text: str, *, synonyms: Synonyms, forbidden_extra: Sequence[str] = ()
+) -> ReplyMarks:
     reply = Reply.of(text)
     marks = ReplyMarks()
     for marker, phrases in MARKERS.items():
@@ -97,7 +119,9 @@ def conversation_scores(
     """`replies`: each {"marks": ReplyMarks as a dict, "seconds": float}."""
     said = {m for r in replies for m in r["marks"]["markers"]}
     formula = {m: m in said for m in ("apology", "empathy", "promise")}
-    polite_share = (sum(1 for r in replies if r["marks"]["polite"]) / len(replies)) if replies else 0
+    polite_share = (
+        (sum(1 for r in replies if r["marks"]["polite"]) / len(replies)) if replies else 0
+    )
     attitude = 25 * formula["apology"] + 25 * formula["empathy"] + 30 * formula["promise"]
     attitude += 20 * polite_share
     steps = {step: step in said for step in STEPS}
@@ -110,6 +134,4 @@ def conversation_scores(
     weighted = sum(dims[d] * max(0, weights.get(d, 0)) for d in DIMENSIONS) / weight_sum
     slow = sum(1 for r in replies if r["seconds"] > RESPONSE_SECONDS)
     total = _clamp(weighted - min(SLOW_PENALTY_MAX, SLOW_PENALTY * slow))
-    return Scores(
-        dims[ATTITUDE], dims[SOLVING], dims[COMPLIANCE], total, slow, steps, formula
-    )
+    return Scores(dims[ATTITUDE], dims[SOLVING], dims[COMPLIANCE], total, slow, steps, formula)

@@ -72,9 +72,7 @@ def practice_run_start(*, user, simulation: Simulation, now=None) -> PracticeRun
 
 
 def _finish(run: PracticeRun, *, end_state: str, now) -> None:
-    replies = [
-        {"marks": reply.marks, "seconds": reply.seconds} for reply in run.replies.all()
-    ]
+    replies = [{"marks": reply.marks, "seconds": reply.seconds} for reply in run.replies.all()]
     scores = conversation_scores(replies, end_state=end_state, weights=run.scoring["weights"])
     run.status = PracticeRun.Status.FINISHED
     run.end_state = end_state
@@ -175,12 +173,7 @@ def practice_run_review(
     now = now or timezone.now()
     if not can_review_practice(reviewer):
         raise Refused("practice_review_denied", _("You may not review practice runs."))
-    run = (
-        runs_reviewable_by(reviewer)
-        .select_for_update(of=("self",))
-        .filter(pk=run_id)
-        .first()
-    )
+    run = runs_reviewable_by(reviewer).select_for_update(of=("self",)).filter(pk=run_id).first()
     if run is None:
         raise Refused("practice_not_yours", _("You can only review runs of your own team."))
     cleaned = {}

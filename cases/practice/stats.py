@@ -14,7 +14,11 @@ from cases.models import PracticeReply, PracticeRun, Simulation
 from cases.practice.scoring import DIMENSIONS, RESPONSE_SECONDS
 
 BUCKETS = ((0, 59), (60, 69), (70, 79), (80, 89), (90, 100))
-FIELDS = {"attitude": "score_attitude", "solving": "score_solving", "compliance": "score_compliance"}
+FIELDS = {
+    "attitude": "score_attitude",
+    "solving": "score_solving",
+    "compliance": "score_compliance",
+}
 
 
 @dataclass

@@ -74,14 +74,19 @@ def practice_start(request, slug):
 @require_POST
 @login_required
 def practice_answer(request, pk):
-    run = get_object_or_404(PracticeRun.objects.select_related("simulation"), pk=pk, user=request.user)
+    run = get_object_or_404(
+        PracticeRun.objects.select_related("simulation"), pk=pk, user=request.user
+    )
     try:
         turn_number = int(request.POST.get("turn", ""))
     except ValueError:
         turn_number = -1
     try:
         run = practice_reply(
-            run_id=run.pk, user=request.user, turn_number=turn_number, text=request.POST.get("reply", "")
+            run_id=run.pk,
+            user=request.user,
+            turn_number=turn_number,
+            text=request.POST.get("reply", ""),
         )
     except Refused as refusal:
         messages.warning(request, refusal.message)
@@ -132,7 +137,10 @@ def practice_review(request, pk):
     if not can_review_practice(request.user):
         raise PermissionDenied
     review = {
-        d: {"score": request.POST.get(f"{d}_score", ""), "comment": request.POST.get(f"{d}_comment", "")}
+        d: {
+            "score": request.POST.get(f"{d}_score", ""),
+            "comment": request.POST.get(f"{d}_comment", ""),
+        }
         for d in DIMENSIONS
     }
     try:

@@ -57,7 +57,9 @@ def test_a_forbidden_phrase_stops_a_rule_from_firing():
 
 def test_required_phrases_must_all_appear_as_written():
     turn = copy.deepcopy(START)
-    turn["rules"] = [{"label": "问候", "required_phrases": "您好\n很高兴为您服务", "end": "resolved"}]
+    turn["rules"] = [
+        {"label": "问候", "required_phrases": "您好\n很高兴为您服务", "end": "resolved"}
+    ]
     assert _judge("您好，很高兴为您服务", turn=turn).end_state == "resolved"
     assert _judge("您好", turn=turn).rule_index is None
 
@@ -108,7 +110,12 @@ def test_full_marks_need_the_calming_formula_the_four_steps_and_a_good_end():
         "今天18点前我会跟进并通知您结果。",
     )
     scores = conversation_scores(replies, end_state="resolved", weights=WEIGHTS)
-    assert (scores.attitude, scores.solving, scores.compliance, scores.total) == (100, 100, 100, 100)
+    assert (scores.attitude, scores.solving, scores.compliance, scores.total) == (
+        100,
+        100,
+        100,
+        100,
+    )
     bad_end = conversation_scores(replies, end_state="complaint", weights=WEIGHTS)
     assert bad_end.solving == 80 and bad_end.total == 92
 
@@ -116,7 +123,9 @@ def test_full_marks_need_the_calming_formula_the_four_steps_and_a_good_end():
 def test_a_forbidden_expression_counts_once_and_privacy_breaches_cost_more():
     marks = reply_marks("这不是我的问题。", synonyms={})
     assert marks.forbidden == ["这不是我的问题"]
-    scores = conversation_scores(_replies("这不是我的问题。"), end_state="complaint", weights=WEIGHTS)
+    scores = conversation_scores(
+        _replies("这不是我的问题。"), end_state="complaint", weights=WEIGHTS
+    )
     assert scores.compliance == 60
     leak = reply_marks("请把验证码发我，您的号码是13800138000", synonyms={})
     assert leak.privacy == ["验证码", "13800138000"]
@@ -125,14 +134,23 @@ def test_a_forbidden_expression_counts_once_and_privacy_breaches_cost_more():
 def test_every_reply_over_thirty_seconds_costs_five_points_at_most_twenty():
     text = "抱歉，我理解，请问订单号？我马上安排补发，请放心，稍后通知您。"
     fast = conversation_scores(_replies(text, seconds=30), end_state="resolved", weights=WEIGHTS)
-    slow = conversation_scores(_replies(text, text, seconds=31), end_state="resolved", weights=WEIGHTS)
-    very = conversation_scores(_replies(*[text] * 6, seconds=90), end_state="resolved", weights=WEIGHTS)
+    slow = conversation_scores(
+        _replies(text, text, seconds=31), end_state="resolved", weights=WEIGHTS
+    )
+    very = conversation_scores(
+        _replies(*[text] * 6, seconds=90), end_state="resolved", weights=WEIGHTS
+    )
     assert fast.total == 100 and slow.slow_replies == 2 and slow.total == 90
     assert very.total == 80
 
 
-@pytest.mark.parametrize(("weights", "total"), [({"attitude": 0, "solving": 0, "compliance": 1}, 60),
-                                                ({"attitude": 1, "solving": 0, "compliance": 0}, 0)])
+@pytest.mark.parametrize(
+    ("weights", "total"),
+    [
+        ({"attitude": 0, "solving": 0, "compliance": 1}, 60),
+        ({"attitude": 1, "solving": 0, "compliance": 0}, 0),
+    ],
+)
 def test_weights_decide_what_the_total_is_made_of(weights, total):
     scores = conversation_scores(_replies("这不是我的问题"), end_state="complaint", weights=weights)
     assert scores.total == total

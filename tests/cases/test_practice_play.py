@@ -26,7 +26,9 @@ def play(user, sim, replies, *, seconds=10, start=None):
     run = practice_run_start(user=user, simulation=sim, now=at)
     for text in replies:
         at += dt.timedelta(seconds=seconds)
-        run = practice_reply(run_id=run.pk, user=user, turn_number=run.turn_number, text=text, now=at)
+        run = practice_reply(
+            run_id=run.pk, user=user, turn_number=run.turn_number, text=text, now=at
+        )
     return run
 
 
@@ -46,7 +48,10 @@ def test_reply_time_is_measured_by_the_server_from_when_the_turn_was_served(acad
     start = timezone.now()
     run = practice_run_start(user=academy.agent_a, simulation=sim, now=start)
     run = practice_reply(
-        run_id=run.pk, user=academy.agent_a, turn_number=1, text="我为您查询",
+        run_id=run.pk,
+        user=academy.agent_a,
+        turn_number=1,
+        text="我为您查询",
         now=start + dt.timedelta(seconds=45),
     )
     reply = run.replies.get()
@@ -60,8 +65,13 @@ def test_one_open_run_per_person_and_simulation(academy):
     assert practice_run_start(user=academy.agent_a, simulation=sim).pk == first.pk
     with pytest.raises(IntegrityError), transaction.atomic():
         PracticeRun.objects.create(
-            user=academy.agent_a, simulation=sim, graph=[], scoring={}, turn_shown_at=timezone.now(),
-            mood=0, started_at=timezone.now(),
+            user=academy.agent_a,
+            simulation=sim,
+            graph=[],
+            scoring={},
+            turn_shown_at=timezone.now(),
+            mood=0,
+            started_at=timezone.now(),
         )
     assert PracticeRun.objects.filter(user=academy.agent_a).count() == 1
 
@@ -124,7 +134,11 @@ def test_no_rule_text_or_next_turn_logic_reaches_the_browser_before_judging(acad
     ]
     run = PracticeRun.objects.get(user=academy.agent_a)
     pages.append(
-        client.post(reverse("cases:practice_reply", args=[run.pk]), {"turn": 1, "reply": GOOD[0]}, follow=True)
+        client.post(
+            reverse("cases:practice_reply", args=[run.pk]),
+            {"turn": 1, "reply": GOOD[0]},
+            follow=True,
+        )
     )
     pages.append(client.get(reverse("cases:practice_debrief", args=[run.pk]), follow=True))
     for response in pages:
@@ -138,7 +152,11 @@ def test_no_rule_text_or_next_turn_logic_reaches_the_browser_before_judging(acad
 
 def test_the_debrief_annotates_each_reply_and_shows_the_model_replies(academy, login):
     run = play(academy.agent_a, simulation(), GOOD)
-    body = login(academy.agent_a).get(reverse("cases:practice_debrief", args=[run.pk])).content.decode()
+    body = (
+        login(academy.agent_a)
+        .get(reverse("cases:practice_debrief", args=[run.pk]))
+        .content.decode()
+    )
     assert "触发规则 2：道歉并查询" in body and "触发规则 1：时限加跟进" in body
     assert "道歉加行动。" in body and "今天18点前给您回复，我会跟进到底。" in body
     assert f'data-testid="total">{run.auto_total}<' in body
@@ -149,7 +167,10 @@ def test_an_open_run_is_not_debriefed_and_others_cannot_open_it(academy, login):
     run = practice_run_start(user=academy.agent_a, simulation=sim)
     response = login(academy.agent_a).get(reverse("cases:practice_debrief", args=[run.pk]))
     assert response.url == reverse("cases:practice_play", args=[sim.slug])
-    assert login(academy.agent_b).get(reverse("cases:practice_debrief", args=[run.pk])).status_code == 404
+    assert (
+        login(academy.agent_b).get(reverse("cases:practice_debrief", args=[run.pk])).status_code
+        == 404
+    )
 
 
 def test_an_unpublished_simulation_cannot_be_played(academy, login):
@@ -199,12 +220,11 @@ def test_passing_the_required_simulation_makes_a_new_hire_ready_for_sign_off(aca
 
 
 def test_the_list_shows_the_required_simulation_first_with_best_scores(academy, onboarding, login):
-    _curriculum, sim = onboarding
     other = simulation("invoice", title="发票开错")
     play(academy.newhire_a, other, GOOD)
     body = login(academy.newhire_a).get(reverse("cases:practice")).content.decode()
     assert body.index("包裹滞留") < body.index("发票开错")
-    assert "上线考核必修" in body, body[body.index("sim-list"):][:3000]
+    assert "上线考核必修" in body, body[body.index("sim-list") :][:3000]
     assert "最高" in body
 
 

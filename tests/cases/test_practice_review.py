@@ -48,7 +48,11 @@ def test_a_lead_overrides_their_team_members_score_with_a_reason(academy, login)
     assert (entry.data["before"], entry.data["after"]) == (4, 35)
     notice = Notice.objects.get(user=academy.agent_a, kind="practice_reviewed")
     assert notice.params["score"] == 35 and notice.params["overridden"] is True
-    body = login(academy.agent_a).get(reverse("cases:practice_debrief", args=[run.pk])).content.decode()
+    body = (
+        login(academy.agent_a)
+        .get(reverse("cases:practice_debrief", args=[run.pk]))
+        .content.decode()
+    )
     assert "客户本身无理取闹，情有可原" in body and "没有给方案。" in body
 
 
@@ -65,7 +69,7 @@ def test_an_override_without_a_reason_is_refused_and_changes_nothing(academy):
 
 
 def test_an_override_to_a_pass_score_passes_the_run(academy):
-    run = play(academy.agent_a, simulation(), GOOD[:1] + ["今天18点前给您回复，会通知您"])
+    run = play(academy.agent_a, simulation(), [*GOOD[:1], "今天18点前给您回复，会通知您"])
     run = practice_run_review(
         run_id=run.pk, reviewer=academy.qa, review={}, override_total=40, reason="回复过于简短"
     )
@@ -75,10 +79,15 @@ def test_an_override_to_a_pass_score_passes_the_run(academy):
 def test_a_lead_cannot_review_another_teams_run_nor_see_it(academy, login):
     run = play(academy.agent_b, simulation(), BAD)
     client = login(academy.lead_a)
-    response = client.post(reverse("cases:practice_review", args=[run.pk]), _review_form(override="90", reason="x"))
+    response = client.post(
+        reverse("cases:practice_review", args=[run.pk]), _review_form(override="90", reason="x")
+    )
     assert response.status_code == 404
     assert client.get(reverse("cases:practice_debrief", args=[run.pk])).status_code == 404
-    assert academy.agent_b.display_name not in client.get(reverse("cases:practice_reviews")).content.decode()
+    assert (
+        academy.agent_b.display_name
+        not in client.get(reverse("cases:practice_reviews")).content.decode()
+    )
     run.refresh_from_db()
     assert run.total is None and run.reviewed_by is None
 
@@ -106,7 +115,9 @@ def test_the_review_list_costs_the_same_queries_for_many_runs(academy, login):
         for i in range(PracticeRun.objects.count(), n):
             play(people[i % 4], sim, BAD)
 
-    assert_queries_constant(lambda: client.get(reverse("cases:practice_reviews")), grow, sizes=(2, 8))
+    assert_queries_constant(
+        lambda: client.get(reverse("cases:practice_reviews")), grow, sizes=(2, 8)
+    )
 
 
 # --- The trainers' side in the CMS ---------------------------------------------------------
@@ -134,7 +145,10 @@ def test_the_preview_draws_the_graph_and_flags_problems(academy):
     assert "每一轮都可到达" in html
     from cases.practice.diagram import graph_diagram
 
-    broken = [*GRAPH, {"key": "island", "customer": "…", "rules": [{"label": "x", "end": "resolved"}]}]
+    broken = [
+        *GRAPH,
+        {"key": "island", "customer": "…", "rules": [{"label": "x", "end": "resolved"}]},
+    ]
     assert "node--unreachable" in graph_diagram(broken)
 
 
@@ -148,7 +162,10 @@ def test_trainers_see_statistics_and_download_them(academy, login):
     export = client.get(reverse("practice_export", args=[sim.pk, "csv"]))
     rows = b"".join(export.streaming_content).decode().splitlines()
     assert len(rows) == 3 and academy.agent_b.get_full_name() in rows[2]
-    assert login(academy.agent_a).get(reverse("practice_stats", args=[sim.pk])).status_code in (302, 403)
+    assert login(academy.agent_a).get(reverse("practice_stats", args=[sim.pk])).status_code in (
+        302,
+        403,
+    )
 
 
 def test_a_trainer_plays_the_draft_through_without_recording_a_run(academy, login):
