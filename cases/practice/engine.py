@@ -39,6 +39,7 @@ END_STATES = (RESOLVED, ESCALATED, HUNG_UP, COMPLAINT)
 GOOD_ENDS = frozenset({RESOLVED, ESCALATED})
 
 Synonyms = Mapping[str, Sequence[str]]
+NEGATIONS = frozenset("没不无别未")
 
 
 def lines(text: str | None) -> list[str]:
@@ -62,9 +63,20 @@ class Reply:
         return cls(text=normalise(text), words=frozenset(query_words(text)))
 
     def says(self, keyword: str, synonyms: Synonyms) -> bool:
-        """Does the reply say this keyword, or one of its synonyms, as a word or a phrase?"""
+        """
+        Does the reply say this keyword, or one of its synonyms, as a word or a phrase, and
+        not negated? 没办法 does not offer a 办法, 我不理解 shows no 理解.
+        """
         variants = (normalise(keyword), *synonyms.get(normalise(keyword), ()))
-        return any(v in self.words or (len(v) >= 2 and v in self.text) for v in variants if v)
+        return any((v in self.words or len(v) >= 2) and self._affirmed(v) for v in variants if v)
+
+    def _affirmed(self, phrase: str) -> bool:
+        start = self.text.find(phrase)
+        while start != -1:
+            if start == 0 or self.text[start - 1] not in NEGATIONS:
+                return True
+            start = self.text.find(phrase, start + 1)
+        return False
 
     def has_phrase(self, phrase: str) -> bool:
         return normalise(phrase) in self.text

@@ -154,3 +154,10 @@ def test_every_reply_over_thirty_seconds_costs_five_points_at_most_twenty():
 def test_weights_decide_what_the_total_is_made_of(weights, total):
     scores = conversation_scores(_replies("这不是我的问题"), end_state="complaint", weights=weights)
     assert scores.total == total
+
+
+def test_a_negated_word_does_not_meet_an_intent_or_a_marker():
+    synonyms = {"方案": ("办法",)}
+    assert not reply_marks("没办法。", synonyms=synonyms).markers
+    assert "solution" in reply_marks("我有个办法。", synonyms=synonyms).markers
+    assert "empathy" not in reply_marks("我不理解您为什么生气", synonyms={}).markers
