@@ -36,7 +36,7 @@ class SimulationViewSet(SnippetViewSet):
     menu_label = gettext_lazy("Practice simulations")
     menu_order = 222
     add_to_admin_menu = True
-    list_display = ["title", "scenario_type", "difficulty", "pass_score", "live"]
+    list_display = ["title", "scenario_type", "difficulty", "pass_score"]  # status: Wagtail adds it
     search_fields = ["title"]
 
 
