@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.signals import task_submitted
 
 from cases.models import CaseLibraryPage, CaseRead
+from cases.practice.golive import practice_golive_requirements
 from cases.search import warm_up
 from cases.selectors import cases_published_in_week, week_start_of
 from lms.features import (
@@ -22,6 +23,7 @@ from lms.features import (
     SiteBuilder,
     register_dashboard_panel,
     register_demo_loader,
+    register_golive_requirements,
     register_lead_todo,
     register_nav_item,
     register_notice_kind,
@@ -88,6 +90,10 @@ def _review_params(params: dict) -> dict:
     return {**params, "by": params.get("by") or "—"}
 
 
+def _practice_reviewed(params: dict) -> dict:
+    return {**params, "how": _("overrode the score") if params.get("overridden") else _("reviewed")}
+
+
 def register_with_core() -> None:
     task_submitted.connect(_notify_reviewers, dispatch_uid="cases_notify_reviewers")
     register_notice_kind(
@@ -102,6 +108,26 @@ def register_with_core() -> None:
             prepare=_review_params,
         )
     )
+    register_notice_kind(
+        NoticeKind(
+            "practice_reviewed",
+            _("A practice conversation reviewed"),
+            _("%(by)s %(how)s of your practice “%(simulation)s”: %(score)s"),
+            _("%(by)s %(how)s of your practice conversation “%(simulation)s”: the total is "
+              "now %(score)s. Open the debrief to read the comments per dimension."),
+            prepare=_practice_reviewed,
+        )
+    )  # fmt: skip
+    register_nav_item(
+        NavItem(
+            "practice",
+            _("Practice"),
+            lambda: reverse("cases:practice"),
+            order=25,
+            active=lambda path, url: path.startswith(url),
+        )
+    )
+    register_golive_requirements(practice_golive_requirements)
     register_notice_kind(
         NoticeKind(
             "case_week",
@@ -136,4 +162,5 @@ def register_with_core() -> None:
     # After the core's people and curricula; certification hands some cases to authors.
     # Dotted paths: imported only when the demo or a synthetic centre is built.
     register_demo_loader(DemoLoader(name="cases", load="cases.demo.loader.load", order=30))
+    register_demo_loader(DemoLoader(name="practice", load="cases.demo.practice.load", order=35))
     register_site_builder(SiteBuilder(name="cases", build="cases.synthetic.cases_build", order=30))

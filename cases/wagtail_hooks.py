@@ -296,3 +296,6 @@ def register_case_log_actions(actions):
             lambda data: _("Scheduled for the week of %(week)s") % {"week": data["week_start"]},
         )
     )
+
+
+from cases.practice import admin as practice_admin  # noqa: E402,F401  (registers its hooks)

@@ -60,6 +60,46 @@ def attempt_rules(*, user, quiz, now: dt.datetime) -> AttemptRules:
     return AttemptRules(refusal=refusal, counts_from=counts_from)
 
 
+# --- What else the go-live check asks for ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GoLiveRequirement:
+    """
+    One more thing a feature requires before a new hire goes live (a practice conversation
+    passed, ...), shown on the checklist like a quiz: `step` is one of
+    lms.selectors.golive.Step's values; `start_url` is where to do it, `result_url` where
+    the latest result is, `detail` a short line beside it (a best score).
+    """
+
+    key: str
+    label: str
+    done: bool
+    step: str
+    start_url: str = ""
+    result_url: str = ""
+    detail: str = ""
+
+
+GoLiveRequirementsProvider = Callable[..., list[GoLiveRequirement]]
+_golive_requirements: list[GoLiveRequirementsProvider] = []
+
+
+def register_golive_requirements(provider: GoLiveRequirementsProvider) -> None:
+    """`provider(*, user, curriculum) -> [GoLiveRequirement]`: what the feature requires of
+    this person for this onboarding curriculum (a fixed number of queries, usually one)."""
+    if provider not in _golive_requirements:
+        _golive_requirements.append(provider)
+
+
+def golive_requirements(*, user, curriculum) -> list[GoLiveRequirement]:
+    return [
+        requirement
+        for provider in _golive_requirements
+        for requirement in provider(user=user, curriculum=curriculum)
+    ]
+
+
 # --- The signed-in frame: menu entries and dashboard panels --------------------------------
 
 

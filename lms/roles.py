@@ -41,9 +41,10 @@ CASE_CONTENT = (
     *(
         f"cases.{a}_{m}"
         # synonymgroup: the case search's synonyms (cases.models.search), a CMS snippet
-        for m in ("scenariotype", "product", "clinicsession", "synonymgroup")
+        for m in ("scenariotype", "product", "clinicsession", "synonymgroup", "simulation")
         for a in ("add", "change", "delete", "view")
     ),
+    "cases.publish_simulation",  # practice simulations keep drafts (DraftStateMixin)
 )
 MEDIA = (
     "wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image",
@@ -108,6 +109,7 @@ ROLE_GRANTS: tuple[RoleGrant, ...] = (
             "cases.add_clinicsession",
             "cases.change_clinicsession",
             "cases.view_clinicsession",
+            "cases.view_simulation",
         ),
         # Publishing is how an approval takes effect; without bypass_workflow QA still
         # goes through review like everyone else.

@@ -13,6 +13,14 @@ from cases.models.library import (
     ScenarioType,
     SecondPersonApprovalTask,
 )
+from cases.models.practice import (
+    EndState,
+    Mood,
+    PracticeChannel,
+    PracticeReply,
+    PracticeRun,
+    Simulation,
+)
 from cases.models.search import (
     CaseSearch,
     CaseSearchTerm,
@@ -31,10 +39,16 @@ __all__ = [
     "Channel",
     "ClinicSession",
     "Difficulty",
+    "EndState",
+    "Mood",
+    "PracticeChannel",
+    "PracticeReply",
+    "PracticeRun",
     "Product",
     "ScenarioType",
     "SearchTermFrequency",
     "SearchTermSound",
     "SecondPersonApprovalTask",
+    "Simulation",
     "SynonymGroup",
 ]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lms.audit import audit_actor, audit_trail
+from lms.features import GoLiveRequirement, golive_requirements
 from lms.formatting import choice_label
 from lms.models import Attempt, GoLiveState, GoLiveStatus, Quiz
 from lms.selectors.people import staff_visible_to
@@ -24,6 +25,13 @@ class ChecklistItem:
     step: str = Step.NOT_STARTED
     replies_waiting: int = 0  # with AWAITING_REVIEW: how many replies are not scored yet
     attempt: Attempt | None = None  # the attempt the step is about, to link its result
+    # A feature's requirement (lms.features.register_golive_requirements), shown like a quiz.
+    requirement: GoLiveRequirement | None = None
+
+    @property
+    def required(self) -> bool:
+        """A quiz or a feature's requirement: what must be done before sign-off."""
+        return self.quiz is not None or self.requirement is not None
 
 
 def golive_card_state(status: GoLiveStatus | None, checklist: list[ChecklistItem]) -> str:
@@ -32,7 +40,7 @@ def golive_card_state(status: GoLiveStatus | None, checklist: list[ChecklistItem
         return ""
     if status.state != GoLiveState.IN_TRAINING:
         return status.state
-    steps = {item.step for item in checklist if item.quiz}
+    steps = {item.step for item in checklist if item.required}
     if Step.AWAITING_REVIEW in steps:
         return Step.AWAITING_REVIEW
     if steps <= {Step.NOT_STARTED}:
@@ -66,6 +74,10 @@ def golive_checklist(*, user, status: GoLiveStatus | None = None) -> list[Checkl
                 attempt=attempt,
             )
         )
+    items.extend(
+        ChecklistItem(r.label, r.done, step=r.step, requirement=r)
+        for r in golive_requirements(user=user, curriculum=curriculum)
+    )
     if curriculum.golive_requires_signoff:
         live = status.state == GoLiveState.LIVE
         items.append(

@@ -85,6 +85,8 @@ def _next_step(user, lesson, module, lessons, index) -> NextStep:
                     reverse("lms:quiz", args=[item.quiz.pk]),
                     "golive_quiz",
                 )
+            if item.requirement and not item.done and item.requirement.start_url:
+                return NextStep(item.label, item.requirement.start_url, "golive_requirement")
     return NextStep(_("Back to my learning"), reverse("lms:dashboard"), "dashboard")
 
 

@@ -68,7 +68,7 @@ def golive_refresh(*, user_id: int, passed_quiz_id: int | None = None) -> GoLive
         return status
     user = User.objects.get(pk=user_id)
     quizzes_done = all(
-        item.done for item in golive_checklist(user=user, status=status) if item.quiz
+        item.done for item in golive_checklist(user=user, status=status) if item.required
     )
     if not quizzes_done:
         return status
@@ -92,7 +92,7 @@ def golive_sign_off(*, lead, person, reason: str = "") -> GoLiveStatus:
     missing = [
         item.label
         for item in golive_checklist(user=person, status=status)
-        if item.quiz and not item.done
+        if item.required and not item.done
     ]
     if missing:
         raise Refused(

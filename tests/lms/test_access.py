@@ -41,6 +41,12 @@ LEARNER = {
     "cases:week",
     "cases:read",
     "cases:check",
+    # Practice conversations: a run belongs to its player (tests/cases/test_practice_play.py).
+    "cases:practice",
+    "cases:practice_play",
+    "cases:practice_start",
+    "cases:practice_reply",
+    "cases:practice_debrief",
     "certification:mine",
     "certification:register",
     "certification:certificate_pdf",
@@ -83,10 +89,17 @@ POST_ONLY = {
     "lms:golive_sign_off",
     "lms:golive_revert",
     "lms:review_item",
+    "cases:practice_review",
     "certification:recommend",
 }
 # Scoring written replies: leads and supervisors (their teams), QA (everyone), administrators.
-REVIEWER = {"lms:review_queue": lambda a: [{}], "lms:review_item": lambda a: [{"pk": 999999}]}
+REVIEWER = {
+    "lms:review_queue": lambda a: [{}],
+    "lms:review_item": lambda a: [{"pk": 999999}],
+    # Practice runs: the same people, the same scope (tests/cases/test_practice_review.py).
+    "cases:practice_reviews": lambda a: [{}],
+    "cases:practice_review": lambda a: [{"pk": 999999}],
+}
 
 
 def _fetch(client, name, kwargs):
