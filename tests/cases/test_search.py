@@ -138,3 +138,12 @@ def test_the_search_page_never_fails_on_odd_input(academy, login):
     client = login(academy.agent_a)
     for query in ("？？！", "了吗", "a" * 100, "%_'\"", "零", "1", "百"):
         search_page(client, q=query)
+
+
+def test_a_snippet_marks_full_width_and_capital_letters_where_the_query_typed_plain_ones():
+    from cases.search.snippets import snippet
+
+    html = snippet("客户说ＡＰＰ一直闪退，App Store 里也更新不了", ["app", "闪退"])
+    assert html.count("<mark>") == 3
+    assert "<mark>ＡＰＰ</mark>" in html and "<mark>App</mark>" in html
+    assert "<mark>闪退</mark>" in html
