@@ -62,6 +62,8 @@ class OpeningRequirement(models.Model):
     sort_order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("opening requirement")
+        verbose_name_plural = _("opening requirements")
         ordering = ["opening", "sort_order", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -99,6 +101,8 @@ class OpeningApplication(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("opening application")
+        verbose_name_plural = _("opening applications")
         ordering = ["opening", "applied_at"]
         constraints = [
             models.UniqueConstraint(
