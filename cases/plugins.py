@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.signals import task_submitted
 
 from cases.models import CaseLibraryPage, CaseRead
+from cases.practice.assignments import practice_assignments_reconcile
 from cases.practice.golive import practice_golive_requirements
 from cases.search import warm_up
 from cases.selectors import cases_published_in_week, week_start_of
@@ -27,6 +28,7 @@ from lms.features import (
     register_lead_todo,
     register_nav_item,
     register_notice_kind,
+    register_reconciler,
     register_site_builder,
     register_warm_up,
 )
@@ -128,6 +130,7 @@ def register_with_core() -> None:
         )
     )
     register_golive_requirements(practice_golive_requirements)
+    register_reconciler("practice_assignments", practice_assignments_reconcile)
     register_notice_kind(
         NoticeKind(
             "case_week",
