@@ -29,7 +29,10 @@ class ExceptionalResultForm(forms.Form):
 class QAScoreImportForm(forms.Form):
     file = forms.FileField(
         label=_("QA score file (CSV)"),
-        help_text=_("Columns: employee number, period, score (e.g. KF1234,2026Q3,92.5)."),
+        help_text=_(
+            "Columns: employee number, period, score and, if the file has them, the "
+            "dimension (e.g. KF1234,2026Q3,92.5,服务态度); a row without one is the overall score."
+        ),
     )
 
 

@@ -1,5 +1,7 @@
 """Per-question statistics for trainers."""
 
+from decimal import Decimal
+
 from django.urls import reverse
 
 from lms.selectors.quiz_stats import quiz_question_stats
@@ -16,7 +18,7 @@ def test_stats_count_right_answers_and_the_most_chosen_wrong_option(db):
         attempt_submit(attempt_id=attempt.pk, user=learner, revision=0, answers=answers(attempt))
     stats = quiz_question_stats(quiz)
     assert [s.drawn for s in stats] == [3, 3]
-    assert [s.right_percent for s in stats] == [33, 33]
+    assert [s.right_percent for s in stats] == [Decimal("33.33"), Decimal("33.33")]
     choice, times = stats[0].top_wrong_choice
     assert choice.text.startswith("5分钟") and times == 2
 
