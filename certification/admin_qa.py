@@ -20,7 +20,8 @@ from lms.filters import viewer_teams
 from lms.selectors.people import staff_visible_to
 
 
-def _periods(request):
+def _periods():
+    """Every period imported so far, newest first."""
     periods = QAScore.objects.values_list("period", flat=True).distinct().order_by("-period")
     return [(period, period) for period in periods]
 

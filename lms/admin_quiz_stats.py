@@ -128,7 +128,7 @@ def quiz_stats_export(request, pk, fmt):
         _("Name"),
         _("Team"),
         _("Score"),
-        _("Result"),
+        _("Outcome"),
         _("Attempts"),
         _("Last handed in"),
     ]

@@ -96,9 +96,7 @@ def test_the_user_list_costs_the_same_queries_for_more_people(academy, hr):
         UserFactory.create_batch(n - User.objects.filter(team=team).count(), team=team)
 
     assert_queries_constant(lambda: hr.get(reverse(USERS)), grow, sizes=(3, 15))
-    assert_queries_constant(
-        lambda: hr.get(reverse(USERS), {"export": "csv"}), grow, sizes=(16, 30)
-    )
+    assert_queries_constant(lambda: hr.get(reverse(USERS), {"export": "csv"}), grow, sizes=(16, 30))
 
 
 def test_people_without_the_right_do_not_open_the_user_list(academy, login):
