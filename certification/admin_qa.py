@@ -17,6 +17,7 @@ from wagtail.admin.widgets.button import HeaderButton
 from certification.models import QADimension, QAScore
 from lms.exports import spreadsheet_text
 from lms.filters import viewer_teams
+from lms.formatting import choice_label
 from lms.selectors.people import staff_visible_to
 
 
@@ -125,12 +126,11 @@ class QAScoreIndexView(generic.IndexView):
 
 
 def _label_rows(scores) -> None:
-    dimensions = dict(QADimension.choices)
     for score in scores:
         score.employee_no = score.user.employee_no or ""
         score.name = score.user.get_full_name()
         score.team = score.user.team.name if score.user.team else ""
-        score.dimension_label = str(dimensions.get(score.dimension, score.dimension))
+        score.dimension_label = choice_label(QADimension, score.dimension)
 
 
 class QAScoreViewSet(ModelViewSet):

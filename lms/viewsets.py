@@ -18,6 +18,7 @@ from wagtail.users.forms import UserCreationForm, UserEditForm
 from wagtail.users.views import users as wagtail_users
 
 from lms.exports import spreadsheet_text
+from lms.formatting import choice_label
 from lms.models import Position, Team, User
 from lms.roles import Role
 from lms.search.admin import ChineseSearchMixin
@@ -208,9 +209,8 @@ class AcademyUserIndexView(ChineseSearchMixin, wagtail_users.IndexView):
 
 def _label_rows(users) -> None:
     """Each row's position, roles and state in the reader's language, once per row."""
-    positions = dict(Position.choices)
     for user in users:
-        user.position_label = str(positions.get(user.position, user.position))
+        user.position_label = choice_label(Position, user.position)
         user.roles_label = staff_roles_display(user)
         user.active_label = str(_("Yes") if user.is_active else _("No"))
 
