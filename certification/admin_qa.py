@@ -1,7 +1,8 @@
 """
-QA scores in the CMS: the imported scores listed with filters (period, team, person,
-dimension) and downloadable as they are filtered, beside the import that fills them. Only
-the people the viewer may see (lms.selectors.people), whatever the filters say.
+QA scores in the CMS: the imported scores (overall and the three dimensions) listed with
+filters (period, team, person, a dimension scored, below a score) and downloadable as they
+are filtered, beside the import that fills them. Only the people the viewer may see
+(lms.selectors.people), whatever the filters say.
 """
 
 import django_filters
@@ -17,7 +18,6 @@ from wagtail.admin.widgets.button import HeaderButton
 from certification.models import QADimension, QAScore
 from lms.exports import spreadsheet_text
 from lms.filters import viewer_teams
-from lms.formatting import choice_label
 from lms.selectors.people import staff_visible_to
 
 
@@ -35,11 +35,33 @@ class QAScoreFilterSet(WagtailFilterSet):
     person = django_filters.CharFilter(
         label=_("Person"), method="by_person", max_length=64, help_text=_("Name or employee number")
     )
-    dimension = django_filters.ChoiceFilter(label=_("Dimension"), choices=QADimension.choices)
+    dimension = django_filters.ChoiceFilter(
+        label=_("Dimension"),
+        choices=QADimension.choices,
+        method="by_dimension",
+        help_text=_("Only scores with this dimension scored"),
+    )
+    below = django_filters.NumberFilter(
+        label=_("Below"),
+        method="by_below",
+        min_value=0,
+        max_value=100,
+        help_text=_("Only scores under this, on the dimension chosen or else overall"),
+    )
 
     class Meta:
         model = QAScore
         fields = []
+
+    def by_dimension(self, queryset, name, value):
+        # Older imports have no dimension scores: choosing one leaves those rows out.
+        return queryset.filter(**{f"{value}__isnull": False}) if value else queryset
+
+    def by_below(self, queryset, name, value):
+        if value is None:
+            return queryset
+        dimension = self.form.cleaned_data.get("dimension")
+        return queryset.filter(**{f"{dimension or 'score'}__lt": value})
 
     def by_person(self, queryset, name, value):
         value = value.strip()
@@ -53,14 +75,14 @@ class QAScoreFilterSet(WagtailFilterSet):
 class QAScoreIndexView(generic.IndexView):
     """Read here, written by the import: rows link nowhere and there is no add button."""
 
-    list_export = ["employee_no", "name", "team", "period", "dimension_label", "score"]
+    list_export = ["employee_no", "name", "team", "period", "score", *QADimension.values]
     export_headings = {
         "employee_no": _("Employee number"),
         "name": _("Name"),
         "team": _("Team"),
         "period": _("Period"),
-        "dimension_label": _("Dimension"),
-        "score": _("Score"),
+        "score": _("Overall score"),
+        **dict(QADimension.choices),
     }
     default_ordering = ["-period", "user__employee_no"]
 
@@ -71,8 +93,11 @@ class QAScoreIndexView(generic.IndexView):
             Column("name", label=_("Name"), sort_key="user__display_name"),
             Column("team", label=_("Team"), sort_key="user__team__name"),
             Column("period", label=_("Period"), sort_key="period"),
-            Column("dimension_label", label=_("Dimension"), sort_key="dimension"),
-            Column("score", label=_("Score"), sort_key="score"),
+            Column("score", label=_("Overall score"), sort_key="score"),
+            *(
+                Column(dimension, label=label, sort_key=dimension)
+                for dimension, label in QADimension.choices
+            ),
         ]
 
     def get_filename(self):
@@ -130,7 +155,6 @@ def _label_rows(scores) -> None:
         score.employee_no = score.user.employee_no or ""
         score.name = score.user.get_full_name()
         score.team = score.user.team.name if score.user.team else ""
-        score.dimension_label = choice_label(QADimension, score.dimension)
 
 
 class QAScoreViewSet(ModelViewSet):

@@ -30,8 +30,9 @@ class QAScoreImportForm(forms.Form):
     file = forms.FileField(
         label=_("QA score file (CSV)"),
         help_text=_(
-            "Columns: employee number, period, score and, if the file has them, the "
-            "dimension (e.g. KF1234,2026Q3,92.5,服务态度); a row without one is the overall score."
+            "Columns: employee number, period, overall score and, if the file has them, the "
+            "scores for service attitude, problem solving and compliance "
+            "(e.g. KF1234,2026Q3,92.5,95,90,88)."
         ),
     )
 

@@ -1,5 +1,6 @@
 """
-QA scores (质检得分) per person, period and dimension, imported from the QA team's CSV. All
+QA scores (质检得分) per person and period, imported from the QA team's CSV: the overall
+score and, where the file has the columns, the score on each of the three dimensions. All
 or nothing: a file with one bad row saves nothing and names every bad row, so nobody is left
 with half a period imported. Errors carry their row number apart from the message, so the
 page shows them as a table like the staff import's.
@@ -24,19 +25,21 @@ HEADER_WORDS = {"工号", "employee number", "employee_no", "员工编号"}
 MAX_ROWS = 50_000
 
 
-# The dimension column takes the Chinese name, the English one or the code; blank: overall.
-DIMENSION_WORDS = {
-    **{str(code): code for code in QADimension.values},
-    "": QADimension.OVERALL,
-    "综合": QADimension.OVERALL,
-    "总分": QADimension.OVERALL,
-    "服务态度": QADimension.ATTITUDE,
-    "态度": QADimension.ATTITUDE,
-    "问题解决": QADimension.SOLVING,
-    "解决问题": QADimension.SOLVING,
-    "合规": QADimension.COMPLIANCE,
-    "合规性": QADimension.COMPLIANCE,
-}
+# Columns after the overall score, in this order; each may be missing or blank.
+DIMENSION_COLUMNS = [
+    QADimension.ATTITUDE,
+    QADimension.PROBLEM_SOLVING,
+    QADimension.COMPLIANCE,
+]
+
+
+def _score(raw: str) -> Decimal | None:
+    """The score written in a cell, or None unless it is a number from 0 to 100."""
+    try:
+        score = Decimal(raw)
+    except InvalidOperation:
+        return None
+    return score if score.is_finite() and 0 <= score <= 100 else None
 
 
 @dataclass(frozen=True)
@@ -90,16 +93,16 @@ def qa_scores_import(*, content: bytes) -> QAImportResult:
         if row and row[0].strip() and not has_control_characters(row[0])
     }
     people = dict(User.objects.filter(employee_no__in=numbers).values_list("employee_no", "pk"))
-    parsed: dict[tuple[int, str, str], Decimal] = {}
+    parsed: dict[tuple[int, str], dict[str, Decimal | None]] = {}
     for number, row in enumerate(rows, start=1):
         if row is None or not any(cell.strip() for cell in row):
             continue
         if len(row) < 3:
             result.fail(number, _("Expected employee number, period and score."))
             continue
-        employee_no, period, raw_score = (cell.strip() for cell in row[:3])
-        raw_dimension = row[3].strip() if len(row) > 3 else ""
-        if has_control_characters(employee_no + period + raw_score + raw_dimension):
+        cells = [cell.strip() for cell in row[: 3 + len(DIMENSION_COLUMNS)]]
+        employee_no, period, raw_score = cells[:3]
+        if has_control_characters("".join(cells)):
             # NUL and the like: refused here with the row, the same on SQLite (which would
             # store them) and PostgreSQL (which refuses NUL with an error naming no row).
             result.fail(number, _("It contains control characters (such as NUL); retype the row."))
@@ -116,24 +119,22 @@ def qa_scores_import(*, content: bytes) -> QAImportResult:
                 _("Period “%(value)s” is not like 2026-10, 2026Q3 or 2026H2.") % {"value": period},
             )
             continue
-        dimension = DIMENSION_WORDS.get(raw_dimension.lower())
-        if dimension is None:
-            result.fail(
-                number,
-                _("Dimension “%(value)s” is none of %(choices)s (blank for the overall score).")
-                % {"value": raw_dimension, "choices": "、".join(map(str, QADimension.labels))},
-            )
-            continue
-        try:
-            score = Decimal(raw_score)
-        except InvalidOperation:
-            score = None
-        if score is None or not score.is_finite() or not (0 <= score <= 100):
+        score = _score(raw_score)
+        if score is None:
             result.fail(
                 number, _("Score “%(value)s” is not a number from 0 to 100.") % {"value": raw_score}
             )
             continue
-        parsed[(people[employee_no], period, dimension)] = score
+        values = {"score": score}
+        for dimension, raw in zip(DIMENSION_COLUMNS, cells[3:], strict=False):
+            values[dimension.value] = _score(raw) if raw else None
+            if raw and values[dimension.value] is None:
+                result.fail(
+                    number,
+                    _("%(dimension)s score “%(value)s” is not a number from 0 to 100.")
+                    % {"dimension": dimension.label, "value": raw},
+                )
+        parsed[(people[employee_no], period)] = values
     if result.errors:
         return result
     if not parsed:
@@ -142,12 +143,13 @@ def qa_scores_import(*, content: bytes) -> QAImportResult:
     with transaction.atomic():
         QAScore.objects.bulk_create(
             [
-                QAScore(user_id=uid, period=period, dimension=dimension, score=score)
-                for (uid, period, dimension), score in parsed.items()
+                QAScore(user_id=uid, period=period, **values)
+                for (uid, period), values in parsed.items()
             ],
             update_conflicts=True,
-            unique_fields=["user", "period", "dimension"],
-            update_fields=["score", "imported_at"],
+            unique_fields=["user", "period"],
+            # The file's row is the period's score: dimensions it leaves blank are cleared.
+            update_fields=["score", *QADimension.values, "imported_at"],
         )
     result.saved = len(parsed)
     return result

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
@@ -128,7 +128,7 @@ def quiz_stats_export(request, pk, fmt):
         _("Name"),
         _("Team"),
         _("Score"),
-        _("Outcome"),
+        pgettext("result", "Outcome"),
         _("Attempts"),
         _("Last handed in"),
     ]

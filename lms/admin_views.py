@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
@@ -111,7 +112,7 @@ def staff_import_outcome(request, pk, fmt):
     if not staff_import.is_finished:
         raise Http404
     if staff_import.status == StaffImport.Status.DONE:
-        headers = [_("Row"), _("Employee number"), _("Name"), _("Outcome")]
+        headers = [_("Row"), _("Employee number"), _("Name"), pgettext_lazy("result", "Outcome")]
         rows = (
             [row, spreadsheet_text(number), spreadsheet_text(name), str(ROW_OUTCOME_LABELS[code])]
             for row, number, name, code in staff_import.outcomes

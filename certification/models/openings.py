@@ -63,6 +63,8 @@ class OpeningRequirement(models.Model):
 
     class Meta:
         ordering = ["opening", "sort_order", "pk"]
+        verbose_name = _("opening requirement")
+        verbose_name_plural = _("opening requirements")
         constraints = [
             models.UniqueConstraint(
                 fields=["opening", "kind", "option"], name="opening_requirement_once"
@@ -100,6 +102,9 @@ class OpeningApplication(models.Model):
 
     class Meta:
         ordering = ["opening", "applied_at"]
+        # Named, or the CMS's history report shows "Opening application" in English.
+        verbose_name = _("opening application")
+        verbose_name_plural = _("opening applications")
         constraints = [
             models.UniqueConstraint(
                 fields=["opening", "applicant"], name="opening_application_once"
