@@ -242,21 +242,40 @@ class ExceptionalResultView(CertificationDeskPageMixin, FormView):
         return redirect("certification_admin_index")
 
 
+# A file of 50,000 bad rows names the first few hundred; the rest are the same mistakes.
+ERRORS_SHOWN = 200
+
+
 class QAScoreImportView(CertificationDeskPageMixin, FormView):
+    """
+    A QA score file, all or nothing; its problems as a table of row and message (the file
+    field itself shows none, so nothing is said twice).
+    """
+
     permission_required = "certification.add_qascore"
-    template_name = "certification/admin/form.html"
+    template_name = "certification/admin/qa_import.html"
     form_class = QAScoreImportForm
     page_title = gettext_lazy("Import QA scores")
+
+    def get_breadcrumbs_items(self):
+        return [
+            *WagtailAdminTemplateMixin.breadcrumbs_items,
+            {"url": reverse("certification_qa_scores:index"), "label": _("QA scores")},
+            {"url": "", "label": self.get_page_title()},
+        ]
 
     def form_valid(self, form):
         result = qa_scores_import(content=form.cleaned_data["file"].read())
         if result.errors:
-            for error in result.errors[:50]:
-                form.add_error("file", error)
-            if len(result.errors) > 50:
-                form.add_error(
-                    "file", _("…and %(n)s more problems.") % {"n": len(result.errors) - 50}
+            shown = result.errors[:ERRORS_SHOWN]
+            more = len(result.errors) - len(shown)
+            return self.render_to_response(
+                self.get_context_data(
+                    form=form,
+                    errors=shown,
+                    error_count=len(result.errors),
+                    more=_("…and %(n)s more problems.") % {"n": more} if more else "",
                 )
-            return self.form_invalid(form)
+            )
         messages.success(self.request, _("%(n)s QA scores imported.") % {"n": result.saved})
-        return redirect("certification_admin_qa_import")
+        return redirect("certification_qa_scores:index")

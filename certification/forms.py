@@ -29,7 +29,11 @@ class ExceptionalResultForm(forms.Form):
 class QAScoreImportForm(forms.Form):
     file = forms.FileField(
         label=_("QA score file (CSV)"),
-        help_text=_("Columns: employee number, period, score (e.g. KF1234,2026Q3,92.5)."),
+        help_text=_(
+            "Columns: employee number, period, overall score and, if the file has them, the "
+            "scores for service attitude, problem solving and compliance "
+            "(e.g. KF1234,2026Q3,92.5,95,90,88)."
+        ),
     )
 
 

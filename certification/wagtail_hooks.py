@@ -4,6 +4,7 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from certification.admin_qa import QAScoreViewSet
 from certification.admin_views import (
     CertificateDetailView,
     CertificateIndexView,
@@ -50,6 +51,14 @@ def register_certification_urls():
     ]
 
 
+qa_score_viewset = QAScoreViewSet("certification_qa_scores", url_prefix="certification/qa")
+
+
+@hooks.register("register_admin_viewset")
+def register_qa_score_viewset():
+    return qa_score_viewset
+
+
 class CycleViewSet(SnippetViewSet):
     model = Cycle
     icon = "date"
@@ -87,6 +96,13 @@ class CertificationViewSetGroup(SnippetViewSetGroup):
                 icon_name="doc-full",
                 order=0,
                 permission="certification.view_certificate",
+            ),
+            PermissionMenuItem(
+                _("QA scores"),
+                reverse("certification_qa_scores:index"),
+                icon_name="table",
+                order=1,
+                permission="certification.view_qascore",
             ),
             *super().get_submenu_items(),
         ]

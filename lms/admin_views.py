@@ -1,18 +1,20 @@
-"""Wagtail admin pages for HR: upload a staff file and follow its import."""
+"""Wagtail admin pages for HR: upload a staff file, follow its import, download its outcome."""
 
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from lms.exports import spreadsheet_text, table_response
 from lms.forms import StaffImportForm
-from lms.models import Quiz, StaffImport
-from lms.selectors.quiz_stats import quiz_question_stats, quizzes_with_results
+from lms.models import StaffImport
 from lms.services.staff_import import STAFF_FILE_HEADERS, describe_error, staff_import_start
+from lms.services.staff_import.files import COLUMN_LABELS
 
 
 class StaffImportPermissionMixin(PermissionRequiredMixin):
@@ -91,47 +93,45 @@ class StaffImportStatusView(StaffImportPermissionMixin, WagtailAdminTemplateMixi
         return context
 
 
-class QuizStatsPermissionMixin(PermissionRequiredMixin):
-    permission_required = "lms.view_quiz"
-    raise_exception = True
+ROW_OUTCOME_LABELS = {
+    "created": _("New person"),
+    "updated": _("Updated"),
+    "deactivated": _("Deactivated"),
+    "unchanged": _("Already up to date"),
+}
 
 
-class QuizStatsIndexView(QuizStatsPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
-    template_name = "lms/admin/quiz_stats_index.html"
-    page_title = _("Quiz statistics")
-    header_icon = "table"
-
-    def get_breadcrumbs_items(self):
-        return [*super().get_breadcrumbs_items(), {"url": "", "label": self.page_title}]
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "quizzes": quizzes_with_results()}
-
-
-class QuizStatsView(QuizStatsPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
-    """Which questions learners get wrong, and which wrong option they pick most."""
-
-    template_name = "lms/admin/quiz_stats.html"
-    page_title = _("Quiz statistics")
-    header_icon = "table"
-
-    def get_breadcrumbs_items(self):
-        return [
-            *super().get_breadcrumbs_items(),
-            {"url": reverse("lms_quiz_stats_index"), "label": _("Quiz statistics")},
-            {"url": "", "label": self.quiz.title},
-        ]
-
-    def dispatch(self, request, *args, **kwargs):
-        self.quiz = get_object_or_404(Quiz, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_page_subtitle(self):
-        return self.quiz.title
-
-    def get_context_data(self, **kwargs):
-        return {
-            **super().get_context_data(**kwargs),
-            "quiz": self.quiz,
-            "stats": quiz_question_stats(self.quiz),
-        }
+@permission_required("lms.import_staff", raise_exception=True)
+def staff_import_outcome(request, pk, fmt):
+    """
+    What an import did, as a file HR keeps or passes on: each row's outcome once imported,
+    each problem with its row and column when the file was refused. Worded at download time
+    in the reader's language, like the status page.
+    """
+    staff_import = get_object_or_404(StaffImport.objects.defer("content"), pk=pk)
+    if not staff_import.is_finished:
+        raise Http404
+    if staff_import.status == StaffImport.Status.DONE:
+        headers = [_("Row"), _("Employee number"), _("Name"), pgettext_lazy("result", "Outcome")]
+        rows = (
+            [row, spreadsheet_text(number), spreadsheet_text(name), str(ROW_OUTCOME_LABELS[code])]
+            for row, number, name, code in staff_import.outcomes
+        )
+    else:
+        headers = [_("Row"), _("Column"), _("Value"), _("Problem")]
+        rows = (
+            [
+                error.get("row") or "",
+                str(COLUMN_LABELS.get(error.get("column"), error.get("column") or "")),
+                spreadsheet_text(error.get("value") or ""),
+                describe_error(error),
+            ]
+            for error in staff_import.errors
+        )
+    return table_response(
+        fmt=fmt,
+        filename=f"staff-import-{staff_import.pk}.{fmt}",
+        headers=[str(header) for header in headers],
+        rows=rows,
+        sheet_title=str(_("Import staff")),
+    )

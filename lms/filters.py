@@ -10,8 +10,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from lms.models import GoLiveState, Position, Team
-from lms.selectors.people import teams_visible_to
+from lms.models import Cohort, GoLiveState, Position, Team
+from lms.selectors.people import learners_visible_to, teams_visible_to
 
 
 def viewer_teams(request):
@@ -67,3 +67,32 @@ class RosterFilter(TeamScopeFilter):
         if not self.form.cleaned_data.get("status"):
             queryset = self.by_status(queryset, "status", "active")
         return queryset
+
+
+def learner_teams(request):
+    """Teams of the learners whose results the viewer may read."""
+    if request is None:
+        return Team.objects.none()
+    return Team.objects.filter(pk__in=learners_visible_to(request.user).values("team_id"))
+
+
+class QuizResultsFilter(django_filters.FilterSet):
+    """
+    The quiz statistics' filters, over attempts: the learners' cohort and team, and the day
+    an attempt started. The queryset given is already the viewer's learners' attempts.
+    """
+
+    cohort = django_filters.ModelChoiceFilter(
+        label=_("Cohort"),
+        field_name="user__cohorts",
+        queryset=Cohort.objects.all(),
+        empty_label=_("All cohorts"),
+    )
+    team = django_filters.ModelChoiceFilter(
+        label=_("Team"), field_name="user__team", queryset=learner_teams, empty_label=_("All teams")
+    )
+    started = django_filters.DateFromToRangeFilter(
+        label=_("Started between"),
+        field_name="started_at__date",
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )

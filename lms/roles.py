@@ -94,7 +94,8 @@ ROLE_GRANTS: tuple[RoleGrant, ...] = (
     # Trainers publish; QA drafts and submits for review (cases), and scores written replies.
     RoleGrant(
         Role.TRAINER,
-        (ADMIN_ACCESS, *TRAINING_CONTENT, *CASE_CONTENT),
+        # Quiz statistics name learners: trainers see whom their content leaves behind.
+        (ADMIN_ACCESS, "lms.view_learner_results", *TRAINING_CONTENT, *CASE_CONTENT),
         page_permissions=("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
         collection_permissions=MEDIA,
     ),
@@ -103,6 +104,7 @@ ROLE_GRANTS: tuple[RoleGrant, ...] = (
         (
             ADMIN_ACCESS,
             "lms.review_written_answers",
+            "lms.view_learner_results",
             "lms.view_quiz",
             "lms.view_question",
             "cases.view_casepage",
@@ -123,12 +125,15 @@ ROLE_GRANTS: tuple[RoleGrant, ...] = (
             "lms.view_team_people",
             "lms.view_all_staff",
             "lms.import_staff",
+            "lms.view_learner_results",
             "lms.sign_off_golive",
             "lms.add_user",
             "lms.change_user",
             "lms.add_team",
             "lms.change_team",
             "lms.delete_team",
+            # API tokens for the workforce and routing systems, issued to named staff.
+            *(f"wagtailcore.{a}_apitoken" for a in ("add", "change", "delete", "view")),
             *TRAINING_CONTENT,
             *CASE_CONTENT,
             *CERTIFICATION_ADMIN,

@@ -1,12 +1,28 @@
-"""Wagtail's user admin with the academy's staff fields, and deactivation that signs out."""
+"""
+Wagtail's user admin with the academy's staff fields, and deactivation that signs out.
+HR reads the list by the HR record (employee number, team, position, role, hire date),
+filters on each, and downloads what it filtered.
+"""
 
+import django_filters
 from django import forms
+from django.contrib.auth.models import Group
+from django.db.models import Prefetch
+from django.forms import CheckboxSelectMultiple
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import DateRangePickerWidget
+from wagtail.admin.ui.tables import BooleanColumn, BulkActionsCheckboxColumn, Column
+from wagtail.admin.utils import get_user_display_name
 from wagtail.users.forms import UserCreationForm, UserEditForm
 from wagtail.users.views import users as wagtail_users
 
-from lms.models import User
+from lms.exports import spreadsheet_text
+from lms.formatting import choice_label
+from lms.models import Position, Team, User
+from lms.roles import Role
 from lms.search.admin import ChineseSearchMixin
+from lms.selectors.people import staff_visible_to
 from lms.services.people import position_since_after, staff_left, staff_roles_sync
 from lms.services.staff_import import normalise_employee_no
 
@@ -69,18 +85,139 @@ class AcademyUserEditView(wagtail_users.EditView):
         return instance
 
 
+def role_groups():
+    """The academy's roles as groups: Wagtail's leftover groups are no role here."""
+    return Group.objects.filter(name__in=Role.values).order_by("name")
+
+
+class StaffAdminFilterSet(wagtail_users.UserFilterSet):
+    """The user list's filters: Wagtail's (active, administrator, last login) and HR's."""
+
+    employee_no = django_filters.CharFilter(
+        label=_("Employee number"), lookup_expr="icontains", max_length=32
+    )
+    team = django_filters.ModelMultipleChoiceFilter(
+        label=_("Team"), queryset=Team.objects.all(), widget=CheckboxSelectMultiple
+    )
+    position = django_filters.MultipleChoiceFilter(
+        label=_("Position"), choices=Position.choices, widget=CheckboxSelectMultiple
+    )
+    hire_date = django_filters.DateFromToRangeFilter(
+        label=_("Hire date"), widget=DateRangePickerWidget
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Wagtail's "group" filter, as the academy's roles.
+        self.filters["group"].label = _("Role")
+        self.filters["group"].queryset = role_groups()
+        self.filters["group"].extra["queryset"] = role_groups()
+
+
+def staff_roles_display(user) -> str:
+    """The person's roles in the reader's language (needs groups prefetched as `roles`)."""
+    return "、".join(str(Role(group.name).label) for group in user.roles)
+
+
 class AcademyUserIndexView(ChineseSearchMixin, wagtail_users.IndexView):
-    """People found by their Chinese display name or employee number, not only login."""
+    """
+    People found by their Chinese display name or employee number, not only login; the HR
+    record in columns and filters; the filtered list downloadable as CSV or Excel (Wagtail's
+    listing export, with the academy's byte-order mark and formula guard on the CSV). Only
+    the people the viewer may see (lms.selectors.people), whatever the filters say.
+    """
 
     chinese_search_fields = ("display_name", "employee_no", "username", "email")
+    list_export = [
+        "employee_no",
+        "display_name",
+        "username",
+        "team",
+        "position_label",
+        "roles_label",
+        "hire_date",
+        "active_label",
+        "email",
+    ]
+    export_headings = {
+        "employee_no": _("Employee number"),
+        "display_name": _("Name"),
+        "username": _("Username"),
+        "team": _("Team"),
+        "position_label": _("Position"),
+        "roles_label": _("Role"),
+        "hire_date": _("Hire date"),
+        "active_label": _("Active"),
+        "email": _("E-mail"),
+    }
+    export_filename = "staff"
 
     @property
     def search_fields(self):
         return list(self.chinese_search_fields)
 
+    @cached_property
+    def columns(self):
+        name_column = self._get_title_column_class(wagtail_users.UserColumn)
+        return [
+            BulkActionsCheckboxColumn("bulk_actions", obj_type="user"),
+            name_column(
+                "name",
+                accessor=get_user_display_name,
+                label=_("Name"),
+                sort_key="display_name",
+                get_url=self.get_edit_url,
+                classname="name",
+            ),
+            Column("employee_no", label=_("Employee number"), sort_key="employee_no"),
+            Column("team", label=_("Team"), sort_key="team__name"),
+            Column("position_label", label=_("Position"), sort_key="position"),
+            Column("roles_label", label=_("Role")),
+            Column("hire_date", label=_("Hire date"), sort_key="hire_date"),
+            BooleanColumn("is_active", label=_("Active"), sort_key="is_active"),
+        ]
+
+    def get_base_queryset(self):
+        return (
+            staff_visible_to(self.request.user)
+            .select_related("team", "wagtail_userprofile")
+            .prefetch_related(Prefetch("groups", queryset=role_groups(), to_attr="roles"))
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        _label_rows(context["object_list"])
+        return context
+
+    def to_row_dict(self, item):
+        _label_rows([item])
+        row = super().to_row_dict(item)
+        return {k: "" if v is None else v for k, v in row.items()}
+
+    def write_csv_row(self, writer, row_dict):
+        # Typed by HR, read by Excel: what Excel would run as a formula stays text.
+        return super().write_csv_row(
+            writer,
+            {k: spreadsheet_text(v) if isinstance(v, str) else v for k, v in row_dict.items()},
+        )
+
+    def stream_csv(self, queryset):
+        # Excel on Chinese Windows reads a CSV without a byte-order mark as GBK.
+        yield "\ufeff"
+        yield from super().stream_csv(queryset)
+
+
+def _label_rows(users) -> None:
+    """Each row's position, roles and state in the reader's language, once per row."""
+    for user in users:
+        user.position_label = choice_label(Position, user.position)
+        user.roles_label = staff_roles_display(user)
+        user.active_label = str(_("Yes") if user.is_active else _("No"))
+
 
 class AcademyUserViewSet(wagtail_users.UserViewSet):
     index_view_class = AcademyUserIndexView
+    filterset_class = StaffAdminFilterSet
     add_view_class = AcademyUserCreateView
     edit_view_class = AcademyUserEditView
 

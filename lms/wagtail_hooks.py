@@ -1,6 +1,6 @@
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Count
-from django.urls import path, reverse
+from django.urls import path, re_path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -22,11 +22,12 @@ from lms.admin_questions import (
     question_export,
     question_import_template,
 )
+from lms.admin_quiz_stats import QuizStatsIndexView, QuizStatsView, quiz_stats_export
+from lms.admin_tokens import api_token_urls
 from lms.admin_views import (
-    QuizStatsIndexView,
-    QuizStatsView,
     StaffImportCreateView,
     StaffImportStatusView,
+    staff_import_outcome,
     staff_import_template,
 )
 from lms.audit import audit_formatter
@@ -75,6 +76,12 @@ def register_team_viewset():
     return TeamViewSet("teams")
 
 
+@hooks.register("register_admin_urls", order=-1)
+def register_api_token_urls():
+    """Ahead of Wagtail's viewsets (order 0), so these addresses reach the academy's views."""
+    return api_token_urls()
+
+
 @hooks.register("register_admin_urls")
 def register_staff_import_urls():
     return [
@@ -90,10 +97,20 @@ def register_staff_import_urls():
         path("questions/export.xlsx", question_export, name="lms_question_export"),
         path("quiz-stats/", QuizStatsIndexView.as_view(), name="lms_quiz_stats_index"),
         path("quiz-stats/<id:pk>/", QuizStatsView.as_view(), name="lms_quiz_stats"),
+        re_path(
+            r"^quiz-stats/(?P<pk>[0-9]{1,18})/export\.(?P<fmt>csv|xlsx)$",
+            quiz_stats_export,
+            name="lms_quiz_stats_export",
+        ),
         path(
             "staff-import/<id:pk>/",
             StaffImportStatusView.as_view(),
             name="lms_staff_import_status",
+        ),
+        re_path(
+            r"^staff-import/(?P<pk>[0-9]{1,18})/outcome\.(?P<fmt>csv|xlsx)$",
+            staff_import_outcome,
+            name="lms_staff_import_outcome",
         ),
     ]
 

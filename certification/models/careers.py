@@ -99,7 +99,10 @@ class QAScore(models.Model):
     """
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="qa_scores"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="qa_scores",
+        verbose_name=_("staff member"),
     )
     period = models.CharField(_("period"), max_length=16, help_text=_("e.g. 2026-10 or 2026Q3"))
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
@@ -112,10 +115,12 @@ class QAScore(models.Model):
     compliance = models.DecimalField(
         _("compliance"), max_digits=5, decimal_places=2, null=True, blank=True
     )
-    imported_at = models.DateTimeField(auto_now=True)
+    imported_at = models.DateTimeField(_("imported at"), auto_now=True)
 
     class Meta:
         ordering = ["-period"]
+        verbose_name = _("QA score")
+        verbose_name_plural = _("QA scores")
         constraints = [
             models.UniqueConstraint(fields=["user", "period"], name="qa_score_once_per_period")
         ]
@@ -139,6 +144,8 @@ class Recommendation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
         constraints = [
             models.UniqueConstraint(fields=["user", "step"], name="recommendation_once_per_step")
         ]

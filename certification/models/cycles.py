@@ -220,6 +220,8 @@ class Result(models.Model):
 
     class Meta:
         ordering = ["-recorded_at"]
+        verbose_name = _("certification result")
+        verbose_name_plural = _("certification results")
         constraints = [
             models.UniqueConstraint(fields=["user", "cycle", "level"], name="result_once_per_level")
         ]

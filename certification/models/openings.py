@@ -62,9 +62,9 @@ class OpeningRequirement(models.Model):
     sort_order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        ordering = ["opening", "sort_order", "pk"]
         verbose_name = _("opening requirement")
         verbose_name_plural = _("opening requirements")
-        ordering = ["opening", "sort_order", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["opening", "kind", "option"], name="opening_requirement_once"
@@ -101,9 +101,10 @@ class OpeningApplication(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        ordering = ["opening", "applied_at"]
+        # Named, or the CMS's history report shows "Opening application" in English.
         verbose_name = _("opening application")
         verbose_name_plural = _("opening applications")
-        ordering = ["opening", "applied_at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["opening", "applicant"], name="opening_application_once"

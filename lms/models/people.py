@@ -103,6 +103,7 @@ class User(AbstractUser):
             ("import_staff", _("Can bulk import staff from HR files")),
             ("sign_off_golive", _("Can sign off new hires to go live")),
             ("review_written_answers", _("Can score written quiz replies")),
+            ("view_learner_results", _("Can see every learner's quiz results")),
         ]
 
     def __str__(self):

@@ -37,6 +37,9 @@ class StaffImport(models.Model):
     created_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)
     deactivated_count = models.PositiveIntegerField(default=0)
+    # Once imported, each row's outcome as codes ([row, employee number, name, outcome]),
+    # so HR can download what the import did to whom (lms.services.staff_import.rows).
+    outcomes = models.JSONField(default=list, blank=True, editable=False)
     finished_at = models.DateTimeField(null=True, blank=True)
     # The running job's claim (lms/leases.py): renewed as it goes; once it runs out the
     # reconciler hands the import to a new run, at most JOB_MAX_ATTEMPTS times.

@@ -31,3 +31,14 @@ def staff_visible_to(viewer) -> QuerySet[User]:
     if viewer.has_perm("lms.view_all_staff"):
         return User.objects.all()
     return User.objects.filter(team__in=teams_visible_to(viewer).values("pk"))
+
+
+def learners_visible_to(viewer) -> QuerySet[User]:
+    """
+    Whose quiz results the viewer may read by name: everyone for trainers, QA and HR
+    (lms.view_learner_results, lms.view_all_staff), a lead's or supervisor's own teams,
+    nobody else.
+    """
+    if viewer.is_authenticated and viewer.has_perm("lms.view_learner_results"):
+        return User.objects.all()
+    return staff_visible_to(viewer)

@@ -1,6 +1,7 @@
 """
-Changing people. Two rules live here and nowhere else: what a person's position implies
-(their role group and whether they lead their team), and what leaving takes away.
+Changing people. Three rules live here and nowhere else: what a person's position implies
+(their role group and whether they lead their team), what leaving takes away (leading a
+team, API tokens), and who may hold an API token.
 Imports, the user admin, bulk actions and the demo data all call these functions.
 
 Leaving signs a person out everywhere without touching their sessions: on every request
@@ -17,9 +18,12 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.models import APIToken
 
 from lms.auth import permissions_changed
 from lms.models import Position, Team, User
+from lms.refusals import Refused
 from lms.roles import POSITION_ROLES
 
 # Roles that follow from the position; an administrator role is only ever granted by hand.
@@ -43,6 +47,18 @@ def staff_left(*, users: Iterable[User]) -> None:
     ids = [user.pk for user in users if not user.is_active]
     if ids:
         Team.leads.through.objects.filter(user_id__in=ids).delete()
+        # Wagtail refuses an inactive owner's token anyway; revoked, the list says so too.
+        APIToken.objects.filter(user_id__in=ids, revoked_at=None).update(revoked_at=timezone.now())
+
+
+def api_token_owner_check(*, owner: User) -> None:
+    """API tokens are issued only to people still on the staff."""
+    if not owner.is_active:
+        raise Refused(
+            "token_owner_left",
+            _("%(name)s (%(number)s) has left: API tokens are issued only to active staff.")
+            % {"name": owner.get_full_name(), "number": owner.employee_no or owner.username},
+        )
 
 
 @transaction.atomic

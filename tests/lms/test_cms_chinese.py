@@ -43,24 +43,15 @@ ALLOWED = {
 }  # fmt: skip
 # English Wagtail shows that no catalogue can reach, and why; each is a known gap to close.
 KNOWN_GAPS = {
-    # Django stores permission names in English ("Can add API token") in auth_permission.
-    "Can", "add", "change", "delete", "view", "choose", "lock", "unlock", "publish",
-    # Wagtail's slug help text example (its own zh_Hans keeps "domain.com/work/[my-work]").
-    "domain", "com", "work", "my-work",
-    # The page tree's root is a page whose stored title is "Root".
-    "Root",
-    # Model and field names Wagtail's zh_Hans catalogue lacks and whose msgids our catalogue
-    # does not hold yet: the search promotions' models in the site history's type filter,
-    # the Site model's "port" and "site name", and the workflow form's "Page" type label.
-    "Recommendation", "Result", "Port", "Site", "name", "Page",
+    # The sites listing's column headers "Port", "Site name", "Root page": Wagtail's
+    # sites/views.py names those columns by field name without gettext, so no catalogue
+    # reaches them; and the workflow form's "Page" type label.
+    "Port", "Site", "name", "Root", "Page",
     # The aging-pages report's avatar of a page last edited by nobody prints "None".
     "None",
-    # A certification level's title shows its English code label beside the Chinese name.
-    "Junior", "Intermediate", "Senior",
 }  # fmt: skip
-# Django's permission names are rows in auth_permission, written in English when the
-# permission is created ("Can add cohort", "Publish any page"); the group form shows them.
-KNOWN_GAP_TEXTS = re.compile(r"^Can \w+ |\| (Add|Change|Delete|Publish|Unlock|Lock|Bulk)\W")
+# Page permissions named by Wagtail as "<object> | <Action> ..." in English.
+KNOWN_GAP_TEXTS = re.compile(r"\| (Add|Change|Delete|Publish|Unlock|Lock|Bulk)\W")
 ROLES = ("trainer", "qa", "admin")
 
 

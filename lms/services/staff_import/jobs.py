@@ -84,6 +84,7 @@ def staff_import_process(staff_import: StaffImport) -> StaffImport:
                 created_count=result.created,
                 updated_count=result.updated,
                 deactivated_count=result.deactivated,
+                outcomes=result.outcomes,
                 finished_at=timezone.now(),
             )
     except Exception:

@@ -104,6 +104,13 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     deactivated: int = 0
+    # What happened to each row, for the outcome HR downloads: [row, employee number,
+    # name, one of ROW_OUTCOMES].
+    outcomes: list[list] = field(default_factory=list)
+
+
+# What saving a row did to its person; the labels are rendered at read time.
+ROW_OUTCOMES = ("created", "updated", "deactivated", "unchanged")
 
 
 def _position_lookup() -> dict[str, str]:
@@ -316,7 +323,10 @@ def staff_rows_apply(rows: list[StaffRow], *, result: ImportResult) -> ImportRes
     for row in rows:
         user = existing.get(row.employee_no)
         values = _values_for(row, teams, user)
+        outcome = [row.row, row.employee_no, row.display_name, "unchanged"]
+        result.outcomes.append(outcome)
         if user is None:
+            outcome[3] = "created"
             to_create.append(
                 User(
                     username=row.employee_no,
@@ -331,7 +341,9 @@ def staff_rows_apply(rows: list[StaffRow], *, result: ImportResult) -> ImportRes
                 previous_position=user.position, position=values["position"], since=None
             )
         if any(getattr(user, name) != value for name, value in values.items()):
+            outcome[3] = "updated"
             if user.is_active and values.get("is_active") is False:
+                outcome[3] = "deactivated"
                 deactivated.append(user)
             for name, value in values.items():
                 setattr(user, name, value)
