@@ -24,7 +24,7 @@ def test_a_new_hire_signs_in_sees_the_dashboard_and_signs_out(desktop):
     expect(profile).to_contain_text("电商一组")
     # A new hire has no team page and no content admin in their menu.
     menu = page.get_by_role("navigation", name="主导航").get_by_role("link")
-    expect(menu).to_have_text(["我的学习", "能力认证"])
+    expect(menu).to_have_text(["我的学习", "情景模拟", "能力认证", "职业发展"])
     desktop.shot("dashboard")
 
     page.get_by_role("button", name="退出登录").click()

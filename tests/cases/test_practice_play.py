@@ -208,7 +208,7 @@ def test_a_required_simulation_is_on_the_go_live_checklist_until_passed(academy,
     assert GoLiveStatus.objects.get(user=person).state == GoLiveState.IN_TRAINING
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_passing_the_required_simulation_makes_a_new_hire_ready_for_sign_off(academy, onboarding):
     _curriculum, sim = onboarding
     person = academy.newhire_a
