@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -145,15 +146,25 @@ class CaseForWeekCreateView(CreateView):
         raise PermissionDenied
 
 
+class CaseScheduleForm(forms.Form):
+    """What the planning view posts; anything else is refused before a query is made."""
+
+    case = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+    week = forms.DateField()
+
+
 class CaseScheduleView(View):
     """POST from the planning view: give a case not yet live its week."""
 
     def post(self, request):
-        case = get_object_or_404(CasePage, pk=request.POST.get("case"))
-        week = parse_date(request.POST.get("week") or "")
-        if week is None:
+        form = CaseScheduleForm(request.POST)
+        if not form.is_valid():
+            if "case" in form.errors:
+                raise Http404
             messages.error(request, _("Choose a week."))
             return redirect("cases_planning")
+        case = get_object_or_404(CasePage, pk=form.cleaned_data["case"])
+        week = form.cleaned_data["week"]
         try:
             case_schedule(case=case, week_start=week, user=request.user)
         except Refused as refused:

@@ -263,7 +263,7 @@ def register_case_search_report_menu_item():
 @hooks.register("register_admin_urls")
 def register_case_production_urls():
     return [
-        path("cases/<int:pk>/duplicate/", CaseDuplicateView.as_view(), name="cases_duplicate"),
+        path("cases/<id:pk>/duplicate/", CaseDuplicateView.as_view(), name="cases_duplicate"),
         path(
             "case-planning/new/<str:week>/",
             CaseForWeekCreateView.as_view(),

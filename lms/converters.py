@@ -24,3 +24,18 @@ class DatabaseIdConverter:
 
 
 register_converter(DatabaseIdConverter, "id")
+
+
+class ExportFormatConverter:
+    """`<export:fmt>`: the two file formats the academy's exports write."""
+
+    regex = "csv|xlsx"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+
+register_converter(ExportFormatConverter, "export")

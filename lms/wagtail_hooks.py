@@ -1,6 +1,6 @@
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Count
-from django.urls import path, re_path, reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -97,8 +97,8 @@ def register_staff_import_urls():
         path("questions/export.xlsx", question_export, name="lms_question_export"),
         path("quiz-stats/", QuizStatsIndexView.as_view(), name="lms_quiz_stats_index"),
         path("quiz-stats/<id:pk>/", QuizStatsView.as_view(), name="lms_quiz_stats"),
-        re_path(
-            r"^quiz-stats/(?P<pk>[0-9]{1,18})/export\.(?P<fmt>csv|xlsx)$",
+        path(
+            "quiz-stats/<id:pk>/export.<export:fmt>",
             quiz_stats_export,
             name="lms_quiz_stats_export",
         ),
@@ -107,8 +107,8 @@ def register_staff_import_urls():
             StaffImportStatusView.as_view(),
             name="lms_staff_import_status",
         ),
-        re_path(
-            r"^staff-import/(?P<pk>[0-9]{1,18})/outcome\.(?P<fmt>csv|xlsx)$",
+        path(
+            "staff-import/<id:pk>/outcome.<export:fmt>",
             staff_import_outcome,
             name="lms_staff_import_outcome",
         ),

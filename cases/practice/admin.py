@@ -184,14 +184,14 @@ class SimulationRehearseView(_SimulationView):
 @hooks.register("register_admin_urls")
 def register_practice_admin_urls():
     return [
-        path("practice/<int:pk>/stats/", SimulationStatsView.as_view(), name="practice_stats"),
+        path("practice/<id:pk>/stats/", SimulationStatsView.as_view(), name="practice_stats"),
         path(
-            "practice/<int:pk>/stats/<str:fmt>/",
+            "practice/<id:pk>/stats/<export:fmt>/",
             SimulationExportView.as_view(),
             name="practice_export",
         ),
         path(
-            "practice/<int:pk>/rehearse/",
+            "practice/<id:pk>/rehearse/",
             SimulationRehearseView.as_view(),
             name="practice_rehearse",
         ),

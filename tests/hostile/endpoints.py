@@ -226,6 +226,95 @@ ENDPOINTS = [
         },
     ),
     Endpoint("certification_admin_qa_import", "POST", DESK, fields=("file",), body="file"),
+    # Practice conversations (cases.practice)
+    Endpoint("cases:practice"),
+    Endpoint("cases:practice_play", kwargs={"slug": "parcel"}),
+    Endpoint("cases:practice_start", "POST", kwargs={"slug": "parcel"}),
+    Endpoint(
+        "cases:practice_reply",
+        "POST",
+        ("agent",),
+        {"pk": "practice_run"},
+        ("turn", "text"),
+        valid={"turn": lambda w: "0", "text": lambda w: "您好，我这就为您查询"},
+    ),
+    Endpoint("cases:practice_debrief", roles=("agent", "lead", "qa"), ids={"pk": "practice_run"}),
+    Endpoint("cases:practice_reviews", roles=REVIEWERS, fields=("page",)),
+    Endpoint(
+        "cases:practice_review",
+        "POST",
+        REVIEWERS,
+        {"pk": "practice_run"},
+        ("total", "reason", "attitude", "solving", "compliance", "comment"),
+    ),
+    Endpoint("practice_stats", roles=("trainer", "admin"), ids={"pk": "simulation"}),
+    *[
+        Endpoint(
+            "practice_export",
+            roles=("trainer", "admin"),
+            ids={"pk": "simulation"},
+            kwargs={"fmt": fmt},
+        )
+        for fmt in ("csv", "xlsx")
+    ],
+    Endpoint("practice_rehearse", "POST", ("trainer", "admin"), {"pk": "simulation"}, ("text",)),
+    # Case production and choosers (the CMS)
+    Endpoint("cases_choose_cases", roles=("trainer", "admin"), fields=("q",)),
+    Endpoint("lms_choose_people", roles=("trainer", "admin"), fields=("q",)),
+    Endpoint("cases_duplicate", roles=("trainer", "admin"), ids={"pk": "case"}),
+    Endpoint("cases_create_for_week", roles=("trainer", "admin"), kwargs={"week": "2026-12-07"}),
+    Endpoint("cases_schedule", "POST", ("trainer", "admin"), fields=("case", "week", "next")),
+    # Careers: proposals and internal selection
+    Endpoint("certification:proposals", roles=("lead", "supervisor", "qa"), fields=("quarter",)),
+    Endpoint(
+        "certification:proposal_submit",
+        "POST",
+        ("lead", "qa"),
+        fields=("title", "problem", "data", "proposal", "expected_effect"),
+    ),
+    Endpoint("certification:proposal", roles=("lead", "supervisor"), ids={"pk": "proposal"}),
+    Endpoint(
+        "certification:proposal_review",
+        "POST",
+        ("supervisor", "admin"),
+        {"pk": "proposal"},
+        ("action", "comments"),
+    ),
+    Endpoint(
+        "certification:proposal_outcome", "POST", ("supervisor",), {"pk": "proposal"}, ("outcome",)
+    ),
+    Endpoint("certification:openings", roles=("agent", "supervisor")),
+    Endpoint("certification:opening", roles=("agent", "supervisor"), ids={"pk": "opening"}),
+    Endpoint("certification:opening_new", roles=("supervisor", "admin")),
+    Endpoint("certification:opening_apply", "POST", ("agent",), {"pk": "opening"}, ("statement",)),
+    Endpoint("certification:opening_close", "POST", ("supervisor",), {"pk": "opening"}),
+    Endpoint("certification:opening_export", roles=("supervisor",), ids={"pk": "opening"}),
+    Endpoint(
+        "certification:application_decide",
+        "POST",
+        ("supervisor",),
+        {"pk": "application"},
+        ("decision", "reason"),
+    ),
+    # People administration, quiz statistics
+    Endpoint("lms_api_tokens", roles=ADMIN, fields=("q", "page")),
+    Endpoint("lms_api_tokens_results", roles=ADMIN, fields=("q", "page")),
+    Endpoint("lms_api_token_add", "POST", ADMIN, fields=("user", "name")),
+    *[
+        Endpoint(
+            "lms_quiz_stats_export",
+            roles=("trainer", "admin"),
+            ids={"pk": "quiz"},
+            kwargs={"fmt": fmt},
+        )
+        for fmt in ("csv", "xlsx")
+    ],
+    *[
+        Endpoint(
+            "lms_staff_import_outcome", roles=ADMIN, ids={"pk": "staff_import"}, kwargs={"fmt": fmt}
+        )
+        for fmt in ("csv", "xlsx")
+    ],
 ]
 # The files the two imports read: their header and a row that imports.
 FILE_HEADERS = {

@@ -5,9 +5,22 @@ a written reply waiting for a score, a notice, a case, a certification cycle wit
 certificate, a promotion step, a staff import.
 """
 
+import datetime as dt
 from dataclasses import dataclass
 
-from certification.models import BulkIssue, Certificate, Cycle, LevelCode, TrackStep
+from django.utils import timezone
+
+from cases.practice.services import practice_run_start
+from certification.models import (
+    BulkIssue,
+    Certificate,
+    Cycle,
+    LevelCode,
+    OpeningApplication,
+    TrackStep,
+)
+from certification.services.openings import opening_create
+from certification.services.proposals import proposal_submit
 from lms.models import (
     Attempt,
     AttemptItem,
@@ -22,6 +35,7 @@ from lms.models import (
 from lms.services.quiz import attempt_start, attempt_submit
 from tests.conftest import Academy, build_academy
 from tests.factories import certification as cert
+from tests.factories import practice
 from tests.factories.cases import build_case
 from tests.factories.learning import build_curriculum, build_quiz
 
@@ -40,6 +54,11 @@ class World:
     step: TrackStep
     staff_import: StaffImport
     bulk_issue: BulkIssue | None
+    simulation: object = None  # live, slug "parcel"
+    practice_run: object = None  # agent_a's, open
+    opening: object = None  # a QA opening, open
+    application: object = None  # agent_a's, to that opening
+    proposal: object = None  # lead_a's, awaiting review
 
     def ids(self) -> dict[str, int]:
         """The primary key each kind of path names, by the path's own word for it."""
@@ -55,6 +74,11 @@ class World:
             "cycle": self.cycle.pk,
             "certificate": self.certificate.pk,
             "staff_import": self.staff_import.pk,
+            "simulation": self.simulation.pk,
+            "practice_run": self.practice_run.pk,
+            "opening": self.opening.pk,
+            "application": self.application.pk,
+            "proposal": self.proposal.pk,
         }
 
 
@@ -89,8 +113,24 @@ def build_world() -> World:
     staff_import = StaffImport.objects.create(
         created_by=academy.admin, original_name="staff.csv", content=b"KF1,a"
     )
+    simulation = practice.simulation()
+    practice_run = practice_run_start(user=academy.agent_a, simulation=simulation)
+    opening = opening_create(
+        by=academy.supervisor, position=Position.QA, quarter="2026Q4", requirements=[],
+        closes_on=timezone.localdate() + dt.timedelta(days=10), description="质检专员",
+    )  # fmt: skip
+    application = OpeningApplication.objects.create(opening=opening, applicant=academy.agent_a)
+    proposal = proposal_submit(
+        author=academy.lead_a, title="产品类工单直派", problem="多转派", data="1,284单",
+        proposal="直派产品部门", expected_effect="少转派",
+    )  # fmt: skip
     return World(
         academy=academy,
+        simulation=simulation,
+        practice_run=practice_run,
+        opening=opening,
+        application=application,
+        proposal=proposal,
         lesson=lesson,
         quiz=quiz,
         attempt=attempt,
