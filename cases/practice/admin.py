@@ -17,6 +17,7 @@ from wagtail import hooks
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cases.models import EndState, Simulation
@@ -28,6 +29,13 @@ from cases.practice.stats import BUCKETS, simulation_export_rows, simulation_sta
 from cases.search.synonyms import synonym_map
 from lms.audit import audit_formatter
 from lms.exports import table_response
+from lms.search.admin import ChineseSearchMixin
+
+
+class SimulationIndexView(ChineseSearchMixin, SnippetIndexView):
+    """Found by a Chinese word inside the title, as quizzes and questions are."""
+
+    chinese_search_fields = ("title",)
 
 
 class SimulationViewSet(SnippetViewSet):
@@ -38,6 +46,7 @@ class SimulationViewSet(SnippetViewSet):
     add_to_admin_menu = True
     list_display = ["title", "scenario_type", "difficulty", "pass_score"]  # status: Wagtail adds it
     search_fields = ["title"]
+    index_view_class = SimulationIndexView
 
 
 register_snippet(SimulationViewSet)

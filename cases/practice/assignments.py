@@ -12,7 +12,7 @@ import datetime as dt
 
 from django.urls import reverse
 
-from cases.models import Simulation
+from cases.models import PracticeRun, Simulation
 from lms.models import GoLiveState, GoLiveStatus, Notice
 from lms.services.notices import assignment_notices_send
 
@@ -38,7 +38,11 @@ def practice_assignments_reconcile(*, now: dt.datetime | None = None) -> int:
                 curriculum__in=simulation.golive_curricula.all(), user__is_active=True
             )
             .exclude(state=GoLiveState.LIVE)
-            .exclude(user__practice_runs__simulation=simulation, user__practice_runs__passed=True)
+            .exclude(  # one run both of this simulation and passed, not any two runs
+                user__in=PracticeRun.objects.filter(simulation=simulation, passed=True).values(
+                    "user_id"
+                )
+            )
             .exclude(user__in=Notice.objects.filter(key=key).values("user_id"))
             .values_list("user_id", flat=True)
         )

@@ -12,6 +12,7 @@ from django.db.models import Avg, Count, F, Q
 
 from cases.models import PracticeReply, PracticeRun, Simulation
 from cases.practice.scoring import DIMENSIONS, RESPONSE_SECONDS
+from lms.exports import spreadsheet_text
 
 BUCKETS = ((0, 59), (60, 69), (70, 79), (80, 89), (90, 100))
 FIELDS = {
@@ -93,9 +94,9 @@ def simulation_export_rows(simulation: Simulation):
     )
     for run in runs.iterator(chunk_size=500):
         yield [
-            run.user.employee_no,
-            run.user.get_full_name(),
-            run.user.team.name if run.user.team else "",
+            spreadsheet_text(run.user.employee_no),
+            spreadsheet_text(run.user.get_full_name()),
+            spreadsheet_text(run.user.team.name if run.user.team else ""),
             run.get_end_state_display(),
             run.score_attitude,
             run.score_solving,
