@@ -68,7 +68,7 @@ class GoLiveRequirement:
     """
     One more thing a feature requires before a new hire goes live (a practice conversation
     passed, ...), shown on the checklist like a quiz: `step` is one of
-    lms.selectors.golive.Step's values; `start_url` is where to do it, `result_url` where
+    lms.selectors.quiz.Step's values; `start_url` is where to do it, `result_url` where
     the latest result is, `detail` a short line beside it (a best score).
     """
 

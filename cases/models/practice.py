@@ -21,7 +21,10 @@ from wagtail.search import index
 
 from cases.models.library import Difficulty
 from cases.practice.blocks import ConversationBlock
+from cases.practice.checks import graph_messages, graph_validation_error
+from cases.practice.diagram import graph_diagram
 from cases.practice.engine import END_STATES
+from cases.practice.scoring import RESPONSE_SECONDS
 
 
 class Mood(models.IntegerChoices):
@@ -173,8 +176,6 @@ class Simulation(DraftStateMixin, RevisionMixin, PreviewableMixin, index.Indexed
     def clean(self):
         """Refuse, at save and at publish, a graph a learner could get stuck in."""
         super().clean()
-        from cases.practice.checks import graph_validation_error
-
         error = graph_validation_error(self.graph())
         if error:
             raise error
@@ -186,9 +187,6 @@ class Simulation(DraftStateMixin, RevisionMixin, PreviewableMixin, index.Indexed
 
     def get_preview_context(self, request, mode_name):
         # The preview shows the graph being edited; the diagram reads only these dicts.
-        from cases.practice.checks import graph_messages
-        from cases.practice.diagram import graph_diagram
-
         graph = self.graph()
         messages = graph_messages(graph)
         return {
@@ -298,6 +296,4 @@ class PracticeReply(models.Model):
 
     @property
     def slow(self) -> bool:
-        from cases.practice.scoring import RESPONSE_SECONDS
-
         return self.seconds > RESPONSE_SECONDS

@@ -22,9 +22,9 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cases.models import EndState, Simulation
 from cases.practice.diagram import graph_diagram
-from cases.practice.engine import judge, lines, turn_by_key
+from cases.practice.engine import customer_next, judge, lines, turn_by_key
 from cases.practice.scoring import conversation_scores, reply_marks
-from cases.practice.services import DEFAULT_REPEAT, OVERRIDE_ACTION, REVIEW_ACTION
+from cases.practice.services import OVERRIDE_ACTION, REVIEW_ACTION
 from cases.practice.stats import BUCKETS, simulation_export_rows, simulation_stats
 from cases.search.synonyms import synonym_map
 from lms.audit import audit_formatter
@@ -109,8 +109,8 @@ class SimulationExportView(PermissionRequiredMixin, View):
             _("Passed"), _("Replies over 30 s"), _("Finished at"),
         ]  # fmt: skip
         return table_response(
-            fmt="xlsx" if fmt == "xlsx" else "csv",
-            filename=f"practice-{simulation.slug}.{'xlsx' if fmt == 'xlsx' else 'csv'}",
+            fmt=fmt,  # csv or xlsx: the address's <export:fmt> admits nothing else
+            filename=f"practice-{simulation.slug}.{fmt}",
             headers=[str(h) for h in headers],
             rows=simulation_export_rows(simulation),
             sheet_title=_("Practice runs"),
@@ -132,7 +132,8 @@ class SimulationRehearseView(_SimulationView):
                 "mood": self.draft.start_mood, "log": [], "end": ""}  # fmt: skip
 
     def get_context_data(self, **kwargs):
-        self.draft = self.simulation.get_latest_revision_as_object()
+        if not hasattr(self, "draft"):  # a POST has loaded it already
+            self.draft = self.simulation.get_latest_revision_as_object()
         graph = self.draft.graph()
         state = getattr(self, "state", None) or (self._start(graph) if graph else None)
         context = {
@@ -181,11 +182,8 @@ class SimulationRehearseView(_SimulationView):
         state["mood"] = outcome.mood
         if outcome.end_state:
             state["end"] = outcome.end_state
-        elif outcome.rule_index is None:
-            state["customer"] = turn.get("repeat") or DEFAULT_REPEAT
         else:
-            state["turn"] = outcome.next_turn
-            state["customer"] = (turn_by_key(graph, outcome.next_turn) or {}).get("customer", "")
+            state["turn"], state["customer"] = customer_next(graph, turn, outcome)
         self.state = state
         return self.render_to_response(self.get_context_data())
 

@@ -64,6 +64,7 @@ def graph_diagram(graph: Sequence[Mapping]) -> SafeString:
     unreachable = {k for code, k, _d in problems if code == "unreachable"}
     dead = {k for code, k, _d in problems if code == "dead_end"}
     rows = _layers(graph)
+    end_labels = _end_labels()
     used_ends = [
         e for e in END_STATES if any(r.get("end") == e for t in graph for r in t.get("rules") or ())
     ]
@@ -92,9 +93,7 @@ def graph_diagram(graph: Sequence[Mapping]) -> SafeString:
         x, y = pos[key]
         for number, rule in enumerate(turn.get("rules") or (), start=1):
             target = f"end:{rule['end']}" if rule.get("end") else rule.get("next")
-            if target == key:
-                continue
-            if target not in pos:
+            if target == key or target not in pos:
                 continue
             tx, ty = pos[target]
             x1, y1 = x + BOX_W / 2, y + BOX_H
@@ -117,7 +116,7 @@ def graph_diagram(graph: Sequence[Mapping]) -> SafeString:
             parts.append(
                 f'<g class="node node--end node--{kind}"><rect x="{x}" y="{y}" width="{BOX_W}" '
                 f'height="{BOX_H}" rx="26"/><text x="{x + BOX_W / 2:.0f}" y="{y + 31}">'
-                f"{escape(_end_labels()[end])}</text></g>"
+                f"{escape(end_labels[end])}</text></g>"
             )
             continue
         turn = by_key[key]

@@ -27,7 +27,6 @@ from lms.search.analysis import normalise, query_words
 
 # Moods, calm to furious; a rule moves one step at most.
 CALM, IMPATIENT, ANGRY, FURIOUS = 0, 1, 2, 3
-MOODS = (CALM, IMPATIENT, ANGRY, FURIOUS)
 MOOD_MOVES = {"calmer": -1, "same": 0, "angrier": 1}
 
 # How a conversation ends. Resolved and escalated in time are the good ends.
@@ -118,6 +117,22 @@ def rule_fires(rule: Mapping, reply: Reply, seconds: float, synonyms: Synonyms) 
     if slower_than and seconds <= slower_than:
         return None
     return matched
+
+
+# What the customer says again when no rule heard their reply and the turn has no own line.
+DEFAULT_REPEAT = "您还没回答我的问题。"
+
+
+def customer_next(graph: Sequence[Mapping], turn: Mapping, outcome: Outcome) -> tuple[str, str]:
+    """
+    After a reply that did not end the conversation: the turn the customer is on and what
+    they say. When no rule fired they stay on the turn and repeat themselves (the mood has
+    already moved); otherwise they go where the rule led.
+    """
+    if outcome.rule_index is None:
+        return turn["key"], turn.get("repeat") or DEFAULT_REPEAT
+    following = turn_by_key(graph, outcome.next_turn) or {}
+    return outcome.next_turn, following.get("customer", "")
 
 
 def move_mood(mood: int, move: str) -> int:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import PracticeRun, Simulation
 from lms.features import GoLiveRequirement
+from lms.selectors.quiz import Step
 
 
 def practice_golive_requirements(*, user, curriculum) -> list[GoLiveRequirement]:
@@ -21,13 +22,13 @@ def practice_golive_requirements(*, user, curriculum) -> list[GoLiveRequirement]
         finished = [r for r in mine if not r.is_open]
         scores = [r.total if r.total is not None else r.auto_total for r in finished]
         if any(r.passed for r in finished):
-            step = "passed"
+            step = Step.PASSED
         elif any(r.is_open for r in mine):
-            step = "in_progress"
+            step = Step.IN_PROGRESS
         elif finished:
-            step = "not_passed"
+            step = Step.NOT_PASSED
         else:
-            step = "not_started"
+            step = Step.NOT_STARTED
         detail = _("pass score %(pass)s") % {"pass": simulation.pass_score}
         if scores:
             detail = _("best %(best)s, pass score %(pass)s") % {
@@ -38,7 +39,7 @@ def practice_golive_requirements(*, user, curriculum) -> list[GoLiveRequirement]
             GoLiveRequirement(
                 key=f"practice:{simulation.pk}",
                 label=_("Pass the practice conversation “%(title)s”") % {"title": simulation.title},
-                done=step == "passed",
+                done=step == Step.PASSED,
                 step=step,
                 start_url=reverse("cases:practice_play", args=[simulation.slug]),
                 result_url=reverse("cases:practice_debrief", args=[finished[-1].pk])

@@ -15,16 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import PracticeReply, PracticeRun, Simulation
-from cases.practice.engine import GOOD_ENDS, judge, lines, turn_by_key
+from cases.practice.engine import GOOD_ENDS, customer_next, judge, lines, turn_by_key
 from cases.practice.scoring import DIMENSIONS, conversation_scores, reply_marks
-from cases.practice.selectors import can_review_practice, runs_reviewable_by
+from cases.practice.selectors import can_review_practice, open_run_of, runs_reviewable_by
 from cases.search.synonyms import synonym_map
 from lms.audit import audit_record
 from lms.refusals import Refused
 from lms.services.golive import golive_refresh
 from lms.services.notices import notices_send
 
-DEFAULT_REPEAT = "您还没回答我的问题。"
 MAX_REPLY_CHARS = 1000
 OVERRIDE_ACTION = "cases.practice.override"
 REVIEW_ACTION = "cases.practice.review"
@@ -34,9 +33,7 @@ def practice_run_start(*, user, simulation: Simulation, now=None) -> PracticeRun
     """Resume the person's open run of this simulation, or start one; the graph is frozen
     into the run and the first turn's clock starts now."""
     now = now or timezone.now()
-    existing = PracticeRun.objects.filter(
-        user=user, simulation=simulation, status=PracticeRun.Status.OPEN
-    ).first()
+    existing = open_run_of(user=user, simulation=simulation)
     if existing:
         return existing
     if not simulation.live:
@@ -63,9 +60,7 @@ def practice_run_start(*, user, simulation: Simulation, now=None) -> PracticeRun
             )
     except IntegrityError:
         # Another request started one at the same moment: that one is the person's run.
-        run = PracticeRun.objects.filter(
-            user=user, simulation=simulation, status=PracticeRun.Status.OPEN
-        ).first()
+        run = open_run_of(user=user, simulation=simulation)
         if run is None:
             raise
         return run
@@ -138,11 +133,8 @@ def practice_reply(*, run_id: int, user, turn_number: int, text: str, now=None) 
     run.turn_shown_at = now
     if outcome.end_state:
         _finish(run, end_state=outcome.end_state, now=now)
-    elif outcome.next_turn == run.turn_key and outcome.rule_index is None:
-        run.customer_text = turn.get("repeat") or DEFAULT_REPEAT
     else:
-        run.turn_key = outcome.next_turn
-        run.customer_text = (turn_by_key(run.graph, outcome.next_turn) or {}).get("customer", "")
+        run.turn_key, run.customer_text = customer_next(run.graph, turn, outcome)
     run.save()
     if run.passed and run.simulation.golive_curricula.exists():
         transaction.on_commit(lambda: golive_refresh(user_id=run.user_id))
