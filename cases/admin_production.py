@@ -131,9 +131,14 @@ class CaseForWeekCreateView(CreateView):
     """
 
     def dispatch(self, request, week):
-        day = parse_date(week)
+        try:
+            day = parse_date(week)  # None when not a date's shape, ValueError for 02-30
+        except ValueError:
+            day = None
+        if day is None:
+            raise Http404
         library = CaseLibraryPage.objects.first()
-        if day is None or library is None:
+        if library is None:
             raise PermissionDenied
         self.week_start = week_start_of(day)
         return super().dispatch(request, "cases", "casepage", library.pk)

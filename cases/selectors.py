@@ -118,11 +118,13 @@ def case_planning(*, today=None, past_weeks=8, future_weeks=4) -> Planning:
             live=False, go_live_at__isnull=True, first_published_at__isnull=True
         )
         .exclude(pk__in=[c.pk for c in in_review])
+        .select_related("scenario")  # each row names its scenario
         .order_by("-latest_revision_created_at")
     )
     dated = list(
         CasePage.objects.filter(live=False, go_live_at__isnull=False)
         .exclude(pk__in=[c.pk for c in in_review])
+        .select_related("scenario")
         .order_by("go_live_at", "pk")
     )
     return Planning(

@@ -4,7 +4,7 @@ Chinese titles (see `lms.search.pages`).
 
 A query with Chinese in it becomes its words (jieba, filler words dropped) and each word its
 character bigrams, all required: 会员续费 finds 会员自动续费 because 会员 and 续费 are both
-among the title's terms. A query without Chinese reaches the backend unchanged. The backend
+among the title's terms. A query without Chinese, or for anything but pages, reaches the backend unchanged. The backend
 class itself (PostgreSQL, SQLite FTS5 or the fallback) is chosen by Wagtail, as before.
 """
 
@@ -12,14 +12,23 @@ from functools import cache
 
 from modelsearch.backends.database import SearchBackend as database_backend
 from modelsearch.query import PlainText
+from wagtail.models import Page
 
 from lms.search.analysis import CJK, bigrams, is_cjk, query_words
 
 
 def chinese_terms(text: str) -> str:
-    """A Chinese query's words as their bigrams, space-separated; "" when there is none."""
+    """
+    A Chinese query's words as their bigrams, space-separated; "" when there is none. A
+    one-character word is no term of the index (titles are indexed as bigrams), so it is
+    left out beside longer words; a query of nothing else keeps its characters together
+    (买书 stays 买书, one bigram; 退 alone still starts words in an autocomplete).
+    """
+    words = query_words(text)
+    singles = [w for w in words if is_cjk(w) and len(w) == 1]
+    words = [w for w in words if w not in singles] or ["".join(singles)]
     terms = []
-    for word in query_words(text):
+    for word in words:
         for term in bigrams(word) if is_cjk(word) else [word]:
             if term not in terms:
                 terms.append(term)
@@ -43,13 +52,22 @@ def chinese_query(query, operator):
     return terms, "and"
 
 
+def _indexes_title_terms(model_or_queryset) -> bool:
+    """Pages index their title's terms (lms.search.pages); documents, images and the rest
+    keep a Chinese title whole, so a query for them is handed on as typed."""
+    model = getattr(model_or_queryset, "model", model_or_queryset)
+    return isinstance(model, type) and issubclass(model, Page)
+
+
 class ChineseQueryMixin:
     def search(self, query, model_or_queryset, fields=None, operator=None, **kwargs):
-        query, operator = chinese_query(query, operator)
+        if _indexes_title_terms(model_or_queryset):
+            query, operator = chinese_query(query, operator)
         return super().search(query, model_or_queryset, fields=fields, operator=operator, **kwargs)
 
     def autocomplete(self, query, model_or_queryset, fields=None, operator=None, **kwargs):
-        query, operator = chinese_query(query, operator)
+        if _indexes_title_terms(model_or_queryset):
+            query, operator = chinese_query(query, operator)
         return super().autocomplete(
             query, model_or_queryset, fields=fields, operator=operator, **kwargs
         )

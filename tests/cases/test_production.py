@@ -150,6 +150,13 @@ def test_the_planning_view_opens_a_new_case_with_its_weeks_monday_filled_in(acad
     assert reverse("cases_create_for_week", args=[week.isoformat()]) in planning
 
 
+def test_a_week_that_is_no_date_is_not_found(academy, login):
+    case_library()
+    client = login(academy.trainer)
+    for week in ("2026-02-30", "2026-13-01", "soon"):
+        assert client.get(reverse("cases_create_for_week", args=[week])).status_code == 404
+
+
 def test_scheduling_gives_drafts_and_approved_cases_their_week(academy):
     case_library()
     draft = build_case("草稿", live=False)

@@ -65,3 +65,18 @@ def test_the_page_explorer_reads_a_chinese_query_word_by_word(content, admin_cli
     response = admin_client.get(reverse("wagtailadmin_pages:search"), {"q": query})
     assert response.status_code == 200
     assert ("会员自动续费" in response.content.decode()) is found
+
+
+def test_a_one_character_word_beside_others_does_not_hide_the_page(content, admin_client):
+    build_case("手机屏幕坏了，客户想买书", scenario="退款", text="客户：屏幕坏了。")
+    for query in ("手机坏了", "买书"):
+        response = admin_client.get(reverse("wagtailadmin_pages:search"), {"q": query})
+        assert "手机屏幕坏了" in response.content.decode(), query
+
+
+def test_documents_are_still_found_by_their_whole_chinese_title(db):
+    from wagtail.documents.models import Document
+    from wagtail.search.backends import get_search_backend
+
+    document = Document.objects.create(title="退款流程")
+    assert list(get_search_backend().search("退款流程", Document)) == [document]
