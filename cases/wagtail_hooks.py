@@ -37,6 +37,7 @@ from cases.selectors import case_planning, case_searches_of_week
 from cases.services import case_review_workflow_ensure
 from lms.audit import audit_formatter
 from lms.choosers import SearchChooser
+from lms.formatting import list_display
 from lms.wagtail_hooks import PermissionMenuItem
 
 
@@ -135,7 +136,7 @@ def _report_masking(request, page):
         if report["masked"]:
             listed = report["masked"][:MASKED_LISTED]
             more = len(report["masked"]) - len(listed)
-            text = _("; ").join(listed)
+            text = list_display(listed)
             if more:
                 text += _(" and %(count)s more") % {"count": more}
             messages.warning(

@@ -16,8 +16,8 @@ from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from lms.models import User
 from lms.search.admin import words_filter
+from lms.selectors.people import learners_visible_to
 
 RESULTS = 20
 
@@ -41,7 +41,8 @@ class SearchChooser(forms.SelectMultiple):
 
     def optgroups(self, name, value, attrs=None):
         # Render only what is chosen: never one option per person of the centre.
-        chosen = {str(v) for v in value if v not in (None, "")}
+        # Only ids: a form shown again after a hostile post still holds what was posted.
+        chosen = {str(v) for v in value if str(v).isdigit()}
         queryset = getattr(self.choices, "queryset", None)
         if queryset is None or not chosen:
             return []
@@ -103,7 +104,12 @@ def people_chooser_results(request):
     """Active people matching ?q= (name, username, employee number), for the CMS's forms."""
     if not request.user.has_perm("wagtailadmin.access_admin"):
         raise PermissionDenied
-    people = User.objects.filter(is_active=True).select_related("team").order_by("display_name")
+    people = (
+        learners_visible_to(request.user)
+        .filter(is_active=True)
+        .select_related("team")
+        .order_by("display_name")
+    )
     return chooser_results(
         people,
         request.GET.get("q", ""),

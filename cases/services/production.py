@@ -13,11 +13,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.actions.copy_page import CopyPageAction
-from wagtail.log_actions import log
 
 from cases.models import CasePage
 from cases.selectors import week_start_of
 from cases.slugs import case_free_slug
+from lms.audit import audit_record
+from lms.formatting import list_display
 from lms.models import User
 from lms.refusals import Refused
 from lms.services.notices import notices_send
@@ -95,12 +96,7 @@ def case_schedule(*, case: CasePage, week_start: dt.date, user) -> CasePage:
         CasePage.objects.filter(pk=case.pk).update(go_live_at=go_live)
         case.go_live_at = go_live
         # The page's History reads it (formatter in cases.wagtail_hooks), worded when read.
-        log(
-            instance=case,
-            action="cases.scheduled",
-            user=user,
-            data={"week_start": week_start.isoformat()},
-        )
+        audit_record(case, "cases.scheduled", actor=user, week_start=week_start.isoformat())
     return case
 
 
@@ -120,7 +116,8 @@ def case_review_submit(*, case: CasePage, user) -> None:
     if missing:
         raise Refused(
             "case_submit_incomplete",
-            _("Fill in before review: %(fields)s.") % {"fields": "、".join(missing)},
+            _("Fill in before review: %(fields)s.")
+            % {"fields": list_display(missing, enumeration=True)},
         )
     if case.latest_revision is None:
         case.save_revision(user=user)
