@@ -73,6 +73,17 @@ def test_each_filter_of_the_qa_score_list_narrows_it(academy, hr, scores):
     }
 
 
+def test_scores_are_only_read_in_the_cms_never_added_edited_or_deleted_there(
+    academy, hr, scores
+):
+    score = QAScore.objects.get(user=academy.agent_a, period="2026Q3")
+    prefix = reverse(LIST)
+    for path in ("new/", f"edit/{score.pk}/", f"delete/{score.pk}/"):
+        assert hr.post(prefix + path, {"score": "999"}).status_code == 404, path
+    score.refresh_from_db()
+    assert score.score == Decimal("91") and QAScore.objects.count() == 4
+
+
 def test_the_filtered_qa_scores_download_as_csv_and_excel(academy, hr, scores):
     response = hr.get(reverse(LIST), {"period": "2026Q3", "export": "csv"})
     text = b"".join(response.streaming_content).decode("utf-8")
