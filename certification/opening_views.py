@@ -17,13 +17,13 @@ from certification.career_forms import ApplyForm, DecisionForm, OpeningForm
 from certification.models import OpeningApplication, PositionOpening
 from certification.requirements import requirement_kind
 from certification.selectors.openings import (
+    DECIDE,
     application_refusal,
     opening_matrix,
     openings_for,
 )
 from certification.selectors.proposals import expected_to_propose, may_review_proposals
 from certification.services.openings import (
-    DECIDE,
     application_decide,
     opening_apply,
     opening_close,
@@ -130,7 +130,6 @@ def opening_detail(request, pk):
             "decides": decides,
             "columns": columns,
             "rows": rows,
-            "decision_form": DecisionForm() if decides else None,
             "trail": audit_lines(opening) if decides else [],
             **_tabs(request.user),
         },

@@ -72,7 +72,6 @@ def proposals(request):
         {
             "data": data,
             "quarters": quarters,
-            "this_quarter": quarters[0],
             "form": form,
             "reviewer": may_review_proposals(request.user),
             "statuses": ImprovementProposal.Status.choices,
@@ -119,7 +118,7 @@ def proposal_detail(request, pk):
         {
             "proposal": proposal,
             "trail": audit_lines(proposal),
-            "review_form": ProposalReviewForm() if reviewing else None,
+            "reviewing": reviewing,
             "can_accept": proposal.status == ImprovementProposal.Status.SUBMITTED,
             "can_return_or_adopt": proposal.status
             in (ImprovementProposal.Status.SUBMITTED, ImprovementProposal.Status.ACCEPTED),

@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy
 from cases.models import CasePage
 from certification.models import (
     LEVEL_RANK,
-    ImprovementProposal,
     LevelCode,
     QADimension,
     Recommendation,
@@ -31,6 +30,7 @@ from certification.requirements import (
     score_field,
 )
 from certification.selectors.promotion import latest_qa_scores
+from certification.selectors.proposals import adopted_proposal_counts
 from certification.selectors.standing import standings_for, tenure_months
 from lms.models import CurriculumPage
 
@@ -103,14 +103,7 @@ def _recommendation_measure(people, requirements, today):
 
 
 def _proposals_measure(people, requirements, today):
-    counts = dict(
-        ImprovementProposal.objects.filter(
-            author_id__in=[p.pk for p in people], status=ImprovementProposal.Status.ADOPTED
-        )
-        .values_list("author_id")
-        .annotate(n=Count("pk"))
-        .values_list("author_id", "n")
-    )
+    counts = adopted_proposal_counts(p.pk for p in people)
     return _each(people, requirements, lambda p, r: Decimal(counts.get(p.pk, 0)) or None)
 
 

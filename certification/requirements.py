@@ -19,6 +19,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext as _
 
+from lms.formatting import number_display
+
 Measure = Callable[[list, list, dt.date], dict[tuple[int, int], Decimal | None]]
 
 
@@ -50,7 +52,7 @@ class RequirementKind:
     heading: Callable[[Any], str]
     measure: Measure
     inputs: list[RequirementInput] = field(default_factory=list)
-    show: Callable[[Decimal, Any], str] = lambda value, req: f"{value.normalize():f}"
+    show: Callable[[Decimal, Any], str] = lambda value, req: number(value)
     gap: Callable[[Decimal, Any], str] | None = None
     order: int = 100
 
@@ -70,8 +72,7 @@ def requirement_kinds() -> list[RequirementKind]:
     return sorted(_kinds.values(), key=lambda kind: kind.order)
 
 
-def number(value: Decimal) -> str:
-    return f"{value.normalize():f}"
+number = number_display  # every measure has at most two decimals: shown as they are
 
 
 def default_gap(value: Decimal, requirement) -> str:

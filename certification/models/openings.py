@@ -16,7 +16,7 @@ class PositionOpening(models.Model):
     """
     A position (培训专员, 质检专员, 班组长 …) opened by a supervisor for one quarter. Its
     requirements are rows of OpeningRequirement, each of a kind registered in
-    certification.selectors.requirements, so a new kind of evidence (simulation scores)
+    certification.requirements, so a new kind of evidence (simulation scores)
     needs no new column here.
     """
 

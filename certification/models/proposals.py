@@ -21,7 +21,7 @@ class ImprovementProposal(models.Model):
     them for one a quarter): the problem, the data behind it, the proposal and the effect
     expected. A supervisor accepts it, returns it with comments or adopts it; adopted
     proposals are evidence on the way to 运营主管. The author's words are stored as written;
-    every change of status is in the audit trail (certification.audit.ProposalAction).
+    every change of status is in the audit trail (certification.audit_careers.CareerAction).
     """
 
     class Status(models.TextChoices):

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,17 +17,15 @@ from certification.models import OpeningApplication, OpeningRequirement, Positio
 from certification.requirements import requirement_kind
 from lms.models import GoLiveState
 from lms.models.golive import GoLiveStatus
+from lms.refusals import Refused
 
-
-@dataclass(frozen=True)
-class ApplyRefusal:
-    code: str
-    message: str
+# Who opens positions and decides on applicants (a role's permission, lms.roles).
+DECIDE = "certification.decide_positionopening"
 
 
 def application_refusal(
     person, opening: PositionOpening, today: dt.date | None = None, *, applied: bool | None = None
-) -> ApplyRefusal | None:
+) -> Refused | None:
     """
     Why `person` may not apply to `opening` now, or None when they may. The one home of the
     rule: open and not past its closing day; not already in the position; a career track
@@ -37,21 +35,21 @@ def application_refusal(
     """
     today = today or timezone.localdate()
     if opening.status != PositionOpening.Status.OPEN or today > opening.closes_on:
-        return ApplyRefusal("closed", _("Applications for this opening are closed."))
+        return Refused("closed", _("Applications for this opening are closed."))
     if person.position == opening.position:
-        return ApplyRefusal("same_position", _("You already hold this position."))
+        return Refused("same_position", _("You already hold this position."))
     if not TrackStep.objects.filter(
         from_position=person.position, to_position=opening.position
     ).exists():
-        return ApplyRefusal("no_track", _("No career track leads from your position to this one."))
+        return Refused("no_track", _("No career track leads from your position to this one."))
     if GoLiveStatus.objects.filter(user_id=person.pk).exclude(state=GoLiveState.LIVE).exists():
-        return ApplyRefusal(
+        return Refused(
             "not_live", _("Finish onboarding and go live before applying for a new position.")
         )
     if applied is None:
         applied = OpeningApplication.objects.filter(opening=opening, applicant=person).exists()
     if applied:
-        return ApplyRefusal("applied", _("You have applied to this opening."))
+        return Refused("applied", _("You have applied to this opening."))
     return None
 
 
@@ -64,7 +62,7 @@ def openings_for(viewer, today: dt.date | None = None) -> list[PositionOpening]:
     today = today or timezone.localdate()
     openings = PositionOpening.objects.annotate(applicants=Count("applications"))
     mine = {a.opening_id: a for a in OpeningApplication.objects.filter(applicant_id=viewer.pk)}
-    if not viewer.has_perm("certification.decide_positionopening"):
+    if not viewer.has_perm(DECIDE):
         openings = openings.filter(
             Q(status=PositionOpening.Status.OPEN, closes_on__gte=today) | Q(pk__in=list(mine))
         )
@@ -168,9 +166,3 @@ def opening_matrix(
     for number, row in enumerate(rows, start=1):
         row.rank = number
     return columns, rows
-
-
-def opening_with_requirements(pk: int) -> PositionOpening:
-    return PositionOpening.objects.prefetch_related(
-        Prefetch("requirements", queryset=OpeningRequirement.objects.order_by("sort_order"))
-    ).get(pk=pk)

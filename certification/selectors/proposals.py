@@ -7,7 +7,7 @@ whose, and a quarter's proposals with the people who have not submitted. One hom
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from certification.models import ImprovementProposal
@@ -115,8 +115,6 @@ def quarter_proposals(viewer, quarter: str) -> QuarterProposals:
 
 def adopted_proposal_counts(user_ids) -> dict[int, int]:
     """Adopted proposals per author (one query), the evidence the supervisor track counts."""
-    from django.db.models import Count
-
     rows = (
         ImprovementProposal.objects.filter(
             author_id__in=list(user_ids), status=ImprovementProposal.Status.ADOPTED

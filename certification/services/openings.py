@@ -15,12 +15,10 @@ from django.utils.translation import gettext as _
 from certification.audit_careers import CareerAction
 from certification.models import OpeningApplication, OpeningRequirement, PositionOpening
 from certification.requirements import requirement_kind
-from certification.selectors.openings import application_refusal
+from certification.selectors.openings import DECIDE, application_refusal
 from lms.audit import audit_record
 from lms.refusals import Refused
 from lms.services.notices import notices_send
-
-DECIDE = "certification.decide_positionopening"
 
 
 def _may_decide(by) -> None:
@@ -91,7 +89,7 @@ def opening_apply(*, person, opening: PositionOpening, statement: str = "", toda
     opening = PositionOpening.objects.select_for_update().get(pk=opening.pk)
     refusal = application_refusal(person, opening, today)
     if refusal:
-        raise Refused(refusal.code, refusal.message)
+        raise refusal
     try:
         with transaction.atomic():
             application = OpeningApplication.objects.create(
