@@ -13,7 +13,7 @@ from lms.views import api, dashboard, golive, health, learning, notices, people,
 app_patterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("team/", people.team_roster, name="team_roster"),
-    re_path(r"^team/export\.(?P<fmt>csv|xlsx)$", people.team_export, name="team_export"),
+    path("team/export.<export:fmt>", people.team_export, name="team_export"),
     path("people/<id:pk>/", people.person_detail, name="person_detail"),
     path("team/<id:pk>/golive/", golive.golive_history, name="golive_history"),
     path("team/<id:pk>/golive/sign-off/", golive.golive_sign_off_view, name="golive_sign_off"),

@@ -18,7 +18,7 @@ from wagtail.users.forms import UserCreationForm, UserEditForm
 from wagtail.users.views import users as wagtail_users
 
 from lms.exports import spreadsheet_text
-from lms.formatting import choice_label
+from lms.formatting import choice_label, list_display
 from lms.models import Position, Team, User
 from lms.roles import Role
 from lms.search.admin import ChineseSearchMixin
@@ -116,7 +116,7 @@ class StaffAdminFilterSet(wagtail_users.UserFilterSet):
 
 def staff_roles_display(user) -> str:
     """The person's roles in the reader's language (needs groups prefetched as `roles`)."""
-    return "、".join(str(Role(group.name).label) for group in user.roles)
+    return list_display((Role(group.name).label for group in user.roles), enumeration=True)
 
 
 class AcademyUserIndexView(ChineseSearchMixin, wagtail_users.IndexView):

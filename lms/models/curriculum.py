@@ -179,9 +179,10 @@ class LessonPage(ChineseTitleIndexed, Page):
         # Selectors read these models: a module-level import would be circular.
         from lms.selectors.course import module_lock
 
-        lock = module_lock(user=request.user, module=self.get_parent()) if self.pk else None
+        module = self.get_parent() if self.pk else None
+        lock = module_lock(user=request.user, module=module) if module else None
         if lock is not None:
-            context = {"page": self, "lock": lock, "module": self.get_parent()}
+            context = {"page": self, "lock": lock, "module": module}
             return TemplateResponse(request, "lms/lesson_locked.html", context, status=403)
         return super().serve(request, *args, **kwargs)
 

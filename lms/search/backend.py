@@ -4,8 +4,9 @@ Chinese titles (see `lms.search.pages`).
 
 A query with Chinese in it becomes its words (jieba, filler words dropped) and each word its
 character bigrams, all required: 会员续费 finds 会员自动续费 because 会员 and 续费 are both
-among the title's terms. A query without Chinese, or for anything but pages, reaches the backend unchanged. The backend
-class itself (PostgreSQL, SQLite FTS5 or the fallback) is chosen by Wagtail, as before.
+among the title's terms. A query without Chinese, or for anything but pages, reaches the
+backend unchanged. The backend class itself (PostgreSQL, SQLite FTS5 or the fallback) is
+chosen by Wagtail, as before.
 """
 
 from functools import cache

@@ -95,10 +95,6 @@ class ModuleProgress:
         return self.done == self.total
 
     @property
-    def next_lesson(self) -> LessonStatus | None:
-        return next((lesson for lesson in self.lessons if not lesson.completed), None)
-
-    @property
     def next_activity(self):
         """The first lesson not done, else the first quiz not passed (title and url)."""
         for lesson in self.lessons:

@@ -105,12 +105,8 @@ class ImportResult:
     updated: int = 0
     deactivated: int = 0
     # What happened to each row, for the outcome HR downloads: [row, employee number,
-    # name, one of ROW_OUTCOMES].
+    # name, created | updated | deactivated | unchanged] (labels rendered at read time).
     outcomes: list[list] = field(default_factory=list)
-
-
-# What saving a row did to its person; the labels are rendered at read time.
-ROW_OUTCOMES = ("created", "updated", "deactivated", "unchanged")
 
 
 def _position_lookup() -> dict[str, str]:
