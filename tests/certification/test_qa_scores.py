@@ -73,9 +73,7 @@ def test_each_filter_of_the_qa_score_list_narrows_it(academy, hr, scores):
     }
 
 
-def test_scores_are_only_read_in_the_cms_never_added_edited_or_deleted_there(
-    academy, hr, scores
-):
+def test_scores_are_only_read_in_the_cms_never_added_edited_or_deleted_there(academy, hr, scores):
     score = QAScore.objects.get(user=academy.agent_a, period="2026Q3")
     prefix = reverse(LIST)
     for path in ("new/", f"edit/{score.pk}/", f"delete/{score.pk}/"):
