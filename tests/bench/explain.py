@@ -16,17 +16,13 @@ import json
 import sys
 
 from tests.bench import harness
-from tests.bench.pages import PAGES, TARGETS
+from tests.bench.pages import PAGES, TARGETS, VISITS
 
 GROWING_ROWS = 5_000
 
-EXPLAIN = r"""
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
-from lms.models import User
-
-targets = json.loads(TARGETS_JSON)
+EXPLAIN = (
+    VISITS  # noqa: S608 - Python run in a Django process; its SQL is the pages' own
+    + r"""
 with connection.cursor() as cursor:
     cursor.execute(
         "SELECT c.relname, c.reltuples FROM pg_class c"
@@ -45,16 +41,9 @@ def scans(plan):
 
 
 pages = {}
-for label, who, key in PAGES:
-    client = Client()
-    if who:
-        client.force_login(User.objects.get(username=targets["users"][who]))
-    path = targets["paths"][key]
-    client.get(path, HTTP_HOST="127.0.0.1")  # warm: what is cached is not the page's cost
-    with CaptureQueriesContext(connection) as context:
-        status = client.get(path, HTTP_HOST="127.0.0.1").status_code
+for label, status, queries in visits():
     found = []
-    for query in context.captured_queries:
+    for query in queries:
         sql = query["sql"]
         if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
             continue
@@ -64,15 +53,14 @@ for label, who, key in PAGES:
         plan = json.loads(plan) if isinstance(plan, str) else plan
         for table in scans(plan[0]["Plan"]):
             found.append({"table": table, "rows": growing[table], "sql": sql[:300]})
-    pages[label] = {"status": status, "queries": len(context.captured_queries), "scans": found}
+    pages[label] = {"status": status, "queries": len(queries), "scans": found}
 print(json.dumps({"growing": growing, "pages": pages}))
 """
+)
 
 
 def explain(size: str = "L") -> dict:
-    harness.database_build(size)
-    harness.manage(size, "collectstatic", "--noinput", "-v0")  # production static files
-    targets = harness.django_json(size, TARGETS)
+    targets = harness.page_targets(size, TARGETS)
     code = (
         f"TARGETS_JSON = {json.dumps(json.dumps(targets))}\n"
         f"PAGES = {PAGES!r}\nGROWING_ROWS = {GROWING_ROWS}\n" + EXPLAIN

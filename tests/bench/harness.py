@@ -118,17 +118,31 @@ def database_build(size: str, *, rebuild: bool = False) -> float:
     return time.monotonic() - started
 
 
-def django_json(size: str, code: str, env: dict[str, str] | None = None) -> dict:
-    """Run `code` (which prints one JSON object last) in a Django process on `size`'s DB."""
+def page_targets(size: str, targets_code: str) -> dict:
+    """The benchmark database of `size` built (once), the production static files collected
+    (the pages' templates name them), and the addresses and people `targets_code` finds."""
+    database_build(size)
+    manage(size, "collectstatic", "--noinput", "-v0")
+    return django_json(size, targets_code)
+
+
+def django_run(size: str, code: str, env=None, *, capture: bool = True):
+    """Run `code` in a Django process on `size`'s database (its output shown unless
+    `capture`); the finished process."""
     prelude = "import django, json; django.setup()\n"
-    result = subprocess.run(  # noqa: S603
+    return subprocess.run(  # noqa: S603
         [PYTHON, "-c", prelude + code],
         cwd=ROOT,
         env=env or django_env(size),
         check=False,
-        capture_output=True,
+        capture_output=capture,
         text=True,
     )
+
+
+def django_json(size: str, code: str, env: dict[str, str] | None = None) -> dict:
+    """Run `code` (which prints one JSON object last) in a Django process on `size`'s DB."""
+    result = django_run(size, code, env)
     if result.returncode:
         raise RuntimeError(f"benchmark step failed on size {size}:\n{result.stderr[-3000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])

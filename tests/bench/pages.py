@@ -49,22 +49,35 @@ print(json.dumps({
 }))
 """
 
-QUERY_COUNTS = r"""
+# Each page of PAGES requested twice as its person (warm: permissions, content types,
+# caches), the second time with its queries captured; code run in a Django process after
+# TARGETS_JSON and PAGES are set.
+VISITS = r"""
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from lms.models import User
 
 targets = json.loads(TARGETS_JSON)
-counts = {}
-for label, who, key in PAGES:
-    client = Client()
-    if who:
-        client.force_login(User.objects.get(username=targets["users"][who]))
-    path = targets["paths"][key]
-    client.get(path, HTTP_HOST="127.0.0.1")  # warm: permissions, content types, caches
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(path, HTTP_HOST="127.0.0.1")
-    counts[label] = [response.status_code, len(context.captured_queries)]
+
+
+def visits():
+    # (label, status, captured queries) of each page
+    for label, who, key in PAGES:
+        client = Client()
+        if who:
+            client.force_login(User.objects.get(username=targets["users"][who]))
+        path = targets["paths"][key]
+        client.get(path, HTTP_HOST="127.0.0.1")
+        with CaptureQueriesContext(connection) as context:
+            status = client.get(path, HTTP_HOST="127.0.0.1").status_code
+        yield label, status, context.captured_queries
+"""
+
+QUERY_COUNTS = (
+    VISITS
+    + r"""
+counts = {label: [status, len(queries)] for label, status, queries in visits()}
 print(json.dumps(counts))
 """
+)

@@ -15,7 +15,6 @@ team_certifications, verify), `signed_in` (the empty signed-in page, the floor) 
 
 import argparse
 import json
-import subprocess
 import sys
 
 from tests.bench import harness
@@ -99,23 +98,14 @@ def main(argv=None) -> int:
     if not args.page.startswith("/") and args.page not in WHO:
         parser.error(f"unknown page {args.page!r}: one of {', '.join(WHO)} or a path")
     who = args.who or WHO.get(args.page, "learner")
-    harness.database_build(args.size)
-    harness.manage(args.size, "collectstatic", "--noinput", "-v0")  # production static files
-    targets = harness.django_json(args.size, TARGETS)
+    targets = harness.page_targets(args.size, TARGETS)
     code = (
         f"TARGETS_JSON = {json.dumps(json.dumps(targets))}\n"
         f"PAGE, SIZE, RUNS, TOP = {args.page!r}, {args.size!r}, {args.runs}, {args.top}\n"
         f"WHO = {None if who == 'nobody' else who!r}\n"
         f"ROOT = {str(harness.ROOT)!r}\n" + PROFILE
     )
-    prelude = "import django, json; django.setup()\n"
-    result = subprocess.run(  # noqa: S603 - our own interpreter and code
-        [harness.PYTHON, "-c", prelude + code],
-        cwd=harness.ROOT,
-        env=harness.django_env(args.size),
-        check=False,
-    )
-    return result.returncode
+    return harness.django_run(args.size, code, capture=False).returncode
 
 
 if __name__ == "__main__":
