@@ -16,7 +16,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
 from certification.models import QADimension, QAScore
-from lms.exports import spreadsheet_text
+from lms.exports import ExcelSafeCsvMixin
 from lms.filters import viewer_teams
 from lms.selectors.people import staff_visible_to
 
@@ -72,7 +72,7 @@ class QAScoreFilterSet(WagtailFilterSet):
         )
 
 
-class QAScoreIndexView(generic.IndexView):
+class QAScoreIndexView(ExcelSafeCsvMixin, generic.IndexView):
     """Read here, written by the import: rows link nowhere and there is no add button."""
 
     list_export = ["employee_no", "name", "team", "period", "score", *QADimension.values]
@@ -139,15 +139,7 @@ class QAScoreIndexView(generic.IndexView):
 
     def to_row_dict(self, item):
         _label_rows([item])
-        return {
-            field: spreadsheet_text(value) if isinstance(value, str) else value
-            for field, value in super().to_row_dict(item).items()
-        }
-
-    def stream_csv(self, queryset):
-        # Excel on Chinese Windows reads a CSV without a byte-order mark as GBK.
-        yield "\ufeff"
-        yield from super().stream_csv(queryset)
+        return super().to_row_dict(item)
 
 
 def _label_rows(scores) -> None:

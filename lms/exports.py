@@ -25,6 +25,24 @@ def spreadsheet_text(text: str) -> str:
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+class ExcelSafeCsvMixin:
+    """
+    For a Wagtail listing's CSV download (its Excel download already keeps formulas as
+    text): a cell Excel would run as a formula stays text, and a byte-order mark tells Excel
+    on Chinese Windows the file is UTF-8, not GBK.
+    """
+
+    def write_csv_row(self, writer, row_dict):
+        return super().write_csv_row(
+            writer,
+            {k: spreadsheet_text(v) if isinstance(v, str) else v for k, v in row_dict.items()},
+        )
+
+    def stream_csv(self, queryset):
+        yield "\ufeff"
+        yield from super().stream_csv(queryset)
+
+
 class _Echo:
     def write(self, value):
         return value

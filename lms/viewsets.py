@@ -17,7 +17,7 @@ from wagtail.admin.utils import get_user_display_name
 from wagtail.users.forms import UserCreationForm, UserEditForm
 from wagtail.users.views import users as wagtail_users
 
-from lms.exports import spreadsheet_text
+from lms.exports import ExcelSafeCsvMixin
 from lms.formatting import choice_label, list_display
 from lms.models import Position, Team, User
 from lms.roles import Role
@@ -119,7 +119,7 @@ def staff_roles_display(user) -> str:
     return list_display((Role(group.name).label for group in user.roles), enumeration=True)
 
 
-class AcademyUserIndexView(ChineseSearchMixin, wagtail_users.IndexView):
+class AcademyUserIndexView(ChineseSearchMixin, ExcelSafeCsvMixin, wagtail_users.IndexView):
     """
     People found by their Chinese display name or employee number, not only login; the HR
     record in columns and filters; the filtered list downloadable as CSV or Excel (Wagtail's
@@ -193,18 +193,6 @@ class AcademyUserIndexView(ChineseSearchMixin, wagtail_users.IndexView):
         _label_rows([item])
         row = super().to_row_dict(item)
         return {k: "" if v is None else v for k, v in row.items()}
-
-    def write_csv_row(self, writer, row_dict):
-        # Typed by HR, read by Excel: what Excel would run as a formula stays text.
-        return super().write_csv_row(
-            writer,
-            {k: spreadsheet_text(v) if isinstance(v, str) else v for k, v in row_dict.items()},
-        )
-
-    def stream_csv(self, queryset):
-        # Excel on Chinese Windows reads a CSV without a byte-order mark as GBK.
-        yield "\ufeff"
-        yield from super().stream_csv(queryset)
 
 
 def _label_rows(users) -> None:
