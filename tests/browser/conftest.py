@@ -69,6 +69,10 @@ class Browser:
         self.page.get_by_role("button", name=re.compile("^(登录|Sign in)$")).click()
         self.page.wait_for_load_state()
 
+    def editor_ready(self):
+        """Wait until Wagtail's editor watches for edits (autosave saves only those)."""
+        self.page.wait_for_function("() => window.kefuEditorWatching === true")
+
     def menu(self):
         """The header's menu, opened first on a phone where it folds behind a button."""
         toggle = self.page.locator(".menu-toggle")
@@ -122,9 +126,18 @@ def _restore_reference_data():
     roles_sync()
 
 
+# Wagtail's editor notes the form as it is 2 s after loading and autosaves only changes
+# made after that; a test that types faster than a person would otherwise type into the
+# starting point. The flag lets Browser.editor_ready() wait for that moment.
+EDITOR_WATCH = """
+document.addEventListener("w-unsaved:watch-edits", () => { window.kefuEditorWatching = true; });
+"""
+
+
 def _make(browser, live_server, request, **context_args):
     _restore_reference_data()
     context = browser.new_context(locale="zh-CN", **context_args)
+    context.add_init_script(EDITOR_WATCH)
     context.set_default_timeout(15_000)
     page = context.new_page()
     return context, Browser(page, live_server.url, request.node.name)

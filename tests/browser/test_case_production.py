@@ -48,6 +48,7 @@ def test_a_trainers_week_paste_duplicate_batch_review_and_schedule(desktop):
     desktop.go(reverse("cases_planning"))
     page.get_by_role("link", name=f"为 {next_week:%Y-%m-%d} 这一周新建案例").click()
     page.wait_for_load_state()
+    desktop.editor_ready()
     page.get_by_role("textbox", name="标题").fill("快递延误客户催单")
     page.get_by_role("button", name="选择 场景").click()
     page.get_by_role("dialog").get_by_role("link", name="物流延误").click()

@@ -91,6 +91,7 @@ def test_a_trainer_places_a_quiz_in_a_lesson_and_publishes_it(desktop):
 
     desktop.sign_in(academy.trainer.username, PASSWORD)
     page.goto(desktop.base_url + f"/cms/pages/{lesson.pk}/edit/", timeout=90_000)
+    desktop.editor_ready()
     page.get_by_title("插入区块").last.click()
     page.get_by_role("option", name="测验").click()
     page.get_by_role("button", name="选择 测验").click()
