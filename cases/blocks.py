@@ -2,7 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
-from wagtail.snippets.blocks import SnippetChooserBlock
+
+from lms.blocks import SnippetChooserBlock
 
 
 class TurnBlock(blocks.StructBlock):

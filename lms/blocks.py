@@ -1,13 +1,43 @@
 """StreamField blocks trainers compose lessons from."""
 
+from django.utils.functional import cached_property, lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageBlock
-from wagtail.snippets.blocks import SnippetChooserBlock
+from wagtail.snippets import blocks as snippet_blocks
 
 RICH_TEXT_FEATURES = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "hr"]
+
+# Wagtail's own message ids, so its catalogue translates them.
+CHOOSER_TEXTS = {
+    "choose_one_text": "Choose %(object)s",
+    "choose_another_text": "Choose another %(object)s",
+    "link_to_chosen_text": "Edit this %(object)s",
+}
+
+
+def _chooser_text(message: str, model) -> str:
+    return gettext(message) % {"object": model._meta.verbose_name}
+
+
+class SnippetChooserBlock(snippet_blocks.SnippetChooserBlock):
+    """
+    Wagtail's snippet chooser block, with its button texts in each reader's language.
+    Wagtail builds the block's chooser once per process and formats "Choose quiz" when it
+    does, in the language of whoever opened an editor first, so after an English-speaking
+    administrator every trainer read "Choose quiz"; here the texts are formatted when the
+    editor is drawn.
+    """
+
+    @cached_property
+    def widget(self):
+        widget = super().widget
+        for attribute, message in CHOOSER_TEXTS.items():
+            setattr(widget, attribute, lazy(_chooser_text, str)(message, self.target_model))
+        return widget
 
 
 class ServiceStandardBlock(blocks.StructBlock):

@@ -5,6 +5,7 @@ curriculum's progress, may have to be passed before the next module opens, and i
 button after the module's last lesson.
 """
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -330,3 +331,24 @@ def test_a_lesson_with_quizzes_costs_the_same_queries_however_long_the_course(
     lesson_complete(user=academy.newhire_a, lesson=lessons[0])
     assert_queries_constant(lambda: client.get(lesson.url), grow, sizes=(2, 8))
     assert_queries_constant(lambda: client.get(lessons[2].url), grow, sizes=(10, 16))
+
+
+def test_the_quiz_chooser_in_the_editor_speaks_each_readers_language(academy, course, login):
+    """Wagtail builds a block's chooser once per process: an administrator who opened the
+    editor in English first must not leave "Choose quiz" for every Chinese trainer."""
+    curriculum, _quiz = course
+    lesson = _lessons(curriculum)[0]
+    address = reverse("wagtailadmin_pages:edit", args=[lesson.pk])
+    admin = login(academy.admin)
+    admin.cookies["django_language"] = "en"
+    english = admin.get(address).content.decode()
+    trainer = login(academy.trainer)
+    trainer.cookies["django_language"] = "zh-hans"
+    response = trainer.get(address)
+
+    assert response.status_code == 200
+    chinese = response.content.decode()
+    assert "Choose quiz" in english
+    # The block's definition travels as JSON, its Chinese as \u escapes.
+    assert json.dumps("选择 测验")[1:-1] in chinese
+    assert "Choose quiz" not in chinese
