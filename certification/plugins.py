@@ -8,6 +8,7 @@ benchmarks.
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cases.signals import practice_run_scored
 from certification.dashboard import (
     lapsing_unregistered_count,
     my_status_panel,
@@ -18,6 +19,7 @@ from certification.requirement_kinds import register_certification_requirement_k
 from certification.selectors import exam_attempt_rules
 from certification.services import exam_result_follow
 from certification.services.reconcile import certification_reconcile
+from certification.services.results import exam_practice_follow
 from lms.features import (
     DashboardPanel,
     DemoLoader,
@@ -66,6 +68,7 @@ def register_with_core() -> None:
     register_attempt_rules(exam_attempt_rules)
     register_reconciler("certification", certification_reconcile)
     attempt_graded.connect(exam_result_follow, dispatch_uid="certification-exam-result")
+    practice_run_scored.connect(exam_practice_follow, dispatch_uid="certification-exam-practice")
     register_nav_item(
         NavItem("certification", _("Certification"), url_of("certification:mine"), order=30)
     )

@@ -32,6 +32,9 @@ class SnippetChooserBlock(snippet_blocks.SnippetChooserBlock):
     editor is drawn.
     """
 
+    # Migrations name Wagtail's block: the difference is only in how the editor is drawn.
+    canonical_module_path = "wagtail.snippets.blocks.SnippetChooserBlock"
+
     @cached_property
     def widget(self):
         widget = super().widget

@@ -19,6 +19,7 @@ from cases.practice.engine import GOOD_ENDS, customer_next, judge, lines, turn_b
 from cases.practice.scoring import DIMENSIONS, conversation_scores, reply_marks
 from cases.practice.selectors import can_review_practice, open_run_of, runs_reviewable_by
 from cases.search.synonyms import synonym_map
+from cases.signals import practice_run_scored
 from lms.audit import audit_record
 from lms.refusals import Refused
 from lms.services.golive import golive_refresh
@@ -136,6 +137,8 @@ def practice_reply(*, run_id: int, user, turn_number: int, text: str, now=None) 
     else:
         run.turn_key, run.customer_text = customer_next(run.graph, turn, outcome)
     run.save()
+    if outcome.end_state:
+        practice_run_scored.send(sender=PracticeRun, run=run)
     if run.passed and run.simulation.golive_curricula.exists():
         transaction.on_commit(lambda: golive_refresh(user_id=run.user_id))
     return run
@@ -192,6 +195,7 @@ def practice_run_review(
     effective = run.total if run.total is not None else run.auto_total
     run.passed = run.end_state in GOOD_ENDS and effective >= run.scoring["pass_score"]
     run.save()
+    practice_run_scored.send(sender=PracticeRun, run=run)
     audit_record(
         run,
         OVERRIDE_ACTION if run.total is not None else REVIEW_ACTION,

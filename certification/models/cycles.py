@@ -33,8 +33,9 @@ LEVEL_SERIAL = {LevelCode.JUNIOR: "JR", LevelCode.INTERMEDIATE: "IM", LevelCode.
 
 class Level(models.Model):
     """
-    What a level asks for, set by an administrator: its exam (an lms quiz) and the
-    prerequisites a person must meet to register (a valid lower certification, tenure).
+    What a level asks for, set by an administrator: its exam (an lms quiz, and a practice
+    conversation if the level names one) and the prerequisites a person must meet to
+    register (a valid lower certification, tenure).
     """
 
     code = models.CharField(_("level"), max_length=16, choices=LevelCode.choices, unique=True)
@@ -43,6 +44,18 @@ class Level(models.Model):
         on_delete=models.PROTECT,
         related_name="certification_levels",
         verbose_name=_("exam"),
+    )
+    simulation = models.ForeignKey(
+        "cases.Simulation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="certification_levels",
+        verbose_name=_("practice conversation in the exam"),
+        help_text=_(
+            "If set, the level is passed only when the exam quiz and this practice "
+            "conversation are both passed in the cycle's exam window."
+        ),
     )
     required_level = models.CharField(
         _("requires a valid certification at"),
@@ -58,6 +71,7 @@ class Level(models.Model):
     panels = [
         FieldPanel("code"),
         FieldPanel("exam"),
+        FieldPanel("simulation"),
         FieldPanel("required_level"),
         FieldPanel("min_tenure_months"),
         FieldPanel("description"),
@@ -208,6 +222,9 @@ class Result(models.Model):
     attempt = models.ForeignKey(
         "lms.Attempt", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    practice_run = models.ForeignKey(
+        "cases.PracticeRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )  # the passed exam conversation, where the level names one
     reason = models.TextField(blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

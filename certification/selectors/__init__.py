@@ -17,6 +17,8 @@ from certification.selectors.cycles import (
     exam_attempt_rules,
     exam_attempts,
     exam_attempts_without_result,
+    exam_practice_pass,
+    exam_results_awaiting_practice,
     exam_window,
     registration_missing,
 )
@@ -72,6 +74,8 @@ __all__ = [
     "exam_attempt_rules",
     "exam_attempts",
     "exam_attempts_without_result",
+    "exam_practice_pass",
+    "exam_results_awaiting_practice",
     "exam_window",
     "lapse_timeline",
     "last_cycle_with_results",

@@ -8,10 +8,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.models import PracticeRun
 from certification.models import (
     LEVEL_RANK,
     BulkIssue,
@@ -115,6 +116,55 @@ def exam_attempts(*, user, quiz, cycle: Cycle) -> list[Attempt]:
     )
 
 
+def exam_practice_runs(*, level: Level, cycle: Cycle):
+    """Passed runs of the level's practice conversation finished in the cycle's exam
+    window: what the exam's practice part counts (none if the level names none)."""
+    start, end = exam_window(cycle)
+    return PracticeRun.objects.filter(
+        simulation_id=level.simulation_id,
+        passed=True,
+        finished_at__gte=start,
+        finished_at__lt=end,
+    )
+
+
+def exam_practice_pass(*, user, level: Level, cycle: Cycle) -> PracticeRun | None:
+    """The person's first passed run of the level's practice conversation in the window."""
+    if level.simulation_id is None:
+        return None
+    runs = exam_practice_runs(level=level, cycle=cycle).filter(user=user)
+    return runs.order_by("finished_at").first()
+
+
+def exam_results_awaiting_practice(now: dt.datetime, lookback_days: int = 60) -> list[tuple]:
+    """
+    (user id, level, cycle) of exam results held back by the practice part although a
+    passed run is on record (the process that was to update the result after the run
+    died first), from cycles whose exam window opened in the last `lookback_days`.
+    """
+    since = timezone.localdate(now) - dt.timedelta(days=lookback_days)
+    levels = list(Level.objects.exclude(simulation=None).select_related("exam"))
+    owed = []
+    if not levels:
+        return owed
+    for cycle in Cycle.objects.filter(
+        exam_opens__gte=since, exam_opens__lte=timezone.localdate(now)
+    ):
+        for level in levels:
+            passed_run = exam_practice_runs(level=level, cycle=cycle).filter(
+                user=OuterRef("user"), finished_at__lt=now - dt.timedelta(minutes=1)
+            )
+            held = Result.objects.filter(
+                cycle=cycle,
+                level=level.code,
+                source=Result.Source.EXAM,
+                passed=False,
+                attempt__passed=True,
+            ).filter(Exists(passed_run))
+            owed += [(user_id, level, cycle) for user_id in held.values_list("user_id", flat=True)]
+    return owed
+
+
 @dataclass
 class LevelOffer:
     """One level as a person sees it on their certification page."""
@@ -126,6 +176,21 @@ class LevelOffer:
     exam_open: bool
     result: Result | None
     attempt_open: bool
+    # The level's practice conversation, where it names one: passed in this exam window,
+    # and the exam quiz passed while the conversation still holds the level back.
+    practice_passed: bool = False
+    waiting_for_practice: bool = False
+
+
+def _waiting_for_practice(level: Level, result: Result | None) -> bool:
+    return bool(
+        level.simulation_id
+        and result is not None
+        and not result.passed
+        and result.source == Result.Source.EXAM
+        and result.attempt is not None
+        and result.attempt.passed
+    )
 
 
 def certification_offers(*, user, today: dt.date, certificates) -> tuple[Cycle | None, list]:
@@ -133,14 +198,32 @@ def certification_offers(*, user, today: dt.date, certificates) -> tuple[Cycle |
     registration_cycle = cycle_open_for_registration(today)
     exam_cycle = cycle_with_open_exam(today)
     cycle = registration_cycle or exam_cycle
-    levels = sorted(Level.objects.select_related("exam"), key=lambda level: level.rank)
+    levels = sorted(
+        Level.objects.select_related("exam", "simulation"), key=lambda level: level.rank
+    )
     registered: set[str] = set()
     results: dict[str, Result] = {}
+    practised: set[int] = set()
     if cycle:
         registered = set(
             Registration.objects.filter(user=user, cycle=cycle).values_list("level", flat=True)
         )
-        results = {r.level: r for r in Result.objects.filter(user=user, cycle=cycle)}
+        results = {
+            r.level: r
+            for r in Result.objects.filter(user=user, cycle=cycle).select_related("attempt")
+        }
+        simulations = [level.simulation_id for level in levels if level.simulation_id]
+        if simulations:
+            start, end = exam_window(cycle)
+            practised = set(
+                PracticeRun.objects.filter(
+                    user=user,
+                    simulation_id__in=simulations,
+                    passed=True,
+                    finished_at__gte=start,
+                    finished_at__lt=end,
+                ).values_list("simulation_id", flat=True)
+            )
     open_attempts = set(
         Attempt.objects.filter(
             user=user,
@@ -159,6 +242,8 @@ def certification_offers(*, user, today: dt.date, certificates) -> tuple[Cycle |
             exam_open=exam_cycle is not None and exam_cycle == cycle,
             result=results.get(level.code),
             attempt_open=level.exam_id in open_attempts,
+            practice_passed=level.simulation_id in practised,
+            waiting_for_practice=_waiting_for_practice(level, results.get(level.code)),
         )
         for level in levels
     ]

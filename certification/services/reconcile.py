@@ -9,14 +9,19 @@ import datetime as dt
 from django.db.models import Exists, OuterRef, Q
 
 from certification.models import BulkIssue, Certificate, Result
-from certification.selectors import BULK_MESSAGE_LOST_AFTER, exam_attempts_without_result
+from certification.selectors import (
+    BULK_MESSAGE_LOST_AFTER,
+    exam_attempts_without_result,
+    exam_results_awaiting_practice,
+)
 from certification.services.announcements import cycle_notices_reconcile
 from certification.services.bulk import bulk_issue_finish_if_done
 from certification.services.credentials import certificates_sign_pending
 from certification.services.issuing import certificate_issue
 from certification.services.rendering import certificates_render_pending
-from certification.services.results import result_record_from_attempt
+from certification.services.results import result_record, result_record_from_attempt
 from lms.leases import lease_expired
+from lms.models import User
 from lms.queue import enqueue
 
 # Passed results are issued one at a time by the queue; older ones without a certificate
@@ -40,6 +45,11 @@ def certification_reconcile(*, now: dt.datetime) -> int:
     # that was to record the result died).
     for attempt_id in exam_attempts_without_result(now):
         result_record_from_attempt(attempt_id)
+        handled += 1
+    # Results held back by the exam's practice conversation although a passed run is on
+    # record (the run committed, then the process that was to update the result died).
+    for user_id, level, cycle in exam_results_awaiting_practice(now):
+        result_record(user=User.objects.get(pk=user_id), level=level, cycle=cycle)
         handled += 1
     # Passed results still owed a certificate (a revoked one counts as given).
     current = Certificate.objects.filter(

@@ -9,9 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.models import PracticeRun
 from certification.audit import CertAction
 from certification.models import Certificate, Cycle, Level, Registration, Result
-from certification.selectors import exam_attempts
+from certification.selectors import exam_attempts, exam_practice_pass
 from lms.audit import audit_record
 from lms.models import Attempt
 from lms.queue import enqueue
@@ -31,21 +32,33 @@ def exam_result_follow(sender, attempt: Attempt, **kwargs) -> None:
     transaction.on_commit(lambda: result_record_from_attempt(attempt_id), robust=True)
 
 
+def exam_practice_follow(sender, run: PracticeRun, **kwargs) -> None:
+    """
+    Receiver of cases.signals.practice_run_scored: if the simulation is a level's exam
+    conversation, bring the results up to date once the run's score is committed.
+    """
+    if run.finished_at is None:
+        return
+    if not Level.objects.filter(simulation_id=run.simulation_id).exists():
+        return
+    run_id = run.pk
+    transaction.on_commit(lambda: result_record_from_practice(run_id), robust=True)
+
+
 def result_record_from_attempt(attempt_id: int) -> Result | None:
-    """
-    Bring the person's result up to date after an exam attempt was graded: the attempt
-    that counts under the quiz's grading rule, among this cycle's attempts, decides. An
-    exceptional result recorded by an administrator is never overwritten by the exam.
-    """
-    attempt = Attempt.objects.select_related("quiz", "user").get(pk=attempt_id)
-    levels = list(Level.objects.filter(exam=attempt.quiz))
+    """The result an exam attempt concerns, brought up to date after it was graded."""
+    attempt = Attempt.objects.select_related("user").get(pk=attempt_id)
+    levels = {
+        level.code: level
+        for level in Level.objects.filter(exam_id=attempt.quiz_id).select_related("exam")
+    }
     if not levels:
         return None
     started = timezone.localdate(attempt.started_at)
     registration = (
         Registration.objects.filter(
             user=attempt.user,
-            level__in=[level.code for level in levels],
+            level__in=list(levels),
             cycle__exam_opens__lte=started,
             cycle__exam_closes__gte=started,
         )
@@ -54,36 +67,77 @@ def result_record_from_attempt(attempt_id: int) -> Result | None:
     )
     if registration is None:
         return None
-    cycle = registration.cycle
+    return result_record(
+        user=attempt.user, level=levels[registration.level], cycle=registration.cycle
+    )
+
+
+def result_record_from_practice(run_id: int) -> list[Result]:
+    """The results a finished exam conversation concerns, brought up to date."""
+    run = PracticeRun.objects.select_related("user").get(pk=run_id)
+    if run.finished_at is None:
+        return []
+    levels = {
+        level.code: level
+        for level in Level.objects.filter(simulation_id=run.simulation_id).select_related("exam")
+    }
+    finished = timezone.localdate(run.finished_at)
+    registrations = Registration.objects.filter(
+        user=run.user,
+        level__in=list(levels),
+        cycle__exam_opens__lte=finished,
+        cycle__exam_closes__gte=finished,
+    ).select_related("cycle")
+    results = [
+        result_record(user=run.user, level=levels[registration.level], cycle=registration.cycle)
+        for registration in registrations
+    ]
+    return [result for result in results if result is not None]
+
+
+def result_record(*, user, level: Level, cycle: Cycle) -> Result | None:
+    """
+    Bring a person's result at a level in a cycle up to date: the exam attempt that counts
+    under the quiz's grading rule, among this cycle's attempts, decides, and where the
+    level names a practice conversation, a passed run of it in the exam window is needed
+    too. No result before an attempt counts. An exceptional result recorded by an
+    administrator is never overwritten by the exam.
+    """
     counted = quiz_result(
-        user=attempt.user,
-        quiz=attempt.quiz,
-        attempts=exam_attempts(user=attempt.user, quiz=attempt.quiz, cycle=cycle),
+        user=user, quiz=level.exam, attempts=exam_attempts(user=user, quiz=level.exam, cycle=cycle)
     ).counted
     if counted is None:
         return None
+    practice = exam_practice_pass(user=user, level=level, cycle=cycle)
+    passed = bool(counted.passed) and (level.simulation_id is None or practice is not None)
+    follows = {
+        "passed": passed,
+        "percent": counted.percent,
+        "attempt": counted,
+        "practice_run": practice,
+    }
     with transaction.atomic():
         result, created = Result.objects.select_for_update().get_or_create(
-            user=attempt.user,
-            cycle=cycle,
-            level=registration.level,
-            defaults={"passed": counted.passed, "percent": counted.percent, "attempt": counted},
+            user=user, cycle=cycle, level=level.code, defaults=follows
         )
         # A certificate once issued stays: a later, worse attempt under "last attempt
         # counts" does not take back a pass that was already certified.
+        changed = (result.passed, result.percent, result.attempt_id, result.practice_run_id) != (
+            passed,
+            counted.percent,
+            counted.pk,
+            practice.pk if practice else None,
+        )
         if (
             not created
             and result.source == Result.Source.EXAM
-            and result.attempt_id != counted.pk
+            and changed
             and not Certificate.objects.filter(result=result).exists()
         ):
-            result.passed, result.percent, result.attempt = (
-                counted.passed,
-                counted.percent,
-                counted,
-            )
+            for field, value in follows.items():
+                setattr(result, field, value)
             result.recorded_at = timezone.now()
-            result.save(update_fields=["passed", "percent", "attempt", "recorded_at"])
+            result.save(update_fields=[*follows, "recorded_at"])
         if result.passed:
             result_issue_on_commit(result)
     return result
