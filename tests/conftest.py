@@ -93,6 +93,24 @@ def login(client):
     return _login
 
 
+def pytest_collection_modifyitems(items):
+    """
+    Every test that commits for real restores the migrated data (role groups, Wagtail's
+    locale and root page) from a serialized copy. A flush without it re-creates the role
+    groups under new ids (post_migrate) and drops the locale, so a later test restoring
+    the copy collided on a group's name, or found no locale: the order of the whole suite,
+    not the test, decided.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        transactional = "transactional_db" in getattr(item, "fixturenames", ()) or (
+            marker is not None and marker.kwargs.get("transaction")
+        )
+        if transactional and not (marker and marker.kwargs.get("serialized_rollback")):
+            kwargs = {**(marker.kwargs if marker else {}), "transaction": True}
+            item.add_marker(pytest.mark.django_db(**kwargs, serialized_rollback=True), append=False)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_caches(request):
     """Each test starts with empty caches: the worker's memory (menus keep the library's
