@@ -33,7 +33,9 @@ class RoleGrant:
 
 TRAINING_CONTENT = tuple(
     f"lms.{action}_{model}"
-    for model in ("quiz", "question", "questioncategory", "cohort", "enrolment")
+    for model in (
+        "quiz", "question", "questioncategory", "cohort", "enrolment", "feedbackadjustment"
+    )
     for action in ("add", "change", "delete", "view")
 )
 CASE_CONTENT = (
