@@ -103,7 +103,14 @@ def training_report_export(request, fmt):
     return table_response(
         fmt=fmt,
         filename=f"training-report.{fmt}",
-        headers=[_("Evaluation level"), _("Measure"), _("Group"), _("Value"), _("People"), _("Detail")],
+        headers=[
+            _("Evaluation level"),
+            _("Measure"),
+            _("Group"),
+            _("Value"),
+            _("People"),
+            _("Detail"),
+        ],
         rows=iter(rows),
         sheet_title=_("Training effectiveness"),
     )

@@ -34,7 +34,12 @@ class RoleGrant:
 TRAINING_CONTENT = tuple(
     f"lms.{action}_{model}"
     for model in (
-        "quiz", "question", "questioncategory", "cohort", "enrolment", "feedbackadjustment"
+        "quiz",
+        "question",
+        "questioncategory",
+        "cohort",
+        "enrolment",
+        "feedbackadjustment",
     )
     for action in ("add", "change", "delete", "view")
 )

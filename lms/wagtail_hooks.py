@@ -16,13 +16,13 @@ from wagtail.snippets.views.snippets import (
 )
 from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 
+from lms.admin_feedback import FeedbackIndexView, ModuleFeedbackView
 from lms.admin_questions import (
     QuestionImportView,
     QuestionViewSet,
     question_export,
     question_import_template,
 )
-from lms.admin_feedback import FeedbackIndexView, ModuleFeedbackView
 from lms.admin_quiz_stats import QuizStatsIndexView, QuizStatsView, quiz_stats_export
 from lms.admin_tokens import api_token_urls
 from lms.admin_views import (

@@ -4,14 +4,20 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('certification', '0006_verbose_names'),
+        ("certification", "0006_verbose_names"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='cycle',
-            options={'ordering': ['-year', '-half'], 'permissions': [('view_training_report', 'Can view the training effectiveness report')], 'verbose_name': 'certification cycle', 'verbose_name_plural': 'certification cycles'},
+            name="cycle",
+            options={
+                "ordering": ["-year", "-half"],
+                "permissions": [
+                    ("view_training_report", "Can view the training effectiveness report")
+                ],
+                "verbose_name": "certification cycle",
+                "verbose_name_plural": "certification cycles",
+            },
         ),
     ]

@@ -101,9 +101,7 @@ def learning_figures(people: QuerySet[User]) -> dict[str, list[Figure]]:
         .order_by("-user__cohorts__start_date", "user__cohorts__name")
     )
     runs = (
-        PracticeRun.objects.filter(
-            status=PracticeRun.Status.FINISHED, user__in=people.values("pk")
-        )
+        PracticeRun.objects.filter(status=PracticeRun.Status.FINISHED, user__in=people.values("pk"))
         .exclude(user__cohorts=None)
         .values("user__cohorts__name", "user__cohorts__start_date")
         .annotate(
@@ -283,9 +281,7 @@ def _days(value) -> float | None:
 def first_attempt_figures(people: QuerySet[User]) -> list[Figure]:
     """Per cohort, the share of quizzes passed at the first attempt (people × quizzes)."""
     rows = (
-        Attempt.objects.filter(
-            number=1, status=Attempt.Status.GRADED, user__in=people.values("pk")
-        )
+        Attempt.objects.filter(number=1, status=Attempt.Status.GRADED, user__in=people.values("pk"))
         .exclude(user__cohorts=None)
         .values("user__cohorts__name", "user__cohorts__start_date")
         .annotate(

@@ -6,41 +6,92 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('lms', '0013_staff_import_outcomes_learner_results'),
+        ("lms", "0013_staff_import_outcomes_learner_results"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FeedbackAdjustment',
+            name="FeedbackAdjustment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('summary', models.TextField(max_length=1000, verbose_name='what was adjusted')),
-                ('adjusted_on', models.DateField(verbose_name='adjusted on')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
-                ('module', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='feedback_adjustments', to='lms.modulepage', verbose_name='module')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("summary", models.TextField(max_length=1000, verbose_name="what was adjusted")),
+                ("adjusted_on", models.DateField(verbose_name="adjusted on")),
+                (
+                    "recorded_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="recorded at"),
+                ),
+                (
+                    "module",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="feedback_adjustments",
+                        to="lms.modulepage",
+                        verbose_name="module",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'adjustment in response to feedback',
-                'verbose_name_plural': 'adjustments in response to feedback',
-                'ordering': ['-adjusted_on', '-pk'],
-                'indexes': [models.Index(fields=['module', 'adjusted_on'], name='lms_feedbac_module__ede10a_idx')],
+                "verbose_name": "adjustment in response to feedback",
+                "verbose_name_plural": "adjustments in response to feedback",
+                "ordering": ["-adjusted_on", "-pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["module", "adjusted_on"], name="lms_feedbac_module__ede10a_idx"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='FeedbackGiven',
+            name="FeedbackGiven",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('first_given_on', models.DateField(verbose_name='first given on')),
-                ('form', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='givers', to='lms.feedbackformpage')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='feedback_given', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("first_given_on", models.DateField(verbose_name="first given on")),
+                (
+                    "form",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="givers",
+                        to="lms.feedbackformpage",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="feedback_given",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'feedback given',
-                'verbose_name_plural': 'feedback given',
-                'constraints': [models.UniqueConstraint(fields=('form', 'user'), name='feedback_given_once_per_form')],
+                "verbose_name": "feedback given",
+                "verbose_name_plural": "feedback given",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("form", "user"), name="feedback_given_once_per_form"
+                    )
+                ],
             },
         ),
     ]

@@ -1,7 +1,8 @@
 """Training feedback (培训反馈): a questionnaire after a module, answers read by trainers."""
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel
@@ -39,10 +40,17 @@ class FeedbackFormPage(ChineseTitleIndexed, AbstractForm):
         verbose_name = _("training feedback form")
 
     def process_form_submission(self, form):
-        # Services write these models: a module-level import would be circular.
-        from lms.services.feedback import feedback_submit
-
-        return feedback_submit(form_page=self, form=form, user=form.user)
+        """
+        Store the answers without the learner (Wagtail's FormSubmission has no user), and
+        note apart the day this learner first answered, for “您的反馈已采纳” later.
+        """
+        with transaction.atomic():
+            submission = super().process_form_submission(form)
+            if form.user is not None and form.user.is_authenticated:
+                FeedbackGiven.objects.get_or_create(
+                    form=self, user=form.user, defaults={"first_given_on": timezone.localdate()}
+                )
+        return submission
 
 
 class FeedbackGiven(models.Model):

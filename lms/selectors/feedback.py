@@ -180,8 +180,15 @@ def modules_with_feedback():
     for page in form_pages:
         module = parents.get(page.path[: -ModulePage.steplen])
         if module is not None:
-            rows.append({"module": module, "form": page, "answers": page.answers,
-                         "last_answer": page.last_answer, "last_adjusted": module.last_adjusted})
+            rows.append(
+                {
+                    "module": module,
+                    "form": page,
+                    "answers": page.answers,
+                    "last_answer": page.last_answer,
+                    "last_adjusted": module.last_adjusted,
+                }
+            )
     return rows
 
 

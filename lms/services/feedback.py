@@ -1,6 +1,7 @@
 """
-Training feedback (培训反馈) that closes the loop: an answer is stored anonymously, apart
-from the fact that its learner answered; a trainer records what was adjusted in response.
+Training feedback (培训反馈) that closes the loop: a trainer records what was adjusted in a
+module in response to its questionnaire. (The answers themselves are stored by the
+questionnaire page, FeedbackFormPage.process_form_submission, as Wagtail's forms do.)
 """
 
 import datetime
@@ -9,24 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lms.models import FeedbackAdjustment, FeedbackGiven
+from lms.models import FeedbackAdjustment
 from lms.refusals import Refused
-
-
-@transaction.atomic
-def feedback_submit(*, form_page, form, user):
-    """
-    Store a questionnaire's answers without the learner (Wagtail's FormSubmission has no
-    user), and note separately the day this learner first answered this questionnaire.
-    """
-    submission = form_page.get_submission_class().objects.create(
-        form_data=form.cleaned_data, page=form_page
-    )
-    if user is not None and user.is_authenticated:
-        FeedbackGiven.objects.get_or_create(
-            form=form_page, user=user, defaults={"first_given_on": timezone.localdate()}
-        )
-    return submission
 
 
 @transaction.atomic

@@ -156,7 +156,9 @@ def known(academy):
 
 
 def _by_group(figures):
-    return {f.group: (round(f.value, 1) if f.value is not None else None, f.people) for f in figures}
+    return {
+        f.group: (round(f.value, 1) if f.value is not None else None, f.people) for f in figures
+    }
 
 
 def test_reaction_is_each_modules_average_rating_with_its_answers(known):
@@ -173,11 +175,19 @@ def test_learning_gives_each_cohorts_quiz_and_simulation_averages_and_people(kno
 
 
 def test_behaviour_compares_qa_by_dimension_for_the_trained_and_the_others(known):
-    rows = {(r.trained, r.dimension): r for r in behaviour_rows(User.objects.all(), "2026-09", "2026-10")}
+    rows = {
+        (r.trained, r.dimension): r
+        for r in behaviour_rows(User.objects.all(), "2026-09", "2026-10")
+    }
     trained = rows[(True, "attitude")]
     assert (trained.before, trained.after, trained.change, trained.people) == (70, 90, 20, 1)
     untrained = rows[(False, "attitude")]
-    assert (untrained.before, untrained.after, untrained.change, untrained.people) == (80, 78, -2, 1)
+    assert (untrained.before, untrained.after, untrained.change, untrained.people) == (
+        80,
+        78,
+        -2,
+        1,
+    )
     assert rows[(True, "compliance")].change == 0
 
 

@@ -54,7 +54,7 @@ def _backdate(form, days):
 
 
 def test_an_answer_is_stored_without_its_learner_and_the_learner_marked_apart(academy, login):
-    module, form = _module_with_form()
+    _module, form = _module_with_form()
     response = _answer(login(academy.agent_a), form, "4 有帮助", "多一些真实录音")
     assert response.status_code == 200
     submission = FormSubmission.objects.get(page=form)
@@ -87,9 +87,7 @@ def test_a_learner_who_answered_before_the_adjustment_sees_it_adopted_and_others
         assert "您的反馈已采纳" not in login(other).get(module.url).content.decode()
 
 
-def test_the_trainers_view_charts_ratings_by_month_and_lists_comments_but_never_who(
-    academy, login
-):
+def test_the_trainers_view_charts_ratings_by_month_and_lists_comments_but_never_who(academy, login):
     module, form = _module_with_form()
     _answer(login(academy.agent_a), form, "2 帮助不大", "案例太少")
     _backdate(form, 40)
