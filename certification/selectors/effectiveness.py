@@ -179,7 +179,8 @@ def behaviour_rows(people: QuerySet[User], before: str, after: str) -> list[Beha
     """
     QA scores by dimension in the `before` and `after` periods, for people scored in both,
     split by whether they did training between them: completed a lesson or passed a quiz
-    after the `before` period ended and by the end of the `after` period. One query.
+    after the `before` period ended and by the end of the `after` period. A query per
+    dimension.
     """
     _first, before_end = qa_period_bounds(before)
     _start, after_end = qa_period_bounds(after)
@@ -191,36 +192,36 @@ def behaviour_rows(people: QuerySet[User], before: str, after: str) -> list[Beha
         graded_at__date__lte=after_end,
         user=OuterRef("user"),
     )
-    rows = (
-        QAScore.objects.filter(user__in=people.values("pk"), period__in=[before, after])
-        .filter(user__in=QAScore.objects.filter(period=before).values("user"))
-        .filter(user__in=QAScore.objects.filter(period=after).values("user"))
-        .annotate(trained=Exists(lessons) | Exists(quizzes))
-        .values("period", "trained")
-        .annotate(
-            **{f"{d}_avg": Avg(d) for d in QADimension.values},
-            **{f"{d}_n": Count(d) for d in QADimension.values},
-            score_avg=Avg("score"),
-            score_n=Count("score"),
-        )
-        .order_by()
-    )
-    table = {(row["period"], row["trained"]): row for row in rows}
+    scored = QAScore.objects.filter(user__in=people.values("pk"), period__in=[before, after])
     result = []
     dimensions = [*QADimension.choices, ("score", _overall_label())]
+    table = {}
+    for dimension, _label in dimensions:
+        # People with this dimension scored in both periods, so both averages are theirs.
+        has = {f"{dimension}__isnull": False}
+        rows = (
+            scored.filter(**has)
+            .filter(user__in=QAScore.objects.filter(period=before, **has).values("user"))
+            .filter(user__in=QAScore.objects.filter(period=after, **has).values("user"))
+            .annotate(trained=Exists(lessons) | Exists(quizzes))
+            .values("period", "trained")
+            .annotate(average=Avg(dimension), people=Count("user", distinct=True))
+            .order_by()
+        )
+        for row in rows:
+            table[(dimension, row["period"], row["trained"])] = row
     for trained in (True, False):
         for dimension, label in dimensions:
-            b = table.get((before, trained)) or {}
-            a = table.get((after, trained)) or {}
-            avg_b, avg_a = b.get(f"{dimension}_avg"), a.get(f"{dimension}_avg")
+            b = table.get((dimension, before, trained)) or {}
+            a = table.get((dimension, after, trained)) or {}
             result.append(
                 BehaviourRow(
                     trained=trained,
                     dimension=dimension,
                     label=str(label),
-                    before=float(avg_b) if avg_b is not None else None,
-                    after=float(avg_a) if avg_a is not None else None,
-                    people=min(b.get(f"{dimension}_n", 0), a.get(f"{dimension}_n", 0)),
+                    before=float(b["average"]) if b else None,
+                    after=float(a["average"]) if a else None,
+                    people=b.get("people", 0),
                 )
             )
     return result

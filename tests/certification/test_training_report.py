@@ -191,6 +191,16 @@ def test_behaviour_compares_qa_by_dimension_for_the_trained_and_the_others(known
     assert rows[(True, "compliance")].change == 0
 
 
+def test_behaviour_compares_each_dimension_only_for_people_scored_on_it_in_both_periods(known):
+    """曹雪's September score has no dimensions (an older import): overall only."""
+    QAScore.objects.create(user=known.agent_c, period="2026-09", score=Decimal("60"))
+    people = User.objects.all()
+    rows = {(r.trained, r.dimension): r for r in behaviour_rows(people, "2026-09", "2026-10")}
+    assert rows[(False, "attitude")].people == 1
+    assert (rows[(False, "attitude")].before, rows[(False, "attitude")].after) == (80, 78)
+    assert rows[(False, "score")].people == 2
+
+
 def test_qa_periods_are_read_as_months_quarters_and_halves():
     assert qa_period_bounds("2026-10") == (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
     assert qa_period_bounds("2026Q3") == (dt.date(2026, 7, 1), dt.date(2026, 9, 30))
