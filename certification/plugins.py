@@ -17,6 +17,7 @@ from certification.dashboard import (
 from certification.notice_kinds import register_certification_notice_kinds
 from certification.requirement_kinds import register_certification_requirement_kinds
 from certification.selectors import exam_attempt_rules
+from certification.selectors.effectiveness import may_view_report
 from certification.services import exam_result_follow
 from certification.services.reconcile import certification_reconcile
 from certification.services.results import exam_practice_follow
@@ -79,6 +80,15 @@ def register_with_core() -> None:
             url_of("certification:team"),
             order=50,
             visible=can_view_teams,
+        )
+    )
+    register_nav_item(
+        NavItem(
+            "training_report",
+            _("Training effectiveness"),
+            url_of("certification:training_report"),
+            order=55,
+            visible=may_view_report,
         )
     )
     register_nav_item(

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from certification import credential_views, opening_views, proposal_views, views
+from certification import credential_views, opening_views, proposal_views, report_views, views
 
 app_name = "certification"
 urlpatterns = [
@@ -31,6 +31,12 @@ urlpatterns = [
         "careers/applications/<id:pk>/decide/",
         opening_views.application_decide_view,
         name="application_decide",
+    ),
+    path("training-report/", report_views.training_report, name="training_report"),
+    path(
+        "training-report/export.<export:fmt>",
+        report_views.training_report_export,
+        name="training_report_export",
     ),
     path("careers/proposals/", proposal_views.proposals, name="proposals"),
     path("careers/proposals/submit/", proposal_views.proposal_submit_view, name="proposal_submit"),

@@ -33,7 +33,14 @@ class RoleGrant:
 
 TRAINING_CONTENT = tuple(
     f"lms.{action}_{model}"
-    for model in ("quiz", "question", "questioncategory", "cohort", "enrolment")
+    for model in (
+        "quiz",
+        "question",
+        "questioncategory",
+        "cohort",
+        "enrolment",
+        "feedbackadjustment",
+    )
     for action in ("add", "change", "delete", "view")
 )
 CASE_CONTENT = (
@@ -63,6 +70,7 @@ CERTIFICATION_ADMIN = (
     "certification.record_exceptional_result",
     "certification.review_improvementproposal",
     "certification.decide_positionopening",
+    "certification.view_training_report",
 )
 ADMIN_ACCESS = "wagtailadmin.access_admin"
 
@@ -88,6 +96,7 @@ ROLE_GRANTS: tuple[RoleGrant, ...] = (
             # Improvement proposals of their teams' leads and QA; internal selection.
             "certification.review_improvementproposal",
             "certification.decide_positionopening",
+            "certification.view_training_report",
         ),
     ),
     # Trainers and QA author content, so they get the CMS; leads and agents do not.
@@ -95,7 +104,13 @@ ROLE_GRANTS: tuple[RoleGrant, ...] = (
     RoleGrant(
         Role.TRAINER,
         # Quiz statistics name learners: trainers see whom their content leaves behind.
-        (ADMIN_ACCESS, "lms.view_learner_results", *TRAINING_CONTENT, *CASE_CONTENT),
+        (
+            ADMIN_ACCESS,
+            "lms.view_learner_results",
+            "certification.view_training_report",
+            *TRAINING_CONTENT,
+            *CASE_CONTENT,
+        ),
         page_permissions=("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
         collection_permissions=MEDIA,
     ),

@@ -16,6 +16,7 @@ from wagtail.snippets.views.snippets import (
 )
 from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 
+from lms.admin_feedback import FeedbackIndexView, ModuleFeedbackView
 from lms.admin_questions import (
     QuestionImportView,
     QuestionViewSet,
@@ -96,6 +97,8 @@ def register_staff_import_urls():
         ),
         path("questions/export.xlsx", question_export, name="lms_question_export"),
         path("quiz-stats/", QuizStatsIndexView.as_view(), name="lms_quiz_stats_index"),
+        path("feedback/", FeedbackIndexView.as_view(), name="lms_feedback_index"),
+        path("feedback/<id:pk>/", ModuleFeedbackView.as_view(), name="lms_feedback_module"),
         path("quiz-stats/<id:pk>/", QuizStatsView.as_view(), name="lms_quiz_stats"),
         path(
             "quiz-stats/<id:pk>/export.<export:fmt>",
@@ -259,6 +262,17 @@ def register_quiz_stats_menu_item():
         icon_name="table",
         order=210,
         permission="lms.view_quiz",
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_feedback_menu_item():
+    return PermissionMenuItem(
+        _("Training feedback"),
+        reverse("lms_feedback_index"),
+        icon_name="form",
+        order=215,
+        permission="lms.view_feedbackadjustment",
     )
 
 

@@ -1,9 +1,10 @@
 """
 Loads the demo certification: levels, three cycles (two past with published results, one
 open now), track steps, the senior agents' courses and the people's story, then the
-quarter's improvement proposals and internal selection (data/careers.yaml). The story is
-chosen so every track step has someone eligible now and someone one requirement short (see
-data/people.yaml).
+quarter's improvement proposals and internal selection (data/careers.yaml), and QA scores
+by dimension around a refresher course for the training report (data/effectiveness.yaml).
+The story is chosen so every track step has someone eligible now and someone one
+requirement short (see data/people.yaml).
 """
 
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 from django.utils import timezone
 
 from certification.demo.careers import careers_ensure
+from certification.demo.effectiveness import effectiveness_ensure
 from certification.demo.levels import cycles_ensure, levels_ensure, track_steps_ensure
 from certification.demo.story import (
     Story,
@@ -53,6 +55,7 @@ def load(*, stdout) -> None:
     histories_ensure(story, levels, past, admin=story.administrator)
     open_registrations_ensure(story, levels, open_cycle, today)
     careers_ensure(people, today)
+    effectiveness_ensure(people, today)
     stdout.write(
         f"Certification: {Certificate.objects.count() - before} certificates issued; "
         f"cycle {open_cycle.code} open."

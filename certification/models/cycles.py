@@ -131,6 +131,10 @@ class Cycle(models.Model):
         ordering = ["-year", "-half"]
         verbose_name = _("certification cycle")
         verbose_name_plural = _("certification cycles")
+        permissions = [
+            # Supervisors and trainers: the four-level training report (培训效果评估).
+            ("view_training_report", _("Can view the training effectiveness report")),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["year", "half"], name="cycle_once_per_half_year"),
             models.CheckConstraint(

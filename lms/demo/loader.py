@@ -14,6 +14,7 @@ from lms.demo.content import (
     quiz_ensure,
 )
 from lms.demo.data import DemoFile, entries
+from lms.demo.feedback import feedback_ensure
 from lms.demo.people import DEMO_PASSWORD, people_ensure
 
 DATA = Path(__file__).parent / "data"
@@ -42,6 +43,7 @@ def load(*, stdout) -> None:
     questions_ensure()
     onboarding_ensure()
     cohorts_ensure(today)
+    feedback_ensure(today)
     stdout.write(
         f"Demo academy: {created} people created, {present} already present. "
         f"Sign in as admin, trainer, lead, agent or newhire with password {DEMO_PASSWORD}."

@@ -8,7 +8,7 @@ from .curriculum import (
     LessonPage,
     ModulePage,
 )
-from .feedback import FeedbackFormField, FeedbackFormPage
+from .feedback import FeedbackAdjustment, FeedbackFormField, FeedbackFormPage, FeedbackGiven
 from .golive import GoLiveState, GoLiveStatus
 from .notices import EmailOptOut, Notice, NoticeEmail
 from .people import Position, Team, User
@@ -35,8 +35,10 @@ __all__ = [
     "CurriculumPage",
     "EmailOptOut",
     "Enrolment",
+    "FeedbackAdjustment",
     "FeedbackFormField",
     "FeedbackFormPage",
+    "FeedbackGiven",
     "GoLiveState",
     "GoLiveStatus",
     "LessonCompletion",

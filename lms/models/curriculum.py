@@ -142,6 +142,7 @@ class ModulePage(ChineseTitleIndexed, Page):
 
     def get_context(self, request, *args, **kwargs):
         # Selectors read these models: a module-level import would be circular.
+        from lms.selectors.feedback import feedback_adopted
         from lms.selectors.learning import curriculum_progress
 
         context = super().get_context(request, *args, **kwargs)
@@ -150,6 +151,7 @@ class ModulePage(ChineseTitleIndexed, Page):
         context["curriculum"] = curriculum
         context["module_progress"] = progress.module(self.pk)
         context["feedback_form"] = self.get_children().live().type(FeedbackFormPage).first()
+        context["feedback_adopted"] = feedback_adopted(user=request.user, module=self)
         return context
 
 

@@ -193,6 +193,15 @@ ENDPOINTS = [
     Endpoint("cases_planning", roles=("admin", "trainer"), fields=("weeks", "page")),
     Endpoint("lms_quiz_stats_index", roles=("admin", "trainer"), fields=("page", "q")),
     Endpoint("lms_quiz_stats", roles=("admin", "trainer"), ids={"pk": "quiz"}),
+    Endpoint("lms_feedback_index", roles=("admin", "trainer")),
+    Endpoint(
+        "lms_feedback_module",
+        "POST",
+        ("trainer", "admin"),
+        {"pk": "module"},
+        ("summary", "adjusted_on"),
+        valid={"summary": lambda w: "增加了退款案例", "adjusted_on": lambda w: "2026-11-02"},
+    ),
     Endpoint("certification_admin_index", roles=DESK, fields=("q", "state", "cycle", "page")),
     Endpoint(
         "certification_admin_detail",
@@ -296,6 +305,19 @@ ENDPOINTS = [
         {"pk": "application"},
         ("decision", "reason"),
     ),
+    # Does training work? (the four-level report)
+    Endpoint(
+        "certification:training_report", roles=("supervisor", "trainer"), fields=("before", "after")
+    ),
+    *[
+        Endpoint(
+            "certification:training_report_export",
+            roles=("supervisor", "trainer"),
+            fields=("before", "after"),
+            kwargs={"fmt": fmt},
+        )
+        for fmt in ("csv", "xlsx")
+    ],
     # People administration, quiz statistics
     Endpoint("lms_api_tokens", roles=ADMIN, fields=("q", "page")),
     Endpoint("lms_api_tokens_results", roles=ADMIN, fields=("q", "page")),

@@ -66,6 +66,7 @@ class World:
             "person": self.academy.agent_a.pk,
             "newhire": self.academy.newhire_a.pk,  # ready to be signed off
             "lesson": self.lesson.pk,
+            "module": self.lesson.get_parent().pk,
             "quiz": self.quiz.pk,
             "attempt": self.attempt.pk,
             "item": self.review_item.pk,

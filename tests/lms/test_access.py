@@ -65,6 +65,10 @@ LEARNER = {
     "certification:proposal",
     "certification:proposal_review",
     "certification:proposal_outcome",
+    # The training report: supervisors and trainers; everyone else 403
+    # (tests/certification/test_training_report.py).
+    "certification:training_report",
+    "certification:training_report_export",
     # The API's OpenAPI schema and its documentation page (tested in test_api.py).
     "lms:openapi-json",
     "lms:openapi-view",
