@@ -296,6 +296,8 @@ ENDPOINTS = [
         {"pk": "application"},
         ("decision", "reason"),
     ),
+    # QA training plans (one's own; a team viewer's teams')
+    Endpoint("certification:qa_training", roles=("agent", "lead", "supervisor"), fields=("page",)),
     # People administration, quiz statistics
     Endpoint("lms_api_tokens", roles=ADMIN, fields=("q", "page")),
     Endpoint("lms_api_tokens_results", roles=ADMIN, fields=("q", "page")),

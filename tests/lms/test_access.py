@@ -65,6 +65,9 @@ LEARNER = {
     "certification:proposal",
     "certification:proposal_review",
     "certification:proposal_outcome",
+    # QA training plans: one's own, and a team viewer's own teams' through
+    # lms.selectors.people (tests/certification/test_qa_training.py).
+    "certification:qa_training",
     # The API's OpenAPI schema and its documentation page (tested in test_api.py).
     "lms:openapi-json",
     "lms:openapi-view",
