@@ -55,7 +55,7 @@ MEDIA = (
 CERTIFICATION_ADMIN = (
     *(
         f"certification.{a}_{m}"
-        for m in ("cycle", "level", "trackstep", "qascore")
+        for m in ("cycle", "level", "trackstep", "qascore", "qatrainingrule")
         for a in ("add", "change", "delete", "view")
     ),
     "certification.view_certificate",
@@ -95,7 +95,14 @@ ROLE_GRANTS: tuple[RoleGrant, ...] = (
     RoleGrant(
         Role.TRAINER,
         # Quiz statistics name learners: trainers see whom their content leaves behind.
-        (ADMIN_ACCESS, "lms.view_learner_results", *TRAINING_CONTENT, *CASE_CONTENT),
+        # QA training rules: trainers say which training targets each QA dimension.
+        (
+            ADMIN_ACCESS,
+            "lms.view_learner_results",
+            *TRAINING_CONTENT,
+            *CASE_CONTENT,
+            *(f"certification.{a}_qatrainingrule" for a in ("add", "change", "view")),
+        ),
         page_permissions=("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
         collection_permissions=MEDIA,
     ),
