@@ -181,7 +181,7 @@ def open_registrations_ensure(story: Story, levels, cycle: Cycle, today: dt.date
         registration_create(user=person, level=levels[code], today=today)
 
 
-def _quarters_before(today: dt.date, count: int = 2) -> list[str]:
+def quarters_before(today: dt.date, count: int = 2) -> list[str]:
     """The `count` quarters before today's, oldest first (e.g. 2026Q2, 2026Q3)."""
     year, quarter = today.year, (today.month - 1) // 3 + 1
     periods = []
@@ -195,7 +195,7 @@ def qa_scores_ensure(story: Story, today: dt.date) -> None:
     scored = set(QAScore.objects.values_list("user_id", flat=True))
     rows = []
     for person, scores in story.qa_scores.items():
-        periods = _quarters_before(today, len(scores))
+        periods = quarters_before(today, len(scores))
         if person.pk not in scored:
             rows += [
                 QAScore(user=person, period=period, score=Decimal(str(score)))

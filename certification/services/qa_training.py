@@ -26,7 +26,7 @@ NOTICE_KIND = "qa_training_assigned"
 RECONCILE_WINDOW = dt.timedelta(days=90)
 
 
-def _rules_with_training() -> list[QATrainingRule]:
+def qa_training_rules_in_force() -> list[QATrainingRule]:
     """The rules that have some live training to assign, their training read once."""
     rules = QATrainingRule.objects.prefetch_related(
         Prefetch("modules", queryset=ModulePage.objects.live().order_by("path")),
@@ -56,7 +56,7 @@ def qa_training_plans_assign(
     whose score was imported within RECONCILE_WINDOW. Returns the plans made.
     """
     now = now or timezone.now()
-    rules = _rules_with_training()
+    rules = qa_training_rules_in_force()
     if not rules:
         return []
     scores = QAScore.objects.filter(user__is_active=True)
@@ -81,14 +81,20 @@ def qa_training_plans_assign(
             value = getattr(score, rule.dimension)
             if value is None or value >= rule.threshold:
                 continue
-            plan = _plan_make(score=score, rule=rule, value=value, today=today)
+            plan = qa_training_plan_make(score=score, rule=rule, value=value, today=today)
             if plan is not None:
                 made.append(plan)
     return made
 
 
-def _plan_make(*, score: QAScore, rule: QATrainingRule, value: Decimal, today: dt.date):
-    """The plan and its notice, or None when another run made it a moment ago."""
+def qa_training_plan_make(
+    *, score: QAScore, rule: QATrainingRule, value: Decimal, today: dt.date
+) -> QATrainingPlan | None:
+    """
+    The plan of `rule`'s training for `score` and its notice, or None when one exists (made
+    a moment ago by another run). The rules of who gets one are qa_training_plans_assign's;
+    the demo calls this directly to lay down a past quarter's plan.
+    """
     plan, created = QATrainingPlan.objects.get_or_create(
         user_id=score.user_id,
         period=score.period,
