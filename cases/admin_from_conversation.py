@@ -94,6 +94,9 @@ class CaseFromConversationView(WagtailAdminTemplateMixin, FormView):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    def get_breadcrumbs_items(self):
+        return [*super().get_breadcrumbs_items(), {"url": "", "label": self.page_title}]
+
     def form_valid(self, form):
         data = form.cleaned_data
         try:

@@ -5,6 +5,7 @@ scores gave (with what was done since) and, through the service as an import wou
 it, the later quarter's. A second run adds nothing.
 """
 
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from cases.models import CasePage, CaseRead, Simulation
 from certification.demo.story import quarters_before
-from certification.models import QADimension, QAScore, QATrainingRule
+from certification.models import QADimension, QAScore, QATrainingPlan, QATrainingRule
 from certification.services.qa_training import (
     qa_training_plan_make,
     qa_training_plans_assign,
@@ -42,7 +43,11 @@ def qa_training_ensure(people: dict, path: Path = QA_TRAINING_FILE) -> None:
         for dimension, rule in rules.items():
             value = getattr(earlier, dimension)
             if value is not None and value < rule.threshold:
-                qa_training_plan_make(score=earlier, rule=rule, value=value, today=today)
+                plan = qa_training_plan_make(score=earlier, rule=rule, value=value, today=today)
+                if plan is not None:  # given last quarter: due then
+                    QATrainingPlan.objects.filter(pk=plan.pk).update(
+                        due_on=today - dt.timedelta(days=75)
+                    )
         _done(person, of_type(item["done"], list, where, "done"), where)
         later_people.append(person.pk)
     qa_training_plans_assign(user_ids=later_people)
