@@ -179,3 +179,30 @@ def test_the_team_plans_page_costs_the_same_queries_for_more_people(academy, log
             QAScore.objects.create(user=person, period="2026Q3", score=80, compliance=85)
 
     assert_queries_constant(lambda: lead.get(reverse(PAGE)), grow, sizes=(2, 12))
+
+
+def test_a_trainer_sets_a_dimensions_line_and_its_training_in_the_cms(academy, login):
+    module = build_curriculum(modules=1, lessons=1).get_children().first().specific
+    case = build_case("客户情绪激动时先共情")
+    response = login(academy.trainer).post(
+        reverse("wagtailsnippets_certification_qatrainingrule:add"),
+        {
+            "dimension": QADimension.ATTITUDE,
+            "threshold": "82.5",
+            "due_days": "10",
+            "modules": [module.pk],
+            "cases": [case.pk],
+        },
+    )
+    assert response.status_code == 302
+    rule = QATrainingRule.objects.get()
+    assert (rule.dimension, rule.threshold, rule.due_days) == (
+        QADimension.ATTITUDE,
+        Decimal("82.5"),
+        10,
+    )
+    assert list(rule.modules.all()) == [module] and list(rule.cases.all()) == [case]
+    # Agents and leads have no say in it.
+    assert login(academy.lead_a).get(
+        reverse("wagtailsnippets_certification_qatrainingrule:list")
+    ).status_code in (302, 403)
