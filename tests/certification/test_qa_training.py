@@ -81,6 +81,9 @@ def test_a_score_below_a_dimensions_line_assigns_its_training_with_a_notice(
     with translation.override("zh-hans"):
         title, body = notice_text(notice.kind, notice.params)
     assert "合规性" in title and "72" in body and "80" in body
+    with translation.override("en"):
+        title, body = notice_text(notice.kind, notice.params)
+    assert title.startswith("QA training plan: Compliance") and "2026Q3" in body
     assert not Notice.objects.filter(user=b, kind="qa_training_assigned").exists()
 
 
