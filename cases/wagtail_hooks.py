@@ -6,12 +6,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from cases.admin_from_conversation import CaseFromConversationView, case_library_for
 from cases.admin_production import (
     ApproveCasesBulkAction,
     CaseDuplicateView,
@@ -273,6 +275,34 @@ def register_case_production_urls():
         path("case-planning/schedule/", CaseScheduleView.as_view(), name="cases_schedule"),
         path("choose/cases/", case_chooser_results, name="cases_choose_cases"),
     ]
+
+
+class CaseFromConversationMenuItem(MenuItem):
+    """Shown to whoever may add cases to the library (QA, trainers, administrators)."""
+
+    def is_shown(self, request):
+        return case_library_for(request.user) is not None
+
+
+@hooks.register("register_admin_urls")
+def register_case_from_conversation_url():
+    return [
+        path(
+            "cases/from-conversation/",
+            CaseFromConversationView.as_view(),
+            name="cases_from_conversation",
+        )
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_case_from_conversation_menu_item():
+    return CaseFromConversationMenuItem(
+        gettext_lazy("Case from a QA conversation"),
+        reverse("cases_from_conversation"),
+        icon_name="comment",
+        order=216,
+    )
 
 
 hooks.register("register_page_header_buttons", case_duplicate_buttons)

@@ -278,4 +278,10 @@ class QAScoreImportView(CertificationDeskPageMixin, FormView):
                 )
             )
         messages.success(self.request, _("%(n)s QA scores imported.") % {"n": result.saved})
+        if result.plans:
+            messages.info(
+                self.request,
+                _("%(n)s QA training plans assigned for scores below their line.")
+                % {"n": result.plans},
+            )
         return redirect("certification_qa_scores:index")

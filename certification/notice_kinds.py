@@ -8,9 +8,15 @@ import datetime as dt
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from certification.models import Cycle, ImprovementProposal, LevelCode, OpeningApplication
+from certification.models import (
+    Cycle,
+    ImprovementProposal,
+    LevelCode,
+    OpeningApplication,
+    QADimension,
+)
 from lms.features import NoticeKind, register_notice_kind
-from lms.formatting import choice_label
+from lms.formatting import choice_label, number_display
 from lms.models import Position
 
 
@@ -42,6 +48,16 @@ def _cycle(params: dict) -> dict:
     """The cycle named in the reader's language from its year and half, its dates formatted."""
     cycle = Cycle(year=params["year"], half=params["half"])
     return {**_dates(params), "cycle": cycle.label}
+
+
+def _qa_training(params: dict) -> dict:
+    return {
+        **params,
+        "due": date_format(dt.date.fromisoformat(params["due"]), "DATE_FORMAT"),
+        "dimension": choice_label(QADimension, params["dimension"]),
+        "score": number_display(params["score"]),
+        "threshold": number_display(params["threshold"]),
+    }
 
 
 def register_certification_notice_kinds() -> None:
@@ -114,5 +130,18 @@ def register_certification_notice_kinds() -> None:
                 "your certification page."
             ),
             prepare=_dates,
+        )
+    )
+    register_notice_kind(
+        NoticeKind(
+            "qa_training_assigned",
+            _("Training assigned after a QA score"),
+            _("QA training plan: %(dimension)s, due %(due)s"),
+            _(
+                "Your %(period)s QA score on %(dimension)s was %(score)s, below %(threshold)s. "
+                "Training on it has been assigned to you, due %(due)s: open your QA training "
+                "plan in the academy."
+            ),
+            prepare=_qa_training,
         )
     )

@@ -19,6 +19,7 @@ from certification.requirement_kinds import register_certification_requirement_k
 from certification.selectors import exam_attempt_rules
 from certification.selectors.effectiveness import may_view_report
 from certification.services import exam_result_follow
+from certification.services.qa_training import qa_training_reconcile
 from certification.services.reconcile import certification_reconcile
 from certification.services.results import exam_practice_follow
 from lms.features import (
@@ -68,6 +69,7 @@ def register_with_core() -> None:
     )
     register_attempt_rules(exam_attempt_rules)
     register_reconciler("certification", certification_reconcile)
+    register_reconciler("certification_qa_training", qa_training_reconcile)
     attempt_graded.connect(exam_result_follow, dispatch_uid="certification-exam-result")
     practice_run_scored.connect(exam_practice_follow, dispatch_uid="certification-exam-practice")
     register_nav_item(

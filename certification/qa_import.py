@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from certification.models import QADimension, QAScore
+from certification.services.qa_training import qa_training_plans_assign
 from lms.models import User
 from lms.services.staff_import import has_control_characters, normalise_employee_no
 
@@ -53,6 +54,7 @@ class QAImportError:
 @dataclass
 class QAImportResult:
     saved: int = 0
+    plans: int = 0  # QA training plans the scores assigned
     errors: list[QAImportError] = field(default_factory=list)
 
     def fail(self, row: int | None, message: str) -> None:
@@ -151,5 +153,7 @@ def qa_scores_import(*, content: bytes) -> QAImportResult:
             # The file's row is the period's score: dimensions it leaves blank are cleared.
             update_fields=["score", *QADimension.values, "imported_at"],
         )
+        plans = qa_training_plans_assign(user_ids={uid for uid, _period in parsed})
     result.saved = len(parsed)
+    result.plans = len(plans)
     return result

@@ -1,6 +1,13 @@
 from django.urls import path, re_path
 
-from certification import credential_views, opening_views, proposal_views, report_views, views
+from certification import (
+    credential_views,
+    opening_views,
+    proposal_views,
+    qa_training_views,
+    report_views,
+    views,
+)
 
 app_name = "certification"
 urlpatterns = [
@@ -51,6 +58,7 @@ urlpatterns = [
         proposal_views.proposal_outcome_view,
         name="proposal_outcome",
     ),
+    path("careers/qa-training/", qa_training_views.qa_training, name="qa_training"),
     path("verify/<str:code>/", views.verify, name="verify"),
     path("verify/<str:code>/certificate.pdf", views.verify_pdf, name="verify_pdf"),
     path("verify/<str:code>/badge.json", views.verify_badge, name="verify_badge"),

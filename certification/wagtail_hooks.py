@@ -14,7 +14,7 @@ from certification.admin_views import (
     QAScoreImportView,
 )
 from certification.audit import CERTIFICATION_ACTIONS
-from certification.models import Cycle, Level, TrackStep
+from certification.models import Cycle, Level, QATrainingRule, TrackStep
 from lms.audit import audit_formatter
 from lms.wagtail_hooks import PermissionMenuItem
 
@@ -81,8 +81,17 @@ class TrackStepViewSet(SnippetViewSet):
     list_filter = ["kind", "from_position"]
 
 
+class QATrainingRuleViewSet(SnippetViewSet):
+    """A line per QA dimension and the training a score below it assigns."""
+
+    model = QATrainingRule
+    icon = "warning"
+    menu_label = _("QA training rules")
+    list_display = ["__str__", "due_days"]
+
+
 class CertificationViewSetGroup(SnippetViewSetGroup):
-    items = (CycleViewSet, LevelViewSet, TrackStepViewSet)
+    items = (CycleViewSet, LevelViewSet, TrackStepViewSet, QATrainingRuleViewSet)
     menu_icon = "tick-inverse"
     menu_label = _("Certification")
     menu_name = "certification"

@@ -62,7 +62,7 @@ MEDIA = (
 CERTIFICATION_ADMIN = (
     *(
         f"certification.{a}_{m}"
-        for m in ("cycle", "level", "trackstep", "qascore")
+        for m in ("cycle", "level", "trackstep", "qascore", "qatrainingrule")
         for a in ("add", "change", "delete", "view")
     ),
     "certification.view_certificate",
@@ -104,12 +104,14 @@ ROLE_GRANTS: tuple[RoleGrant, ...] = (
     RoleGrant(
         Role.TRAINER,
         # Quiz statistics name learners: trainers see whom their content leaves behind.
+        # QA training rules: trainers say which training targets each QA dimension.
         (
             ADMIN_ACCESS,
             "lms.view_learner_results",
             "certification.view_training_report",
             *TRAINING_CONTENT,
             *CASE_CONTENT,
+            *(f"certification.{a}_qatrainingrule" for a in ("add", "change", "view")),
         ),
         page_permissions=("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
         collection_permissions=MEDIA,

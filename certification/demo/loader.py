@@ -14,6 +14,7 @@ from django.utils import timezone
 from certification.demo.careers import careers_ensure
 from certification.demo.effectiveness import effectiveness_ensure
 from certification.demo.levels import cycles_ensure, levels_ensure, track_steps_ensure
+from certification.demo.qa_training import qa_training_ensure
 from certification.demo.story import (
     Story,
     cases_assign,
@@ -56,6 +57,7 @@ def load(*, stdout) -> None:
     open_registrations_ensure(story, levels, open_cycle, today)
     careers_ensure(people, today)
     effectiveness_ensure(people, today)
+    qa_training_ensure(people)
     stdout.write(
         f"Certification: {Certificate.objects.count() - before} certificates issued; "
         f"cycle {open_cycle.code} open."

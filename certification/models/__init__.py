@@ -31,6 +31,7 @@ from .cycles import (
 )
 from .openings import OpeningApplication, OpeningRequirement, PositionOpening
 from .proposals import ImprovementProposal, validate_quarter
+from .qa_training import QATrainingPlan, QATrainingRule
 
 __all__ = [
     "LEVEL_NAME_EN",
@@ -51,6 +52,8 @@ __all__ = [
     "PositionOpening",
     "QADimension",
     "QAScore",
+    "QATrainingPlan",
+    "QATrainingRule",
     "Recommendation",
     "Registration",
     "Result",

@@ -142,3 +142,31 @@ def test_demo_certification_tells_the_whole_story(db):
     for step in TrackStep.objects.all():
         assert step.pk in eligible, f"nobody is eligible for {step}"
         assert step.pk in close, f"nobody is one requirement short of {step}"
+
+
+def test_demo_qa_training_plans_and_the_lead_sees_them(db):
+    from certification.models import QATrainingPlan, QATrainingRule
+    from certification.selectors.qa_training import qa_training_plans, qa_training_rows
+    from lms.models import Notice
+    from lms.selectors.people import staff_visible_to
+
+    call_command("seed_demo", verbosity=0)
+    plans = {(plan.user.employee_no, plan.dimension) for plan in QATrainingPlan.objects.all()}
+    assert QATrainingRule.objects.count() == 3
+    # 赵敏's and 黄志强's earlier quarter, 黄志强's, 王芳's and 高珊's later one.
+    assert plans == {
+        ("KF1004", "attitude"),
+        ("KF1006", "compliance"),
+        ("KF1002", "compliance"),
+        ("KF2003", "problem_solving"),
+    }
+    assert QATrainingPlan.objects.filter(user__employee_no="KF1006").count() == 2
+    assert Notice.objects.filter(kind="qa_training_assigned", user__username="agent").exists()
+    lead = User.objects.get(username="lead")
+    rows = qa_training_rows(qa_training_plans(staff_visible_to(lead)))
+    zhao = next(row for row in rows if row.plan.user.employee_no == "KF1004")
+    assert zhao.done_count == 4 and len(zhao.items) == 8 and zhao.next_score == 84
+    assert all(row.plan.user.team.name == "电商一组" for row in rows)
+    # Loading again assigns nothing more.
+    call_command("seed_demo", verbosity=0)
+    assert QATrainingPlan.objects.count() == 5

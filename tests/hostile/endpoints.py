@@ -273,6 +273,18 @@ ENDPOINTS = [
     Endpoint("cases_duplicate", roles=("trainer", "admin"), ids={"pk": "case"}),
     Endpoint("cases_create_for_week", roles=("trainer", "admin"), kwargs={"week": "2026-12-07"}),
     Endpoint("cases_schedule", "POST", ("trainer", "admin"), fields=("case", "week", "next")),
+    Endpoint(
+        "cases_from_conversation",
+        "POST",
+        ("qa", "trainer"),
+        fields=("title", "scenario", "channel", "product", "background", "transcript"),
+        valid={
+            "title": lambda w: "丢件投诉被推诿",
+            "scenario": lambda w: str(w.case.scenario_id),
+            "channel": lambda w: "phone",
+            "transcript": lambda w: "客户：快递丢了\n客服：马上为您查询",
+        },
+    ),
     # Careers: proposals and internal selection
     Endpoint("certification:proposals", roles=("lead", "supervisor", "qa"), fields=("quarter",)),
     Endpoint(
@@ -318,6 +330,8 @@ ENDPOINTS = [
         )
         for fmt in ("csv", "xlsx")
     ],
+    # QA training plans (one's own; a team viewer's teams')
+    Endpoint("certification:qa_training", roles=("agent", "lead", "supervisor"), fields=("page",)),
     # People administration, quiz statistics
     Endpoint("lms_api_tokens", roles=ADMIN, fields=("q", "page")),
     Endpoint("lms_api_tokens_results", roles=ADMIN, fields=("q", "page")),

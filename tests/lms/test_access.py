@@ -69,6 +69,9 @@ LEARNER = {
     # (tests/certification/test_training_report.py).
     "certification:training_report",
     "certification:training_report_export",
+    # QA training plans: one's own, and a team viewer's own teams' through
+    # lms.selectors.people (tests/certification/test_qa_training.py).
+    "certification:qa_training",
     # The API's OpenAPI schema and its documentation page (tested in test_api.py).
     "lms:openapi-json",
     "lms:openapi-view",
