@@ -13,6 +13,8 @@ from wagtail.signals import task_submitted
 from cases.models import CaseLibraryPage, CaseRead
 from cases.practice.assignments import practice_assignments_reconcile
 from cases.practice.golive import practice_golive_requirements
+from cases.refreshers.selectors import open_refreshers_count
+from cases.refreshers.services import refresher_notices_reconcile
 from cases.search import warm_up
 from cases.selectors import cases_published_in_week, week_start_of
 from lms.features import (
@@ -79,6 +81,16 @@ def _team_unread_cases(viewer, people) -> int:
     return people.exclude(pk__in=read_all).count()
 
 
+def refreshers_panel(request) -> dict | None:
+    """The refreshers this person still has to do (产品变更复训), soonest due first."""
+    refreshers = list(
+        request.user.refreshers.filter(completed_at__isnull=True)
+        .select_related("change__product")
+        .order_by("due_on", "pk")[:5]
+    )
+    return {"refreshers": refreshers} if refreshers else None
+
+
 def _notify_reviewers(sender, instance, user=None, **kwargs):
     """A case entered a review task: its reviewers are told (wagtail's task_submitted)."""
     from cases.services.production import case_reviewers_notify  # a write, called on the event
@@ -131,6 +143,19 @@ def register_with_core() -> None:
     )
     register_golive_requirements(practice_golive_requirements)
     register_reconciler("practice_assignments", practice_assignments_reconcile)
+    register_reconciler("refresher_notices", refresher_notices_reconcile)
+    register_lead_todo(
+        LeadTodo(
+            "refreshers",
+            _("Refreshers not done yet after a product change"),
+            lambda viewer, people: open_refreshers_count(people),
+            lambda: reverse("cases:team_refreshers"),
+            order=45,
+        )
+    )
+    register_dashboard_panel(
+        DashboardPanel("refreshers", "cases/refreshers/dashboard.html", refreshers_panel, order=40)
+    )
     register_notice_kind(
         NoticeKind(
             "case_week",

@@ -330,3 +330,4 @@ def register_case_log_actions(actions):
 
 
 from cases.practice import admin as practice_admin  # noqa: E402,F401  (registers its hooks)
+from cases.refreshers import admin as refreshers_admin  # noqa: E402,F401  (registers its hooks)

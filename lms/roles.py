@@ -48,7 +48,14 @@ CASE_CONTENT = (
     *(
         f"cases.{a}_{m}"
         # synonymgroup: the case search's synonyms (cases.models.search), a CMS snippet
-        for m in ("scenariotype", "product", "clinicsession", "synonymgroup", "simulation")
+        for m in (
+            "scenariotype",
+            "product",
+            "productchange",
+            "clinicsession",
+            "synonymgroup",
+            "simulation",
+        )
         for a in ("add", "change", "delete", "view")
     ),
     "cases.publish_simulation",  # practice simulations keep drafts (DraftStateMixin)

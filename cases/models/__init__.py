@@ -21,6 +21,7 @@ from cases.models.practice import (
     PracticeRun,
     Simulation,
 )
+from cases.models.refreshers import ProductChange, Refresher
 from cases.models.search import (
     CaseSearch,
     CaseSearchTerm,
@@ -45,6 +46,8 @@ __all__ = [
     "PracticeReply",
     "PracticeRun",
     "Product",
+    "ProductChange",
+    "Refresher",
     "ScenarioType",
     "SearchTermFrequency",
     "SearchTermSound",

@@ -45,6 +45,14 @@ class Product(models.Model):
         _("last changed"), null=True, blank=True,
         help_text=_("Set when the product changes; older cases about it become stale."),
     )  # fmt: skip
+    # What training covers the product (cases and simulations say so themselves): the core
+    # may not know products, so the links live here (cases/refreshers).
+    lessons = models.ManyToManyField(
+        "lms.LessonPage", blank=True, related_name="+", verbose_name=_("lessons about it")
+    )
+    questions = models.ManyToManyField(
+        "lms.Question", blank=True, related_name="+", verbose_name=_("questions about it")
+    )
 
     class Meta:
         ordering = ["name"]

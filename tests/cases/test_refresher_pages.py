@@ -1,0 +1,63 @@
+"""A learner's refresher pages (their own only) and the lead's list of their teams'."""
+
+import pytest
+from django.urls import reverse
+
+from cases.models import Refresher
+from lms.models import User
+from tests.cases.test_refreshers import mark, pass_quiz, product, studied  # noqa: F401 - fixture
+from tests.factories import UserFactory
+from tests.querycount import assert_queries_constant
+
+
+@pytest.fixture
+def change(academy, product):  # noqa: F811
+    studied(academy.agent_a, product.lessons.first())
+    studied(academy.agent_b, product.lessons.first())
+    return mark(product, academy.trainer)
+
+
+def test_the_learner_sees_the_change_lessons_and_quiz_and_finishes_it(academy, login, change):
+    client = login(academy.agent_a)
+    assert "宽带套餐" in client.get(reverse("cases:refreshers")).content.decode()
+    assert "宽带套餐" in client.get(reverse("lms:dashboard")).content.decode()
+    page = client.get(reverse("cases:refresher", args=[change.pk])).content.decode()
+    assert "资费由每月99元调整为89元" in page
+    for lesson in change.lessons.all():
+        assert lesson.title in page
+    assert reverse("lms:quiz", args=[change.quiz_id]) in page
+
+    done = reverse("cases:refresher_done", args=[change.pk])
+    client.post(done)  # refused: the quiz first
+    assert Refresher.objects.get(change=change, user=academy.agent_a).completed_at is None
+    pass_quiz(academy.agent_a, change.quiz)
+    client.post(done)
+    assert Refresher.objects.get(change=change, user=academy.agent_a).completed_at is not None
+    assert "已完成" in client.get(reverse("cases:refresher", args=[change.pk])).content.decode()
+
+
+def test_nobody_opens_or_finishes_someone_elses_refresher(academy, login, change):
+    client = login(academy.newhire_a)  # owes none
+    assert client.get(reverse("cases:refresher", args=[change.pk])).status_code == 404
+    assert client.post(reverse("cases:refresher_done", args=[change.pk])).status_code == 404
+
+
+def test_the_lead_sees_their_own_teams_refreshers_and_agents_may_not(academy, login, change):
+    page = login(academy.lead_a).get(reverse("cases:team_refreshers")).content.decode()
+    assert academy.agent_a.display_name in page
+    assert academy.agent_b.display_name not in page  # team B
+    assert login(academy.agent_a).get(reverse("cases:team_refreshers")).status_code == 403
+
+
+def test_the_team_list_costs_the_same_queries_for_any_team_size(academy, login, change):
+    client = login(academy.lead_a)
+
+    def grow(size):
+        while Refresher.objects.filter(user__team=academy.team_a).count() < size:
+            person = UserFactory(team=academy.team_a)
+            Refresher.objects.create(
+                change=change, user=person, assigned_at=change.changed_at, due_on="2026-01-01"
+            )
+
+    assert_queries_constant(lambda: client.get(reverse("cases:team_refreshers")), grow)
+    assert User.objects.filter(team=academy.team_a).count() > 30

@@ -1,0 +1,171 @@
+"""
+Refreshers when a product changes: who owes one (finished training about the product
+before the change), what it holds, the notice (once), finishing it, and the lead's to-do.
+"""
+
+import datetime as dt
+import random
+
+import pytest
+from django.utils import timezone, translation
+
+from cases.models import Product, ProductChange, Refresher
+from cases.refreshers.services import (
+    QUIZ_SIZE,
+    product_change_mark,
+    refresher_complete,
+    refresher_notices_reconcile,
+)
+from lms.models import LessonCompletion, LessonPage, Notice
+from lms.refusals import Refused
+from lms.selectors.notices import notice_render
+from lms.selectors.todos import lead_todo_lines
+from lms.services.quiz import attempt_start, attempt_submit
+from tests.cases.test_practice_play import GOOD, play
+from tests.factories.learning import build_curriculum, build_quiz, right_answers
+from tests.factories.practice import simulation
+
+BEFORE = timezone.now() - dt.timedelta(days=10)
+
+
+@pytest.fixture
+def product(academy):
+    """宽带套餐 with the curriculum's first two lessons and a quiz's questions about it."""
+    build_curriculum(modules=1, lessons=3)
+    product = Product.objects.create(name="宽带套餐")
+    lessons = list(LessonPage.objects.order_by("path"))
+    product.lessons.set(lessons[:2])
+    quiz = build_quiz(singles=7, title="宽带套餐知识")
+    product.questions.set([s.question for s in quiz.sections.all()])
+    product.other_lesson = lessons[2]  # about something else
+    product.quiz = quiz
+    return product
+
+
+def studied(person, lesson, when=BEFORE):
+    done = LessonCompletion.objects.create(user=person, lesson=lesson)
+    LessonCompletion.objects.filter(pk=done.pk).update(completed_at=when)
+
+
+def mark(product, by, *, lessons=None, questions=None, due_days=7):
+    return product_change_mark(
+        product=product,
+        summary="资费由每月99元调整为89元，安装费取消。",
+        lessons=product.lessons.all() if lessons is None else lessons,
+        questions=product.questions.all() if questions is None else questions,
+        due_days=due_days,
+        by=by,
+        rng=random.Random(1),
+    )
+
+
+def pass_quiz(person, quiz):
+    attempt = attempt_start(user=person, quiz=quiz)
+    return attempt_submit(
+        attempt_id=attempt.pk, user=person, revision=attempt.revision,
+        answers=right_answers(attempt),
+    )  # fmt: skip
+
+
+def test_whoever_finished_training_about_the_product_before_the_change_owes_one(academy, product):
+    lesson = product.lessons.first()
+    studied(academy.agent_a, lesson)  # read a lesson about it
+    studied(academy.agent_b, product.other_lesson)  # read only an unrelated lesson
+    studied(academy.agent_c, lesson)
+    academy.agent_c.is_active = False  # left the centre
+    academy.agent_c.save(update_fields=["is_active"])
+    pass_quiz(academy.newhire_a, product.quiz)  # passed a quiz with questions about it
+    play(academy.lead_b, simulation(product=product), GOOD, start=BEFORE)  # practised it
+
+    change = mark(product, academy.trainer)
+
+    owed = set(Refresher.objects.filter(change=change).values_list("user__username", flat=True))
+    assert owed == {"agent_a", "newhire_a", "lead_b"}
+    refresher = Refresher.objects.get(change=change, user=academy.agent_a)
+    assert refresher.completed_at is None
+    assert refresher.due_on == timezone.localdate(change.changed_at) + dt.timedelta(days=7)
+    product.refresh_from_db()
+    assert product.changed_at == change.changed_at  # older cases about it are now stale
+
+
+def test_training_finished_after_the_change_owes_nothing(academy, product):
+    studied(academy.agent_a, product.lessons.first(), when=timezone.now() + dt.timedelta(hours=1))
+    change = mark(product, academy.trainer)
+    assert not change.refreshers.exists()
+
+
+def test_the_refresher_holds_the_changed_lessons_and_a_short_quiz_of_changed_questions(
+    academy, product
+):
+    studied(academy.agent_a, product.lessons.first())
+    changed = list(product.questions.all())
+    change = mark(product, academy.trainer, lessons=product.lessons.all()[:1], questions=changed)
+
+    assert list(change.lessons.all()) == [product.lessons.order_by("path").first()]
+    drawn = list(change.quiz.sections.values_list("question_id", flat=True))
+    assert len(drawn) == QUIZ_SIZE < len(changed)
+    assert set(drawn) <= {q.pk for q in changed}
+    assert change.summary == "资费由每月99元调整为89元，安装费取消。"
+
+
+def test_each_person_is_told_once_with_the_due_date(academy, product):
+    studied(academy.agent_a, product.lessons.first())
+    change = mark(product, academy.trainer, due_days=5)
+
+    notice = Notice.objects.get(user=academy.agent_a, kind="refresher_assigned")
+    assert notice.url == f"/refreshers/{change.pk}/"
+    assert notice.params["title"] == "宽带套餐"
+    assert notice.params["by"] == academy.trainer.get_full_name()
+    with translation.override("zh-hans"):
+        assert "宽带套餐" in notice_render(notice).title
+    assert refresher_notices_reconcile() == 0  # nothing owed: nobody told twice
+    Notice.objects.filter(pk=notice.pk).delete()  # e.g. the send was lost
+    assert refresher_notices_reconcile() == 1
+    assert Notice.objects.filter(user=academy.agent_a, kind="refresher_assigned").count() == 1
+
+
+def test_a_change_needs_a_summary_and_something_to_learn(academy, product):
+    with pytest.raises(Refused) as refused:
+        mark(product, academy.trainer, lessons=[], questions=[])
+    assert refused.value.code == "change_nothing_to_learn"
+    with pytest.raises(Refused):
+        product_change_mark(
+            product=product, summary="  ", lessons=product.lessons.all(), questions=[],
+            due_days=7, by=academy.trainer,
+        )  # fmt: skip
+    assert not ProductChange.objects.exists()
+
+
+def test_done_only_after_passing_the_quiz(academy, product):
+    studied(academy.agent_a, product.lessons.first())
+    change = mark(product, academy.trainer)
+    refresher = Refresher.objects.get(change=change, user=academy.agent_a)
+
+    with pytest.raises(Refused) as refused:
+        refresher_complete(refresher=refresher, user=academy.agent_a)
+    assert refused.value.code == "refresher_quiz_not_passed"
+    with pytest.raises(Refused):
+        refresher_complete(refresher=refresher, user=academy.agent_b)  # not theirs
+
+    pass_quiz(academy.agent_a, change.quiz)
+    refresher_complete(refresher=refresher, user=academy.agent_a)
+    refresher.refresh_from_db()
+    assert refresher.completed_at is not None
+
+
+def test_the_leads_todo_counts_open_refreshers_of_their_own_teams(academy, product):
+    studied(academy.agent_a, product.lessons.first())
+    studied(academy.agent_b, product.lessons.first())  # team B: not lead A's
+    change = mark(product, academy.trainer)
+
+    def todo(lead):
+        return {line.key: line.count for line in lead_todo_lines(lead)}["refreshers"]
+
+    assert todo(academy.lead_a) == 1
+    assert todo(academy.lead_b) == 1
+    pass_quiz(academy.agent_a, change.quiz)
+    refresher_complete(
+        refresher=Refresher.objects.get(change=change, user=academy.agent_a), user=academy.agent_a
+    )
+    assert todo(academy.lead_a) == 0
+    assert todo(academy.lead_b) == 1
