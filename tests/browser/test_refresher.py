@@ -38,6 +38,7 @@ def test_a_product_change_reaches_the_agent_and_the_leads_todo_clears(desktop):
 
     desktop.sign_in(academy.trainer.username, PASSWORD)
     desktop.go("/cms/snippets/cases/product/")
+    page.get_by_role("row").filter(has_text="宽带套餐").get_by_role("button").click()
     page.get_by_role("link", name="标记变更").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("标记产品变更")
     page.get_by_label("变更内容").fill("月费由99元调整为89元，取消安装费；老用户次月自动生效。")
@@ -47,6 +48,7 @@ def test_a_product_change_reaches_the_agent_and_the_leads_todo_clears(desktop):
     desktop.shot("1-cms-mark")
     page.get_by_role("button", name="标记变更并分配复训").click()
     expect(page.get_by_text("“宽带套餐”已标记为变更：1 人被分配了复训。")).to_be_visible()
+    desktop.go("/")  # from the CMS back to the academy, whose menu signs out
     desktop.sign_out()
 
     desktop.sign_in(academy.lead_a.username, PASSWORD)
