@@ -18,8 +18,23 @@ from wagtail.admin.widgets.button import Button
 
 from cases.models import Product
 from cases.refreshers.services import product_change_mark
+from lms.converters import LARGEST_ID
 from lms.models import LessonPage, Question
 from lms.refusals import Refused
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """Checkboxes of rows: a value past a primary key's range is refused, not sent to the
+    database (SQLite would overflow: lms.converters)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if not str(pk).isdigit() or int(pk) > LARGEST_ID:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                    params={"pk": pk},
+                )  # fmt: skip
+        return super()._check_values(value)
 
 
 class ProductChangeForm(forms.Form):
@@ -28,13 +43,13 @@ class ProductChangeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=gettext_lazy("Learners read this first, in their refresher."),
     )
-    lessons = forms.ModelMultipleChoiceField(
+    lessons = IdsChoiceField(
         label=gettext_lazy("Changed lessons"),
         queryset=LessonPage.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    questions = forms.ModelMultipleChoiceField(
+    questions = IdsChoiceField(
         label=gettext_lazy("Changed questions"),
         queryset=Question.objects.none(),
         required=False,

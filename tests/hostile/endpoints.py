@@ -285,6 +285,24 @@ ENDPOINTS = [
             "transcript": lambda w: "客户：快递丢了\n客服：马上为您查询",
         },
     ),
+    # Refreshers after a product change
+    Endpoint(
+        "cases_product_changed",
+        "POST",
+        ("trainer", "admin"),
+        {"pk": "product"},
+        ("summary", "lessons", "questions", "due_days"),
+        valid={
+            "summary": lambda w: "资费由99元调整为89元",
+            "lessons": lambda w: str(w.lesson.pk),
+            "due_days": lambda w: "7",
+        },
+    ),
+    Endpoint("cases_product_changed", roles=("trainer", "admin"), ids={"pk": "product"}),
+    Endpoint("cases:refreshers"),
+    Endpoint("cases:refresher", roles=("agent", "newhire"), ids={"pk": "refresher"}),
+    Endpoint("cases:refresher_done", "POST", ids={"pk": "refresher"}),
+    Endpoint("cases:team_refreshers", roles=TEAM_VIEWERS),
     # Careers: proposals and internal selection
     Endpoint("certification:proposals", roles=("lead", "supervisor", "qa"), fields=("quarter",)),
     Endpoint(

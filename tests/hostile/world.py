@@ -10,7 +10,9 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from cases.models import Product
 from cases.practice.services import practice_run_start
+from cases.refreshers.services import product_change_mark
 from certification.models import (
     BulkIssue,
     Certificate,
@@ -26,6 +28,7 @@ from lms.models import (
     AttemptItem,
     GoLiveState,
     GoLiveStatus,
+    LessonCompletion,
     LessonPage,
     Notice,
     Position,
@@ -59,6 +62,8 @@ class World:
     opening: object = None  # a QA opening, open
     application: object = None  # agent_a's, to that opening
     proposal: object = None  # lead_a's, awaiting review
+    product: object = None  # 宽带套餐, its lesson the world's lesson
+    product_change: object = None  # agent_a owes its refresher
 
     def ids(self) -> dict[str, int]:
         """The primary key each kind of path names, by the path's own word for it."""
@@ -80,6 +85,8 @@ class World:
             "opening": self.opening.pk,
             "application": self.application.pk,
             "proposal": self.proposal.pk,
+            "product": self.product.pk,
+            "refresher": self.product_change.pk,  # a refresher's address names its change
         }
 
 
@@ -125,8 +132,17 @@ def build_world() -> World:
         author=academy.lead_a, title="产品类工单直派", problem="多转派", data="1,284单",
         proposal="直派产品部门", expected_effect="少转派",
     )  # fmt: skip
+    LessonCompletion.objects.create(user=academy.agent_a, lesson=lesson)
+    product = Product.objects.create(name="宽带套餐")
+    product.lessons.set([lesson])
+    product_change = product_change_mark(
+        product=product, summary="资费调整", lessons=[lesson], questions=[], due_days=7,
+        by=academy.trainer, now=timezone.now() + dt.timedelta(seconds=1),
+    )  # fmt: skip
     return World(
         academy=academy,
+        product=product,
+        product_change=product_change,
         simulation=simulation,
         practice_run=practice_run,
         opening=opening,
