@@ -191,4 +191,5 @@ def register_with_core() -> None:
     # Dotted paths: imported only when the demo or a synthetic centre is built.
     register_demo_loader(DemoLoader(name="cases", load="cases.demo.loader.load", order=30))
     register_demo_loader(DemoLoader(name="practice", load="cases.demo.practice.load", order=35))
+    register_demo_loader(DemoLoader(name="refreshers", load="cases.demo.refreshers.load", order=36))
     register_site_builder(SiteBuilder(name="cases", build="cases.synthetic.cases_build", order=30))

@@ -169,3 +169,18 @@ def test_the_leads_todo_counts_open_refreshers_of_their_own_teams(academy, produ
     )
     assert todo(academy.lead_a) == 0
     assert todo(academy.lead_b) == 1
+
+
+def test_the_demo_shows_a_product_change_with_refreshers_open_and_done(db):
+    from django.core.management import call_command
+
+    call_command("seed_demo", verbosity=0)
+    change = ProductChange.objects.get(product__name="售后延保服务")
+    assert "48小时" in change.summary and change.quiz.sections.count() == 4
+    owed = {r.user.username or r.user.employee_no: r for r in change.refreshers.all()}
+    assert {"agent", "lead"} <= set(owed)
+    assert owed["agent"].completed_at is None  # the demo agent sees one to do
+    assert change.refreshers.filter(completed_at__isnull=False).count() == 1  # 李强 is done
+    assert Notice.objects.filter(kind="refresher_assigned", user__username="agent").exists()
+    call_command("seed_demo", verbosity=0)  # again: nothing added
+    assert ProductChange.objects.filter(product__name="售后延保服务").count() == 1
