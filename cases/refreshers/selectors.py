@@ -85,3 +85,13 @@ def team_refreshers(viewer, *, today: dt.date | None = None):
 def open_refreshers_count(people) -> int:
     """For the lead's to-do list: refreshers of these people not done yet."""
     return Refresher.objects.filter(user__in=people.values("pk"), completed_at__isnull=True).count()
+
+
+def open_refresher_products(user) -> list[str]:
+    """The products this person still owes a refresher for (a certification exam may wait
+    for them: certification.selectors.cycles). One query."""
+    return list(
+        Refresher.objects.filter(user=user, completed_at__isnull=True)
+        .order_by("due_on", "pk")
+        .values_list("change__product__name", flat=True)
+    )

@@ -67,6 +67,11 @@ class Level(models.Model):
         _("minimum tenure (months since hire)"), default=0
     )
     description = models.TextField(_("what this level certifies"), blank=True)
+    refreshers_first = models.BooleanField(
+        _("open refreshers first"),
+        default=False,
+        help_text=_("Refreshers after a product change must be done before taking this exam."),
+    )
 
     panels = [
         FieldPanel("code"),
@@ -74,6 +79,7 @@ class Level(models.Model):
         FieldPanel("simulation"),
         FieldPanel("required_level"),
         FieldPanel("min_tenure_months"),
+        FieldPanel("refreshers_first"),
         FieldPanel("description"),
     ]
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import PracticeRun
+from cases.refreshers.selectors import open_refresher_products
 from certification.models import (
     LEVEL_RANK,
     BulkIssue,
@@ -25,6 +26,7 @@ from certification.models import (
 )
 from certification.selectors.standing import Standing, standing_of, tenure_months
 from lms.features import AttemptRules
+from lms.formatting import list_display
 from lms.models import Attempt
 
 
@@ -90,7 +92,8 @@ def exam_attempt_rules(*, user, quiz, now=None) -> AttemptRules:
     its level in that cycle, and only that window's attempts count. One query for a quiz
     that is no exam.
     """
-    levels = [level.code for level in Level.objects.filter(exam=quiz)]
+    found = list(Level.objects.filter(exam=quiz).values_list("code", "refreshers_first"))
+    levels = [code for code, _first in found]
     if not levels:
         return AttemptRules()
     today = timezone.localdate(now or timezone.now())
@@ -104,6 +107,14 @@ def exam_attempt_rules(*, user, quiz, now=None) -> AttemptRules:
             % {"cycle": cycle.label},
             counts_from=counts_from,
         )
+    if any(first for _code, first in found):
+        owed = open_refresher_products(user)
+        if owed:
+            return AttemptRules(
+                refusal=_("Finish your open refreshers before this exam: %(products)s.")
+                % {"products": list_display(owed, enumeration=True)},
+                counts_from=counts_from,
+            )
     return AttemptRules(counts_from=counts_from)
 
 

@@ -184,3 +184,29 @@ def test_the_demo_shows_a_product_change_with_refreshers_open_and_done(db):
     assert Notice.objects.filter(kind="refresher_assigned", user__username="agent").exists()
     call_command("seed_demo", verbosity=0)  # again: nothing added
     assert ProductChange.objects.filter(product__name="售后延保服务").count() == 1
+
+
+def test_a_level_can_require_open_refreshers_done_before_its_exam(academy, product):
+    from certification.models import LevelCode
+    from certification.services.registration import registration_create
+    from tests.factories import certification as cert
+
+    junior = cert.level(LevelCode.JUNIOR)
+    cert.cycle(2026, 2)
+    registration_create(user=academy.agent_a, level=junior)
+    studied(academy.agent_a, product.lessons.first())
+    change = mark(product, academy.trainer)
+
+    assert attempt_start(user=academy.agent_a, quiz=junior.exam).pk  # not required: open
+    junior.exam.attempts.all().delete()
+    junior.refreshers_first = True
+    junior.save(update_fields=["refreshers_first"])
+    with pytest.raises(Refused) as refused, translation.override("zh-hans"):
+        attempt_start(user=academy.agent_a, quiz=junior.exam)
+    assert "宽带套餐" in refused.value.message
+
+    pass_quiz(academy.agent_a, change.quiz)
+    refresher_complete(
+        refresher=Refresher.objects.get(change=change, user=academy.agent_a), user=academy.agent_a
+    )
+    assert attempt_start(user=academy.agent_a, quiz=junior.exam).pk
