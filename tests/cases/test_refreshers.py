@@ -210,3 +210,15 @@ def test_a_level_can_require_open_refreshers_done_before_its_exam(academy, produ
         refresher=Refresher.objects.get(change=change, user=academy.agent_a), user=academy.agent_a
     )
     assert attempt_start(user=academy.agent_a, quiz=junior.exam).pk
+
+
+def test_cases_about_the_changed_product_are_flagged_stale_in_planning(academy, product):
+    from cases.selectors import case_planning
+    from tests.factories.cases import build_case
+
+    about = build_case("宽带资费咨询", product="宽带套餐", published_at=BEFORE)
+    other = build_case("快递延误三天", published_at=BEFORE)
+    assert about not in case_planning().stale
+    mark(product, academy.trainer)
+    stale = case_planning().stale
+    assert about in stale and other not in stale
