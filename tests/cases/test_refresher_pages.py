@@ -61,3 +61,25 @@ def test_the_team_list_costs_the_same_queries_for_any_team_size(academy, login, 
 
     assert_queries_constant(lambda: client.get(reverse("cases:team_refreshers")), grow)
     assert User.objects.filter(team=academy.team_a).count() > 30
+
+
+def test_trainers_mark_a_product_changed_in_the_cms_and_others_may_not(academy, login, product):  # noqa: F811
+    studied(academy.agent_a, product.lessons.first())
+    url = reverse("cases_product_changed", args=[product.pk])
+    trainer = login(academy.trainer)
+    edit = trainer.get(reverse("wagtailsnippets_cases_product:edit", args=[product.pk]))
+    assert edit.status_code == 200 and "相关课时" in edit.content.decode()
+    form = trainer.get(url).content.decode()
+    assert "标记产品变更" in form and product.lessons.first().title in form
+    lesson = product.lessons.first()
+    response = trainer.post(url, {"summary": "资费调整", "lessons": [lesson.pk], "due_days": 7})
+    assert response.status_code == 302
+    change = product.changes.get()
+    assert list(change.lessons.all()) == [lesson] and change.quiz is None
+    assert change.refreshers.get().user == academy.agent_a
+    trainer.logout()
+
+    qa = login(academy.qa)
+    refused = qa.post(url, {"summary": "资费调整", "lessons": [lesson.pk]})
+    assert refused.status_code == 302 and refused.url == "/cms/"  # Wagtail's "no permission"
+    assert product.changes.count() == 1
