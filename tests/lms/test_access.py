@@ -47,6 +47,10 @@ LEARNER = {
     "cases:practice_start",
     "cases:practice_reply",
     "cases:practice_debrief",
+    # Refreshers: a person opens and finishes only their own (tests/cases/test_refresher_pages.py).
+    "cases:refreshers",
+    "cases:refresher",
+    "cases:refresher_done",
     "certification:mine",
     "certification:register",
     "certification:certificate_pdf",
@@ -87,6 +91,7 @@ STAFF = {
     "lms:golive_revert": lambda a: [{"pk": a.agent_a.pk}],
     "lms:api_live": lambda a: [{}],
     "cases:team_reads": lambda a: [{}],
+    "cases:team_refreshers": lambda a: [{}],
     "certification:team": lambda a: [{}],
     "certification:team_export": lambda a: [{"fmt": "csv"}, {"fmt": "xlsx"}],
     "certification:team_zip": lambda a: [{}],
