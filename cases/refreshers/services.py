@@ -9,6 +9,8 @@ import datetime as dt
 import random
 
 from django.db import transaction
+from django.db.models import CharField, Exists, OuterRef, Value
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -115,8 +117,21 @@ def refresher_notices_send(*, change: ProductChange) -> int:
 
 
 def refresher_notices_reconcile(*, now: dt.datetime | None = None) -> int:
-    """The reconciler's part: notices still owed for any change with open refreshers."""
-    changes = ProductChange.objects.filter(refreshers__completed_at__isnull=True).distinct()
+    """
+    The reconciler's part: notices still owed for open refreshers. One query finds the
+    changes that owe any (none, most minutes); each such change then sends its own.
+    """
+    key = Concat(Value(f"{KIND}:refresher:"), Cast(OuterRef("change_id"), CharField()))
+    told = Notice.objects.filter(user_id=OuterRef("user_id"), key=key)
+    owing = (
+        Refresher.objects.filter(completed_at__isnull=True, user__is_active=True)
+        .exclude(Exists(told))
+        .values_list("change_id", flat=True)
+        .distinct()
+    )
+    changes = ProductChange.objects.filter(pk__in=list(owing)).select_related(
+        "product", "changed_by"
+    )
     return sum(refresher_notices_send(change=change) for change in changes.order_by("pk"))
 
 
