@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certification', '0007_exam_practice_conversation'),
+        ('certification', '0009_qa_training_rules_and_plans'),
     ]
 
     operations = [
