@@ -17,6 +17,8 @@ figures mean something on any machine.
    scan of a table that grows with the centre.
 4. Answering a quiz (tests/bench/answers.py): 50 learners in their own attempts, the page
    saving each answer as it is picked; the latency they see.
+4b. Practice conversations (tests/bench/practice.py): 50 people playing at once, each reply
+   judged on the server; the latency of a judged reply.
 5. The go-live spike (tests/bench/spike.py): 500 learners start and hand in the go-live
    quiz at once over HTTP; the database must show each exactly once.
 6. The day a cycle closes (tests/bench/bulk_issue.py): a bulk issue of 1,000 certificates
@@ -36,7 +38,7 @@ import subprocess
 import sys
 import time
 
-from tests.bench import answers, bulk_issue, harness, spike
+from tests.bench import answers, bulk_issue, harness, practice, spike
 from tests.bench.explain import explain_rows
 from tests.bench.pages import PAGES, QUERY_COUNTS, TARGETS
 from tests.bench.search import search_rows
@@ -184,6 +186,23 @@ def answer_rows(size, people: int, seconds: int) -> list[list]:
     ]
 
 
+def practice_rows(size, people: int, seconds: int) -> list[list]:
+    """50 people in practice conversations, each reply judged on the server."""
+    result = practice.playing(size, people, seconds)
+    return [
+        row(
+            f"latency, {result['people']} people at once: a judged practice reply",
+            f"p50 {result['p50_ms']:.0f} ms, p95 {result['p95_ms']:.0f} ms "
+            f"({result['replies']} replies, {result['finished_runs']} conversations ended, "
+            f"{result['rps']:.0f}/s, {result['errors']} refused)",
+            "",
+            "",
+            f"p95 ≤ {practice.P95_LIMIT_MS} ms",
+            result["p95_ms"] <= practice.P95_LIMIT_MS and result["errors"] == 0,
+        )
+    ]
+
+
 def spike_rows(size, learners, floor_rps: float) -> list[list]:
     """N learners start and hand in the go-live quiz at once: nothing lost or doubled."""
     result = spike.spike(size, learners)
@@ -278,6 +297,7 @@ def main(argv=None) -> int:
     rows += search_rows(seconds=args.seconds, connections=args.connections)
     rows += explain_rows("L")
     rows += answer_rows("M", args.connections, args.seconds)
+    rows += practice_rows("M", args.connections, args.seconds)
     rows += spike_rows("M", args.learners, floor_rps)
     rows += bulk_rows(args.certificates)
     pdf = subprocess.run(
