@@ -29,7 +29,7 @@ class IdsChoiceField(forms.ModelMultipleChoiceField):
 
     def _check_values(self, value):
         for pk in value:
-            if not str(pk).isdigit() or int(pk) > LARGEST_ID:
+            if not (str(pk).isascii() and str(pk).isdigit()) or int(pk) > LARGEST_ID:
                 raise forms.ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value",
                     params={"pk": pk},

@@ -9,12 +9,15 @@ conversation about it. Training finished after the change already taught the new
 
 import datetime as dt
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from cases.models import PracticeRun, ProductChange, Refresher
 from lms.models import Attempt, LessonCompletion, User
 from lms.selectors.people import staff_visible_to
+
+# Open refreshers (not completed) first: PostgreSQL sorts NULLs last, SQLite first.
+OPEN_FIRST = F("completed_at").asc(nulls_first=True)
 
 
 def refresher_recipients(change: ProductChange):
@@ -43,7 +46,7 @@ def refreshers_of(user):
     return (
         Refresher.objects.filter(user=user)
         .select_related("change__product")
-        .order_by("completed_at", "due_on", "pk")
+        .order_by(OPEN_FIRST, "due_on", "pk")
     )
 
 
@@ -78,7 +81,7 @@ def team_refreshers(viewer, *, today: dt.date | None = None):
         Refresher.objects.filter(user__in=people.values("pk"))
         .filter(Q(completed_at__isnull=True) | Q(completed_at__gte=since))
         .select_related("user__team", "change__product")
-        .order_by("completed_at", "due_on", "user__team__name", "user__employee_no", "pk")
+        .order_by(OPEN_FIRST, "due_on", "user__team__name", "user__employee_no", "pk")
     )
 
 
@@ -90,8 +93,9 @@ def open_refreshers_count(people) -> int:
 def open_refresher_products(user) -> list[str]:
     """The products this person still owes a refresher for (a certification exam may wait
     for them: certification.selectors.cycles). One query."""
-    return list(
+    names = (
         Refresher.objects.filter(user=user, completed_at__isnull=True)
         .order_by("due_on", "pk")
         .values_list("change__product__name", flat=True)
     )
+    return list(dict.fromkeys(names))  # two changes to one product name it once

@@ -35,11 +35,14 @@ def _quiz_for(change: ProductChange, questions: list, rng: random.Random) -> Qui
     if not questions:
         return None
     drawn = rng.sample(questions, min(QUIZ_SIZE, len(questions)))
+    # The title is stored once and read in every language: the product and the day, no
+    # words. Right answers show only once passed, or failing once would hand over the key.
     quiz = Quiz.objects.create(
-        title=_("Refresher: %(product)s")[:60] % {"product": change.product.name},
+        title=f"{change.product.name} · {timezone.localdate(change.changed_at):%Y-%m-%d}"[:60],
         description=change.summary[:2000],
         pass_mark_percent=QUIZ_PASS_PERCENT,
         review_shows_answers=True,
+        review_when=Quiz.ReviewWhen.AFTER_PASS,
     )
     QuizSection.objects.bulk_create(
         [

@@ -103,20 +103,28 @@ def result_record(*, user, level: Level, cycle: Cycle) -> Result | None:
     too. No result before an attempt counts. An exceptional result recorded by an
     administrator is never overwritten by the exam.
     """
-    counted = quiz_result(
-        user=user, quiz=level.exam, attempts=exam_attempts(user=user, quiz=level.exam, cycle=cycle)
-    ).counted
-    if counted is None:
-        return None
-    practice = exam_practice_pass(user=user, level=level, cycle=cycle)
-    passed = bool(counted.passed) and (level.simulation_id is None or practice is not None)
-    follows = {
-        "passed": passed,
-        "percent": counted.percent,
-        "attempt": counted,
-        "practice_run": practice,
-    }
     with transaction.atomic():
+        # One at a time per person, cycle and level, and read only once in line: a graded
+        # attempt and a finished run following at once must not write back what the other
+        # had not yet seen.
+        Registration.objects.select_for_update().filter(
+            user=user, cycle=cycle, level=level.code
+        ).first()
+        counted = quiz_result(
+            user=user,
+            quiz=level.exam,
+            attempts=exam_attempts(user=user, quiz=level.exam, cycle=cycle),
+        ).counted
+        if counted is None:
+            return None
+        practice = exam_practice_pass(user=user, level=level, cycle=cycle)
+        passed = bool(counted.passed) and (level.simulation_id is None or practice is not None)
+        follows = {
+            "passed": passed,
+            "percent": counted.percent,
+            "attempt": counted,
+            "practice_run": practice,
+        }
         result, created = Result.objects.select_for_update().get_or_create(
             user=user, cycle=cycle, level=level.code, defaults=follows
         )

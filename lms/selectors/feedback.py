@@ -40,11 +40,14 @@ def rating_scale(field) -> int | None:
     return max(int(match.group(1)) for match in values)
 
 
-def rating_value(answer) -> int | None:
+def rating_value(answer, scale: int) -> int | None:
+    """The rating an answer gives, or None: blank, no number, or off the scale (a number
+    question takes any number; 100000 must not swing a module's average)."""
     if answer is None or answer == "":
         return None
     match = _LEADING_NUMBER.match(str(answer))
-    return int(match.group(1)) if match else None
+    value = int(match.group(1)) if match else None
+    return value if value is not None and 1 <= value <= scale else None
 
 
 @dataclass
@@ -108,7 +111,7 @@ def module_feedback(module: ModulePage) -> ModuleFeedback:
         by_month: dict[datetime.date, list[int]] = defaultdict(list)
         counts: dict[int, int] = defaultdict(int)
         for data, submitted in submissions:
-            value = rating_value(data.get(question.clean_name))
+            value = rating_value(data.get(question.clean_name), scale)
             if value is None:
                 continue
             by_month[_month(timezone.localtime(submitted).date())].append(value)
@@ -247,10 +250,11 @@ def module_ratings() -> list[ModuleRating]:
         question = next((q for q in form.form_fields.all() if rating_scale(q)), None)
         if module is None or question is None:
             continue
+        scale = rating_scale(question)
         values = [
             value
             for data in submissions[form.pk]
-            if (value := rating_value(data.get(question.clean_name))) is not None
+            if (value := rating_value(data.get(question.clean_name), scale)) is not None
         ]
         rows.append(
             ModuleRating(

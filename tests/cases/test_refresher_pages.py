@@ -72,6 +72,9 @@ def test_trainers_mark_a_product_changed_in_the_cms_and_others_may_not(academy, 
     form = trainer.get(url).content.decode()
     assert "标记产品变更" in form and product.lessons.first().title in form
     lesson = product.lessons.first()
+    # A digit that is no number ("²".isdigit() holds) is refused on the form, saving nothing.
+    odd = trainer.post(url, {"summary": "资费调整", "lessons": ["²"], "due_days": 7})
+    assert odd.status_code == 200 and not product.changes.exists()
     response = trainer.post(url, {"summary": "资费调整", "lessons": [lesson.pk], "due_days": 7})
     assert response.status_code == 302
     change = product.changes.get()

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone, translation
 
 from cases.models import Product, ProductChange, Refresher
+from cases.refreshers.selectors import open_refresher_products, refreshers_of
 from cases.refreshers.services import (
     QUIZ_SIZE,
     product_change_mark,
@@ -19,10 +20,11 @@ from cases.refreshers.services import (
 from lms.models import LessonCompletion, LessonPage, Notice
 from lms.refusals import Refused
 from lms.selectors.notices import notice_render
+from lms.selectors.quiz import attempt_review_rights
 from lms.selectors.todos import lead_todo_lines
 from lms.services.quiz import attempt_start, attempt_submit
 from tests.cases.test_practice_play import GOOD, play
-from tests.factories.learning import build_curriculum, build_quiz, right_answers
+from tests.factories.learning import build_curriculum, build_quiz, right_answers, wrong_answers
 from tests.factories.practice import simulation
 
 BEFORE = timezone.now() - dt.timedelta(days=10)
@@ -151,6 +153,36 @@ def test_done_only_after_passing_the_quiz(academy, product):
     refresher_complete(refresher=refresher, user=academy.agent_a)
     refresher.refresh_from_db()
     assert refresher.completed_at is not None
+
+
+def test_the_refresher_quiz_hands_over_no_answer_key_before_a_pass(academy, product):
+    """Failing once must not show the right answers, or the quiz proves nothing."""
+    studied(academy.agent_a, product.lessons.first())
+    change = mark(product, academy.trainer)
+    attempt = attempt_start(user=academy.agent_a, quiz=change.quiz)
+    failed = attempt_submit(
+        attempt_id=attempt.pk, user=academy.agent_a, revision=attempt.revision,
+        answers=wrong_answers(attempt),
+    )  # fmt: skip
+    assert failed.passed is False
+    assert attempt_review_rights(failed).answers is False
+
+    passed = pass_quiz(academy.agent_a, change.quiz)
+    assert passed.passed and attempt_review_rights(passed).answers is True
+    # The title is the product and the day, the same in every reader's language.
+    assert change.quiz.title == f"宽带套餐 · {timezone.localdate():%Y-%m-%d}"
+
+
+def test_open_refreshers_come_first_then_those_done(academy, product):
+    studied(academy.agent_a, product.lessons.first())
+    first = mark(product, academy.trainer)
+    second = mark(product, academy.trainer)
+    assert open_refresher_products(academy.agent_a) == ["宽带套餐"]  # two open, named once
+    done = Refresher.objects.get(change=first, user=academy.agent_a)
+    pass_quiz(academy.agent_a, first.quiz)
+    refresher_complete(refresher=done, user=academy.agent_a)
+
+    assert [r.change_id for r in refreshers_of(academy.agent_a)] == [second.pk, first.pk]
 
 
 def test_the_leads_todo_counts_open_refreshers_of_their_own_teams(academy, product):

@@ -7,9 +7,10 @@ import datetime as dt
 
 import factory
 import wagtail_factories
+from django.conf import settings
 from django.utils import timezone
 from factory.django import DjangoModelFactory
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 from wagtail.rich_text import RichText
 
 from lms.models import (
@@ -33,7 +34,10 @@ def academy_home() -> AcademyHomePage:
     existing = AcademyHomePage.objects.first()
     if existing:
         return existing
-    # A live-server test before this one may have flushed the migrated root page away.
+    # A test that committed for real may have flushed the migrated root page and the
+    # default locale away (tests/conftest.py restores them from a serialized copy; this
+    # keeps a factory-built academy whole even where that copy was not taken).
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
     root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
     home = root.add_child(instance=AcademyHomePage(title="客服学院", slug="academy"))
     site = Site.objects.filter(is_default_site=True).first()

@@ -157,7 +157,7 @@ def test_a_mistake_in_a_later_loader_leaves_the_database_as_it_was(db, monkeypat
 
 def test_each_app_registers_its_demo_loader_and_site_builder():
     assert [loader.name for loader in features.demo_loaders()] == [
-        "lms", "cases", "practice", "certification",
+        "lms", "cases", "practice", "refreshers", "certification",
     ]  # fmt: skip
     assert [builder.name for builder in features.site_builders()] == ["cases", "certification"]
 

@@ -108,6 +108,18 @@ def test_the_trainers_view_charts_ratings_by_month_and_lists_comments_but_never_
         assert person.get_full_name() not in html and person.username not in html
 
 
+def test_a_number_off_the_rating_scale_counts_for_nothing(academy):
+    """A number question takes any number: 100000 must not swing the module's average."""
+    module, form = _module_with_form()
+    FeedbackFormField.objects.filter(page=form, label=RATING).update(field_type="number")
+    field = form.form_fields.get(label=RATING).clean_name
+    for given in ("4", "100000", "0", "5"):
+        FormSubmission.objects.create(page=form, form_data={field: given})
+
+    (rating,) = module_feedback(module).ratings
+    assert (rating.answers, rating.average) == (2, 4.5)
+
+
 def test_a_trainer_records_an_adjustment_in_the_cms(academy, login):
     module, _form = _module_with_form()
     client = login(academy.trainer)
