@@ -127,12 +127,12 @@ def exam_attempts(*, user, quiz, cycle: Cycle) -> list[Attempt]:
     )
 
 
-def exam_practice_runs(*, level: Level, cycle: Cycle):
-    """Passed runs of the level's practice conversation finished in the cycle's exam
-    window: what the exam's practice part counts (none if the level names none)."""
+def exam_practice_runs(*, cycle: Cycle, levels: list[Level]):
+    """Passed runs of the levels' practice conversations finished in the cycle's exam
+    window: what an exam's practice part counts (none for a level that names none)."""
     start, end = exam_window(cycle)
     return PracticeRun.objects.filter(
-        simulation_id=level.simulation_id,
+        simulation_id__in=[level.simulation_id for level in levels if level.simulation_id],
         passed=True,
         finished_at__gte=start,
         finished_at__lt=end,
@@ -143,7 +143,7 @@ def exam_practice_pass(*, user, level: Level, cycle: Cycle) -> PracticeRun | Non
     """The person's first passed run of the level's practice conversation in the window."""
     if level.simulation_id is None:
         return None
-    runs = exam_practice_runs(level=level, cycle=cycle).filter(user=user)
+    runs = exam_practice_runs(cycle=cycle, levels=[level]).filter(user=user)
     return runs.order_by("finished_at").first()
 
 
@@ -162,7 +162,7 @@ def exam_results_awaiting_practice(now: dt.datetime, lookback_days: int = 60) ->
         exam_opens__gte=since, exam_opens__lte=timezone.localdate(now)
     ):
         for level in levels:
-            passed_run = exam_practice_runs(level=level, cycle=cycle).filter(
+            passed_run = exam_practice_runs(cycle=cycle, levels=[level]).filter(
                 user=OuterRef("user"), finished_at__lt=now - dt.timedelta(minutes=1)
             )
             held = Result.objects.filter(
@@ -223,17 +223,11 @@ def certification_offers(*, user, today: dt.date, certificates) -> tuple[Cycle |
             r.level: r
             for r in Result.objects.filter(user=user, cycle=cycle).select_related("attempt")
         }
-        simulations = [level.simulation_id for level in levels if level.simulation_id]
-        if simulations:
-            start, end = exam_window(cycle)
+        if any(level.simulation_id for level in levels):
             practised = set(
-                PracticeRun.objects.filter(
-                    user=user,
-                    simulation_id__in=simulations,
-                    passed=True,
-                    finished_at__gte=start,
-                    finished_at__lt=end,
-                ).values_list("simulation_id", flat=True)
+                exam_practice_runs(cycle=cycle, levels=levels)
+                .filter(user=user)
+                .values_list("simulation_id", flat=True)
             )
     open_attempts = set(
         Attempt.objects.filter(
