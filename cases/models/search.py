@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models.library import CasePage
 
-SYNONYMS_CACHE_KEY = "cases:search:synonyms"
+SYNONYMS_CACHE_KEY = "cases:search:synonym-map"  # the built map (was: the groups)
 WORD_SEPARATORS = re.compile(r"[\s,，、;；/|]+")
 
 

@@ -67,6 +67,12 @@ def practice_run_start(*, user, simulation: Simulation, now=None) -> PracticeRun
         return run
 
 
+FINISH_FIELDS = [
+    "status", "end_state", "finished_at", "score_attitude", "score_solving",
+    "score_compliance", "auto_total", "slow_replies", "passed",
+]  # fmt: skip
+
+
 def _finish(run: PracticeRun, *, end_state: str, now) -> None:
     replies = [{"marks": reply.marks, "seconds": reply.seconds} for reply in run.replies.all()]
     scores = conversation_scores(replies, end_state=end_state, weights=run.scoring["weights"])
@@ -91,7 +97,12 @@ def practice_reply(*, run_id: int, user, turn_number: int, text: str, now=None) 
     """
     now = now or timezone.now()
     text = (text or "").strip()
-    run = PracticeRun.objects.select_for_update().filter(pk=run_id, user=user).first()
+    run = (
+        PracticeRun.objects.select_related("simulation")
+        .select_for_update(of=("self",))
+        .filter(pk=run_id, user=user)
+        .first()
+    )
     if run is None:
         raise Refused("practice_not_found", _("This practice run does not exist."))
     if not run.is_open:
@@ -132,11 +143,14 @@ def practice_reply(*, run_id: int, user, turn_number: int, text: str, now=None) 
     run.mood = outcome.mood
     run.turn_number += 1
     run.turn_shown_at = now
+    changed = ["mood", "turn_number", "turn_shown_at"]
     if outcome.end_state:
         _finish(run, end_state=outcome.end_state, now=now)
+        changed += FINISH_FIELDS
     else:
         run.turn_key, run.customer_text = customer_next(run.graph, turn, outcome)
-    run.save()
+        changed += ["turn_key", "customer_text"]
+    run.save(update_fields=changed)  # not the frozen graph and scoring, written once at start
     if outcome.end_state:
         practice_run_scored.send(sender=PracticeRun, run=run)
     if run.passed and run.simulation.golive_curricula.exists():

@@ -74,24 +74,27 @@ def practice_start(request, slug):
 @require_POST
 @login_required
 def practice_answer(request, pk):
-    run = get_object_or_404(
-        PracticeRun.objects.select_related("simulation"), pk=pk, user=request.user
-    )
+    """One reply, judged on the server; the run is read once, locked, by the service."""
     try:
         turn_number = int(request.POST.get("turn", ""))
     except ValueError:
         turn_number = -1
     try:
         run = practice_reply(
-            run_id=run.pk,
+            run_id=pk,
             user=request.user,
             turn_number=turn_number,
             text=request.POST.get("reply", ""),
         )
     except Refused as refusal:
+        if refusal.code == "practice_not_found":
+            raise Http404 from None
         messages.warning(request, refusal.message)
         if refusal.code == "practice_finished":
-            return redirect("cases:practice_debrief", pk=run.pk)
+            return redirect("cases:practice_debrief", pk=pk)
+        run = get_object_or_404(
+            PracticeRun.objects.select_related("simulation"), pk=pk, user=request.user
+        )
         return redirect("cases:practice_play", slug=run.simulation.slug)
     if not run.is_open:
         return redirect("cases:practice_debrief", pk=run.pk)
