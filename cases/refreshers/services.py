@@ -53,6 +53,9 @@ def _quiz_for(change: ProductChange, questions: list, rng: random.Random) -> Qui
     return quiz
 
 
+REPEAT_WINDOW = dt.timedelta(minutes=10)
+
+
 @transaction.atomic
 def product_change_mark(
     *,
@@ -65,7 +68,10 @@ def product_change_mark(
     now: dt.datetime | None = None,
     rng: random.Random | None = None,
 ) -> ProductChange:
-    """Record that `product` changed; assign and announce the refreshers it owes."""
+    """
+    Record that `product` changed; assign and announce the refreshers it owes. The same
+    change sent again by the same person within REPEAT_WINDOW is the one already recorded.
+    """
     summary = summary.strip()
     if not summary:
         raise Refused("change_summary_empty", _("Say what changed."))
@@ -78,6 +84,15 @@ def product_change_mark(
             _("Choose the lessons or questions that changed: the refresher is made of them."),
         )
     now = now or timezone.now()
+    # One writer per product at a time, so a double click or a form sent again (the back
+    # button, a retry) finds the change its first sending recorded instead of assigning
+    # everyone a second refresher with a second notice.
+    Product.objects.select_for_update().filter(pk=product.pk).first()
+    repeated = ProductChange.objects.filter(
+        product=product, summary=summary, changed_by=by, changed_at__gte=now - REPEAT_WINDOW
+    ).first()
+    if repeated is not None:
+        return repeated
     change = ProductChange.objects.create(
         product=product, summary=summary, due_days=due_days, changed_at=now, changed_by=by
     )

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from cases.models import Refresher
-from lms.models import User
+from lms.models import Notice, User
 from tests.cases.test_refreshers import mark, pass_quiz, product, studied  # noqa: F401 - fixture
 from tests.factories import UserFactory
 from tests.querycount import assert_queries_constant
@@ -80,6 +80,12 @@ def test_trainers_mark_a_product_changed_in_the_cms_and_others_may_not(academy, 
     change = product.changes.get()
     assert list(change.lessons.all()) == [lesson] and change.quiz is None
     assert change.refreshers.get().user == academy.agent_a
+    # Sent again (a double click, the back button): the change already recorded, no second
+    # refresher and no second notice.
+    again = trainer.post(url, {"summary": "资费调整", "lessons": [lesson.pk], "due_days": 7})
+    assert again.status_code == 302 and product.changes.get() == change
+    assert Refresher.objects.filter(user=academy.agent_a).count() == 1
+    assert Notice.objects.filter(user=academy.agent_a, kind="refresher_assigned").count() == 1
     trainer.logout()
 
     qa = login(academy.qa)

@@ -49,10 +49,13 @@ def studied(person, lesson, when=BEFORE):
     LessonCompletion.objects.filter(pk=done.pk).update(completed_at=when)
 
 
-def mark(product, by, *, lessons=None, questions=None, due_days=7):
+SUMMARY = "资费由每月99元调整为89元，安装费取消。"
+
+
+def mark(product, by, *, lessons=None, questions=None, due_days=7, summary=SUMMARY):
     return product_change_mark(
         product=product,
-        summary="资费由每月99元调整为89元，安装费取消。",
+        summary=summary,
         lessons=product.lessons.all() if lessons is None else lessons,
         questions=product.questions.all() if questions is None else questions,
         due_days=due_days,
@@ -126,6 +129,16 @@ def test_each_person_is_told_once_with_the_due_date(academy, product):
     assert Notice.objects.filter(user=academy.agent_a, kind="refresher_assigned").count() == 1
 
 
+def test_the_same_change_sent_twice_is_recorded_once_and_a_new_one_again(academy, product):
+    studied(academy.agent_a, product.lessons.first())
+    first = mark(product, academy.trainer)
+    assert mark(product, academy.trainer) == first  # the form sent a second time
+    assert Refresher.objects.filter(user=academy.agent_a).count() == 1
+    later = mark(product, academy.trainer, summary="安装费恢复为100元。")
+    assert later != first
+    assert Refresher.objects.filter(user=academy.agent_a).count() == 2
+
+
 def test_a_change_needs_a_summary_and_something_to_learn(academy, product):
     with pytest.raises(Refused) as refused:
         mark(product, academy.trainer, lessons=[], questions=[])
@@ -176,7 +189,7 @@ def test_the_refresher_quiz_hands_over_no_answer_key_before_a_pass(academy, prod
 def test_open_refreshers_come_first_then_those_done(academy, product):
     studied(academy.agent_a, product.lessons.first())
     first = mark(product, academy.trainer)
-    second = mark(product, academy.trainer)
+    second = mark(product, academy.trainer, summary="安装费恢复为100元。")
     assert open_refresher_products(academy.agent_a) == ["宽带套餐"]  # two open, named once
     done = Refresher.objects.get(change=first, user=academy.agent_a)
     pass_quiz(academy.agent_a, first.quiz)
