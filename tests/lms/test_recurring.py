@@ -168,8 +168,7 @@ def test_the_next_date_opens_the_next_round_from_eight_in_the_morning(academy, m
 def test_a_missed_day_is_caught_up_but_an_old_start_opens_only_the_latest_date(academy, module):
     old = schedule_for(module, teams=[academy.team_a], starts_on=dt.date(2023, 1, 15))
     # The server was down on 15 October; the reconciler runs on 2 December.
-    jobs_reconcile_at = at("2026-12-02")
-    assert reconcilers()["training_rounds"](now=jobs_reconcile_at) == 1
+    assert reconcilers()["training_rounds"](now=at("2026-12-02")) == 1
     assert list(old.rounds.values_list("occurs_on", flat=True)) == [dt.date(2026, 10, 15)]
     # Due from the day it opened, so nobody is late at once.
     assert old.rounds.get().due_on == dt.date(2026, 12, 16)
@@ -200,7 +199,8 @@ def test_a_crash_between_rounds_leaves_no_half_round_and_the_next_run_finishes_i
     assert not second.rounds.exists()  # rolled back: no round, no assignment, no notice
     assert not TrainingAssignment.objects.filter(user=academy.agent_b).exists()
 
-    handled = jobs_reconcile()  # the next minute's reconciler
+    with mock.patch("lms.tasks.timezone.now", return_value=at("2026-10-01", 9, 1)):
+        handled = jobs_reconcile()  # the next minute's reconciler
     assert handled["training_rounds"] == 1
     assert first.rounds.count() == second.rounds.count() == 1
     assert TrainingAssignment.objects.filter(user=academy.agent_a).count() == 1
@@ -319,3 +319,19 @@ def test_the_team_page_and_dashboard_cost_the_same_queries_for_any_team_size(
     assert schedule.rounds.count() == 1
     # The lead's home page counts the team's training on its to-do list.
     assert_queries_constant(lambda: lead.get(reverse("lms:dashboard")), grow, sizes=(30, 45))
+
+
+def test_the_demo_opens_its_two_schedules_once_and_one_agent_has_finished(db):
+    from django.core.management import call_command
+
+    call_command("seed_demo", verbosity=0)
+    rounds = {r.schedule.name: r for r in TrainingRound.objects.select_related("schedule")}
+    assert set(rounds) == {"每季度企业文化培训", "每月技能复训：服务标准与投诉升级"}
+    agent = User.objects.get(username="agent")
+    assert Notice.objects.filter(user=agent, kind="training_assigned").count() == 2
+    monthly = rounds["每月技能复训：服务标准与投诉升级"].assignments.select_related("round__target")
+    done = {row.assignment.user.employee_no for row in assignment_progress(monthly) if row.complete}
+    assert done == {"KF1004"}
+    count = TrainingAssignment.objects.count()
+    call_command("seed_demo", verbosity=0)
+    assert TrainingRound.objects.count() == 2 and TrainingAssignment.objects.count() == count
