@@ -16,18 +16,30 @@ class LmsConfig(AppConfig):
         # app registry is ready (this method is the first moment they may be loaded).
         import lms.converters  # noqa: F401 - registers <id:...> before any URLconf loads
         from lms.auth import connect_signals
-        from lms.features import DemoLoader, register_demo_loader, register_reconciler
+        from lms.features import (
+            DashboardPanel,
+            DemoLoader,
+            register_dashboard_panel,
+            register_demo_loader,
+            register_reconciler,
+        )
         from lms.navigation import register_core_nav_items
         from lms.notice_kinds import register_core_notice_kinds
         from lms.services.notices import notice_emails_reconcile
+        from lms.services.recurring import training_rounds_reconcile
         from lms.services.roles import roles_sync_after_migrate
         from lms.todos import register_core_todos
+        from lms.views.recurring import training_panel
 
         connect_signals()
         register_core_nav_items()
         register_core_notice_kinds()
         register_core_todos()
+        register_dashboard_panel(
+            DashboardPanel("training", "lms/dashboard_training.html", training_panel, order=35)
+        )
         register_reconciler("notice_emails", notice_emails_reconcile)
+        register_reconciler("training_rounds", training_rounds_reconcile)
         # The core's people and curricula first: the features' demo data refers to them.
         register_demo_loader(DemoLoader(name="lms", load="lms.demo.loader.load", order=10))
 

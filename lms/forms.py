@@ -3,6 +3,9 @@
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from lms.models import Position
 
 
 class StaffImportForm(forms.Form):
@@ -64,3 +67,23 @@ class NoticeSettingsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["email"].choices = [(code, label) for code, label, _emailed in kinds]
         self.fields["language"].choices = [("", _("The academy's language")), *settings.LANGUAGES]
+
+
+class TrainingScheduleForm(WagtailAdminModelForm):
+    """
+    The CMS form of recurring training: positions as boxes to tick (stored as their codes),
+    and a schedule that reaches somebody (teams, positions or both).
+    """
+
+    positions = forms.MultipleChoiceField(
+        label=_("Positions"),
+        choices=Position.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("teams") and not cleaned.get("positions"):
+            self.add_error("teams", _("Choose at least one team or position to assign it to."))
+        return cleaned

@@ -96,6 +96,18 @@ def register_core_notice_kinds() -> None:
     )
     register_notice_kind(
         NoticeKind(
+            "training_assigned",
+            gettext_lazy("Recurring training assigned"),
+            gettext_lazy("Training assigned: “%(title)s”, due %(due)s"),
+            gettext_lazy(
+                "%(by)s assigned you this round of “%(title)s”, due %(due)s. "
+                "Open it in the academy."
+            ),
+            prepare=_assigned,
+        )
+    )
+    register_notice_kind(
+        NoticeKind(
             "simulation_assigned",
             gettext_lazy("A simulation assigned"),
             gettext_lazy("Simulation assigned: “%(title)s”, due %(due)s"),

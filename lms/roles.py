@@ -40,6 +40,7 @@ TRAINING_CONTENT = tuple(
         "cohort",
         "enrolment",
         "feedbackadjustment",
+        "trainingschedule",
     )
     for action in ("add", "change", "delete", "view")
 )

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from lms.features import reconcilers
 from lms.models import StaffImport
-from lms.services import quiz
+from lms.services import quiz, recurring
 from lms.services.notices import notice_email_send
 from lms.services.staff_import import (
     staff_import_claim,
@@ -35,6 +35,11 @@ def attempts_close_overdue() -> int:
 def pages_publish_scheduled() -> None:
     """Wagtail's go-live and expiry dates take effect when this runs (no cron needed)."""
     call_command("publish_scheduled")
+
+
+def training_rounds_open() -> int:
+    """Open the rounds of recurring training due this morning (once each; see the service)."""
+    return len(recurring.training_rounds_open())
 
 
 def sessions_clear_expired() -> None:

@@ -1,4 +1,5 @@
-"""The core's lines of the lead's to-do list: replies to score, sign-offs, overdue onboarding."""
+"""The core's lines of the lead's to-do list: replies to score, sign-offs, overdue onboarding,
+recurring training not done."""
 
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +12,7 @@ from lms.selectors.learning import (
     people_overdue_in_onboarding,
     reviewable_items_for,
 )
+from lms.selectors.recurring import open_training_count
 
 
 def _replies(viewer, people):
@@ -55,5 +57,14 @@ def register_core_todos() -> None:
             _overdue,
             lambda: reverse("lms:team_roster") + "?golive=in_training",
             order=30,
+        )
+    )
+    register_lead_todo(
+        LeadTodo(
+            "training",
+            _("Recurring training not done yet"),
+            lambda viewer, people: open_training_count(people),
+            lambda: reverse("lms:team_training"),
+            order=46,
         )
     )

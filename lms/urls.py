@@ -8,12 +8,23 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from lms.views import api, dashboard, golive, health, learning, notices, people, reviews
+from lms.views import (
+    api,
+    dashboard,
+    golive,
+    health,
+    learning,
+    notices,
+    people,
+    recurring,
+    reviews,
+)
 
 app_patterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("team/", people.team_roster, name="team_roster"),
     path("team/export.<export:fmt>", people.team_export, name="team_export"),
+    path("team/training/", recurring.team_training, name="team_training"),
     path("people/<id:pk>/", people.person_detail, name="person_detail"),
     path("team/<id:pk>/golive/", golive.golive_history, name="golive_history"),
     path("team/<id:pk>/golive/sign-off/", golive.golive_sign_off_view, name="golive_sign_off"),

@@ -1,11 +1,12 @@
+from django import forms
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Count
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.panels import FieldPanel
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, PageChooserPanel
+from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import (
@@ -33,7 +34,18 @@ from lms.admin_views import (
 )
 from lms.audit import audit_formatter
 from lms.choosers import SearchChooser, SearchChooserSingle, people_chooser_results
-from lms.models import Cohort, Enrolment, Position, QuestionCategory, Quiz, Team, User
+from lms.forms import TrainingScheduleForm
+from lms.models import (
+    Cohort,
+    Enrolment,
+    Position,
+    QuestionCategory,
+    Quiz,
+    Team,
+    TrainingSchedule,
+    User,
+)
+from lms.models.recurring import TARGET_TYPES as TRAINING_TARGET_TYPES
 from lms.search.admin import ChineseSearchMixin
 from lms.selectors.golive import GOLIVE_CHANGE_ACTION, golive_change_message
 from lms.services.learning import enrolment_sync_golive
@@ -236,8 +248,57 @@ class EnrolmentViewSet(SnippetViewSet):
     ]
 
 
+class TrainingScheduleViewSet(SnippetViewSet):
+    """Recurring training (周期培训): what is assigned to whom how often."""
+
+    model = TrainingSchedule
+    icon = "date"
+    menu_label = _("Recurring training")
+    list_display = [
+        "name",
+        "target",
+        Column("get_frequency_display", label=_("repeats")),
+        "starts_on",
+        "due_days",
+        BooleanColumn("active", label=_("active")),
+    ]
+    list_filter = ["frequency", "active"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("name"),
+            PageChooserPanel("target", page_type=list(TRAINING_TARGET_TYPES)),
+            MultiFieldPanel(
+                [FieldPanel("teams", widget=forms.CheckboxSelectMultiple), FieldPanel("positions")],
+                heading=_("Who is assigned"),
+                help_text=_(
+                    "Active people of the chosen teams; with positions too, only those holding "
+                    "them. Positions alone: everyone holding them, in any team."
+                ),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("frequency"),
+                    FieldPanel("starts_on"),
+                    FieldPanel("ends_on"),
+                    FieldPanel("due_days"),
+                ],
+                heading=_("When"),
+            ),
+            FieldPanel("active"),
+        ],
+        base_form_class=TrainingScheduleForm,
+    )
+
+
 class TrainingViewSetGroup(SnippetViewSetGroup):
-    items = (QuizViewSet, QuestionViewSet, QuestionCategoryViewSet, CohortViewSet, EnrolmentViewSet)
+    items = (
+        QuizViewSet,
+        QuestionViewSet,
+        QuestionCategoryViewSet,
+        CohortViewSet,
+        EnrolmentViewSet,
+        TrainingScheduleViewSet,
+    )
     menu_icon = "doc-full-inverse"
     menu_label = _("Training")
     menu_name = "training"

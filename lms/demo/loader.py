@@ -16,6 +16,7 @@ from lms.demo.content import (
 from lms.demo.data import DemoFile, entries
 from lms.demo.feedback import feedback_ensure
 from lms.demo.people import DEMO_PASSWORD, people_ensure
+from lms.demo.recurring import load as recurring_load
 
 DATA = Path(__file__).parent / "data"
 
@@ -44,6 +45,7 @@ def load(*, stdout) -> None:
     onboarding_ensure()
     cohorts_ensure(today)
     feedback_ensure(today)
+    recurring_load()
     stdout.write(
         f"Demo academy: {created} people created, {present} already present. "
         f"Sign in as admin, trainer, lead, agent or newhire with password {DEMO_PASSWORD}."

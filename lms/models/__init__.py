@@ -23,6 +23,7 @@ from .quiz import (
     Quiz,
     QuizSection,
 )
+from .recurring import Frequency, TrainingAssignment, TrainingRound, TrainingSchedule
 from .staff_import import StaffImport
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "FeedbackFormField",
     "FeedbackFormPage",
     "FeedbackGiven",
+    "Frequency",
     "GoLiveState",
     "GoLiveStatus",
     "LessonCompletion",
@@ -55,5 +57,8 @@ __all__ = [
     "QuizSection",
     "StaffImport",
     "Team",
+    "TrainingAssignment",
+    "TrainingRound",
+    "TrainingSchedule",
     "User",
 ]

@@ -59,7 +59,7 @@ def notices_send(*, users, kind: str, key: str, params: dict | None = None, url:
     return len(fresh)
 
 
-ASSIGNMENT_KINDS = ("refresher_assigned", "simulation_assigned")
+ASSIGNMENT_KINDS = ("refresher_assigned", "simulation_assigned", "training_assigned")
 
 
 def assignment_notices_send(
@@ -73,7 +73,8 @@ def assignment_notices_send(
     assigned_by=None,
 ) -> int:
     """
-    Tell people they were assigned a refresher or a simulation (`kind`), once per
+    Tell people they were assigned a refresher, a simulation or a round of recurring
+    training (`kind`), once per
     `assignment` (the feature's own stable name for it, e.g. "refresher:42"). `title` is
     the trainer's title of the content, kept as written; who assigned it is kept as a name.
     """

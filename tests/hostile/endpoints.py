@@ -303,6 +303,7 @@ ENDPOINTS = [
     Endpoint("cases:refresher", roles=("agent", "newhire"), ids={"pk": "refresher"}),
     Endpoint("cases:refresher_done", "POST", ids={"pk": "refresher"}),
     Endpoint("cases:team_refreshers", roles=TEAM_VIEWERS),
+    Endpoint("lms:team_training", roles=TEAM_VIEWERS),
     # Careers: proposals and internal selection
     Endpoint("certification:proposals", roles=("lead", "supervisor", "qa"), fields=("quarter",)),
     Endpoint(

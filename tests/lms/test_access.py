@@ -92,6 +92,7 @@ STAFF = {
     "lms:api_live": lambda a: [{}],
     "cases:team_reads": lambda a: [{}],
     "cases:team_refreshers": lambda a: [{}],
+    "lms:team_training": lambda a: [{}],
     "certification:team": lambda a: [{}],
     "certification:team_export": lambda a: [{"fmt": "csv"}, {"fmt": "xlsx"}],
     "certification:team_zip": lambda a: [{}],

@@ -33,7 +33,7 @@ SCHEDULES: dict[str, tuple[str, str, str]] = {
         "lms.tasks.jobs_reconcile",
         "* * * * *",
         "Finish, exactly once, what killed workers and lost queue messages left undone: "
-        "staff imports, bulk issues, certificates owed, PDFs waiting.",
+        "staff imports, bulk issues, certificates owed, PDFs waiting, training rounds due.",
     ),
     "certificates_remind_lapsing": (
         "certification.tasks.certificates_remind_lapsing",
@@ -45,6 +45,12 @@ SCHEDULES: dict[str, tuple[str, str, str]] = {
         "35 8 * * *",
         "Tell people once that a certification cycle opened for registration or its exam "
         "window opened (the reconciler finishes a lost run after 08:35).",
+    ),
+    "training_rounds_open": (
+        "lms.tasks.training_rounds_open",
+        "0 8 * * *",
+        "Open the rounds of recurring training due today (the reconciler finishes a lost "
+        "run after 08:00).",
     ),
     "attempts_close_overdue": (
         "lms.tasks.attempts_close_overdue",

@@ -1,0 +1,158 @@
+"""
+Recurring training as people read it: each person's assignment in the current round of
+each schedule, and how far they are.
+
+What "done" means: every live lesson of the round's curriculum or module marked done, and
+every quiz in it (end-of-module quizzes and quizzes placed in lessons) passed in an attempt
+started since the round opened. A lesson counts once read, whenever (a lesson is marked
+done once per person: lms.models.LessonCompletion); the quizzes are what a later round
+asks again. A fixed number of queries for any number of people.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from lms.models import (
+    Attempt,
+    LessonCompletion,
+    LessonPage,
+    ModulePage,
+    TrainingAssignment,
+    TrainingRound,
+    User,
+)
+from lms.selectors.course import lesson_quiz_ids
+from lms.selectors.learning import share_site_roots
+
+
+@dataclass
+class AssignmentProgress:
+    """One person's assignment in one round, with what they have done of it."""
+
+    assignment: TrainingAssignment
+    lessons: set[int] = field(default_factory=set)
+    lessons_done: set[int] = field(default_factory=set)
+    quizzes: set[int] = field(default_factory=set)
+    quizzes_passed: set[int] = field(default_factory=set)
+    today: dt.date | None = None
+
+    @property
+    def round(self) -> TrainingRound:
+        return self.assignment.round
+
+    @property
+    def total(self) -> int:
+        return len(self.lessons) + len(self.quizzes)
+
+    @property
+    def done(self) -> int:
+        return len(self.lessons_done) + len(self.quizzes_passed)
+
+    @property
+    def complete(self) -> bool:
+        return self.total > 0 and self.done == self.total
+
+    @property
+    def overdue(self) -> bool:
+        return not self.complete and self.today is not None and self.round.due_on < self.today
+
+
+def current_assignments(people) -> QuerySet[TrainingAssignment]:
+    """
+    The assignments of `people` (a queryset) in each schedule's latest round: a later round
+    replaces the one before it, which stays in the history. Soonest due first.
+    """
+    later = TrainingRound.objects.filter(
+        schedule_id=OuterRef("round__schedule_id"), occurs_on__gt=OuterRef("round__occurs_on")
+    )
+    return (
+        TrainingAssignment.objects.filter(user__in=people.values("pk"))
+        .exclude(Exists(later))
+        .select_related("round__schedule", "round__target", "user__team")
+        .order_by("round__due_on", "round__schedule__name", "user__team__name", "user__pk")
+    )
+
+
+def _target_content(targets) -> dict[int, tuple[set[int], set[int]]]:
+    """{target page id: (live lesson ids, quiz ids)}: two queries for any number of targets."""
+    live = [page for page in targets if page.live]
+    content: dict[int, tuple[set[int], set[int]]] = {page.pk: (set(), set()) for page in targets}
+    if not live:
+        return content
+    under = reduce(or_, (Q(path__startswith=page.path) for page in live))
+    modules = list(ModulePage.objects.live().filter(under).values_list("path", "quiz_id"))
+    lessons = list(LessonPage.objects.live().filter(under).only("pk", "path", "body"))
+    module_paths = {path for path, _quiz in modules}
+    for page in live:
+        lesson_ids, quiz_ids = content[page.pk]
+        for path, quiz_id in modules:
+            if path.startswith(page.path) and quiz_id:
+                quiz_ids.add(quiz_id)
+        for lesson in lessons:
+            # A lesson counts when it and its module are live (curriculum_progress's rule).
+            if lesson.path.startswith(page.path) and lesson.path[: -ModulePage.steplen] in (
+                module_paths
+            ):
+                lesson_ids.add(lesson.pk)
+                quiz_ids.update(lesson_quiz_ids(lesson))
+    return content
+
+
+def assignment_progress(assignments, *, today: dt.date | None = None) -> list[AssignmentProgress]:
+    """`assignments` (with round and target selected) with each person's progress."""
+    assignments = list(assignments)
+    if not assignments:
+        return []
+    today = today or timezone.localdate()
+    targets = {a.round.target_id: a.round.target for a in assignments}
+    share_site_roots(targets.values())
+    content = _target_content(list(targets.values()))
+    user_ids = {a.user_id for a in assignments}
+    lesson_ids = set().union(*(lessons for lessons, _quizzes in content.values()))
+    quiz_ids = set().union(*(quizzes for _lessons, quizzes in content.values()))
+    completed = set(
+        LessonCompletion.objects.filter(user_id__in=user_ids, lesson_id__in=lesson_ids).values_list(
+            "user_id", "lesson_id"
+        )
+    ) if lesson_ids else set()  # fmt: skip
+    last_pass: dict[tuple[int, int], dt.datetime] = {}
+    if quiz_ids:
+        passes = (
+            Attempt.objects.filter(user_id__in=user_ids, quiz_id__in=quiz_ids, passed=True)
+            .values("user_id", "quiz_id")
+            .annotate(latest=Max("started_at"))
+        )
+        last_pass = {(row["user_id"], row["quiz_id"]): row["latest"] for row in passes}
+    rows = []
+    for assignment in assignments:
+        lessons, quizzes = content[assignment.round.target_id]
+        uid, opened = assignment.user_id, assignment.round.opened_at
+        rows.append(
+            AssignmentProgress(
+                assignment,
+                lessons=lessons,
+                lessons_done={pk for pk in lessons if (uid, pk) in completed},
+                quizzes=quizzes,
+                quizzes_passed={
+                    pk for pk in quizzes if (uid, pk) in last_pass and last_pass[uid, pk] >= opened
+                },
+                today=today,
+            )
+        )
+    return rows
+
+
+def open_training_count(people) -> int:
+    """For the lead's to-do list: current assignments of these people not done yet."""
+    return sum(not row.complete for row in assignment_progress(current_assignments(people)))
+
+
+def training_to_do(user) -> list[AssignmentProgress]:
+    """This person's current assignments not done yet (the dashboard's panel)."""
+    rows = assignment_progress(current_assignments(User.objects.filter(pk=user.pk)))
+    return [row for row in rows if not row.complete]

@@ -1,0 +1,337 @@
+"""
+Recurring training (周期培训): the schedule's rules, rounds opened exactly once by the
+morning run and the reconciler, who is in scope, the notice, completion from progress, and
+the pages (a lead sees only their own teams; query counts flat).
+"""
+
+import datetime as dt
+from unittest import mock
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import translation
+
+from lms.features import reconcilers
+from lms.forms import TrainingScheduleForm
+from lms.models import (
+    Frequency,
+    LessonCompletion,
+    LessonPage,
+    ModulePage,
+    Notice,
+    Position,
+    TrainingAssignment,
+    TrainingRound,
+    TrainingSchedule,
+    User,
+)
+from lms.models.recurring import months_after
+from lms.selectors.notices import notice_text
+from lms.selectors.recurring import assignment_progress, current_assignments
+from lms.selectors.todos import lead_todo_lines
+from lms.services.quiz import attempt_start, attempt_submit
+from lms.services.recurring import training_rounds_open
+from lms.tasks import jobs_reconcile
+from lms.wagtail_hooks import TrainingScheduleViewSet
+from tests.factories import UserFactory
+from tests.factories.learning import build_curriculum, build_quiz, right_answers
+from tests.querycount import assert_queries_constant
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def at(day: str, hour=9, minute=0) -> dt.datetime:
+    return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour, minute), SHANGHAI)
+
+
+@pytest.fixture
+def curriculum(db):
+    return build_curriculum(modules=2, lessons=2, title="在岗复训", kind="in_post")
+
+
+@pytest.fixture
+def module(curriculum):
+    return ModulePage.objects.child_of(curriculum).order_by("path").first()
+
+
+def schedule_for(target, *, teams=(), positions=(), frequency=Frequency.QUARTERLY, **fields):
+    schedule = TrainingSchedule.objects.create(
+        name=fields.pop("name", "每季度企业文化培训"),
+        target=target.page_ptr,
+        positions=list(positions),
+        frequency=frequency,
+        starts_on=fields.pop("starts_on", dt.date(2026, 10, 1)),
+        due_days=fields.pop("due_days", 14),
+        **fields,
+    )
+    schedule.teams.set(teams)
+    return schedule
+
+
+def pass_quiz(user, quiz, when):
+    attempt = attempt_start(user=user, quiz=quiz, now=when)
+    return attempt_submit(
+        attempt_id=attempt.pk, user=user, revision=0, answers=right_answers(attempt), now=when
+    )
+
+
+# --- The schedule's rules -----------------------------------------------------------------
+
+
+def test_dates_repeat_from_the_first_without_drifting_past_short_months():
+    assert months_after(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
+    assert months_after(dt.date(2026, 1, 31), 2) == dt.date(2026, 3, 31)
+    assert months_after(dt.date(2026, 11, 30), 3) == dt.date(2027, 2, 28)
+    schedule = TrainingSchedule(frequency=Frequency.MONTHLY, starts_on=dt.date(2026, 1, 31))
+    assert schedule.latest_occurrence(dt.date(2026, 3, 30)) == dt.date(2026, 2, 28)
+    assert schedule.latest_occurrence(dt.date(2026, 3, 31)) == dt.date(2026, 3, 31)
+    assert schedule.latest_occurrence(dt.date(2026, 1, 30)) is None
+    schedule.ends_on = dt.date(2026, 5, 1)
+    assert schedule.latest_occurrence(dt.date(2027, 1, 1)) == dt.date(2026, 4, 30)
+
+
+def test_a_schedule_assigns_a_curriculum_or_module_only_and_says_so_in_chinese(academy, curriculum):
+    lesson = LessonPage.objects.descendant_of(curriculum).first()
+    schedule = TrainingSchedule(
+        name="每月技能复训", target=lesson.page_ptr, frequency=Frequency.MONTHLY,
+        starts_on=dt.date(2026, 12, 1), ends_on=dt.date(2026, 11, 1), due_days=45,
+    )  # fmt: skip
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as refused:
+        schedule.full_clean()
+    errors = refused.value.message_dict
+    assert errors["target"] == ["请选择一个课程或模块。"]
+    assert errors["ends_on"] == ["结束日期不能早于首次日期。"]
+    assert errors["due_days"] == ["最多 30 天：每轮应在下一轮开始前完成。"]
+    schedule.target, schedule.ends_on, schedule.due_days = curriculum.page_ptr, None, 30
+    schedule.full_clean()  # a curriculum, 30 days for a monthly round: accepted
+
+
+def test_the_cms_form_needs_a_team_or_a_position(academy, module):
+    data = {
+        "name": "每月技能复训", "target": module.pk, "frequency": "monthly",
+        "starts_on": "2026-12-01", "due_days": "14", "active": "on",
+    }  # fmt: skip
+    form_class = TrainingScheduleViewSet.edit_handler.bind_to_model(
+        TrainingSchedule
+    ).get_form_class()
+    assert issubclass(form_class, TrainingScheduleForm)
+    with translation.override("zh-hans"):
+        form = form_class(data=data, instance=TrainingSchedule())
+        assert not form.is_valid()
+        assert form.errors["teams"] == ["请至少选择一个班组或岗位。"]
+    form = form_class(data={**data, "positions": ["agent"]}, instance=TrainingSchedule())
+    assert form.is_valid(), form.errors
+    saved = form.save()
+    assert saved.positions == ["agent"]
+
+
+# --- Opening rounds exactly once ----------------------------------------------------------
+
+
+def test_a_round_opens_once_for_everyone_in_scope_with_a_notice(academy, module):
+    schedule = schedule_for(module, teams=[academy.team_a])
+    opened = training_rounds_open(now=at("2026-10-01"))
+    assert [r.occurs_on for r in opened] == [dt.date(2026, 10, 1)]
+    training_round = TrainingRound.objects.get(schedule=schedule)
+    assert training_round.due_on == dt.date(2026, 10, 15)
+    assert training_round.target_id == module.pk
+    people = set(academy.team_a.members.filter(is_active=True).values_list("pk", flat=True))
+    assigned = set(training_round.assignments.values_list("user_id", flat=True))
+    assert assigned == people and academy.agent_a.pk in assigned
+    notice = Notice.objects.get(user=academy.agent_a, kind="training_assigned")
+    assert notice.key == f"training_assigned:training_round:{training_round.pk}"
+    assert notice.params["due"] == "2026-10-15"
+    with translation.override("zh-hans"):
+        title, _body = notice_text(notice.kind, notice.params)
+    assert "每季度企业文化培训" in title
+
+    # Again, the same morning and next minute: nothing new.
+    assert training_rounds_open(now=at("2026-10-01", 9, 1)) == []
+    assert reconcilers()["training_rounds"](now=at("2026-10-02")) == 0
+    assert TrainingRound.objects.count() == 1
+    assert TrainingAssignment.objects.count() == len(people)
+    assert Notice.objects.filter(kind="training_assigned").count() == len(people)
+
+
+def test_the_next_date_opens_the_next_round_from_eight_in_the_morning(academy, module):
+    schedule = schedule_for(module, teams=[academy.team_a], frequency=Frequency.MONTHLY)
+    training_rounds_open(now=at("2026-10-01"))
+    assert training_rounds_open(now=at("2026-11-01", 7, 59)) == []
+    assert [r.occurs_on for r in training_rounds_open(now=at("2026-11-01", 8, 0))] == [
+        dt.date(2026, 11, 1)
+    ]
+    assert schedule.rounds.count() == 2
+
+
+def test_a_missed_day_is_caught_up_but_an_old_start_opens_only_the_latest_date(academy, module):
+    old = schedule_for(module, teams=[academy.team_a], starts_on=dt.date(2023, 1, 15))
+    # The server was down on 15 October; the reconciler runs on 2 December.
+    assert reconcilers()["training_rounds"](now=at("2026-12-02")) == 1
+    assert list(old.rounds.values_list("occurs_on", flat=True)) == [dt.date(2026, 10, 15)]
+    # Due from the day it opened, so nobody is late at once.
+    assert old.rounds.get().due_on == dt.date(2026, 12, 16)
+
+
+def test_a_crash_between_rounds_leaves_no_half_round_and_the_next_run_finishes_it(
+    academy, module, curriculum
+):
+    first = schedule_for(module, teams=[academy.team_a], name="每季度企业文化培训")
+    second = schedule_for(curriculum, teams=[academy.team_b], name="每月技能复训")
+    from lms.services import recurring
+
+    real = recurring.assignment_notices_send
+    calls = []
+
+    def dies_on_the_second(**kwargs):
+        calls.append(kwargs["title"])
+        if len(calls) == 2:
+            raise RuntimeError("worker killed")
+        return real(**kwargs)
+
+    with (
+        mock.patch.object(recurring, "assignment_notices_send", dies_on_the_second),
+        pytest.raises(RuntimeError),
+    ):
+        training_rounds_open(now=at("2026-10-01"))
+    assert first.rounds.count() == 1
+    assert not second.rounds.exists()  # rolled back: no round, no assignment, no notice
+    assert not TrainingAssignment.objects.filter(user=academy.agent_b).exists()
+
+    with mock.patch("lms.tasks.timezone.now", return_value=at("2026-10-01", 9, 1)):
+        handled = jobs_reconcile()  # the next minute's reconciler
+    assert handled["training_rounds"] == 1
+    assert first.rounds.count() == second.rounds.count() == 1
+    assert TrainingAssignment.objects.filter(user=academy.agent_a).count() == 1
+    assert TrainingAssignment.objects.filter(user=academy.agent_b).count() == 1
+    assert Notice.objects.filter(user=academy.agent_a, kind="training_assigned").count() == 1
+
+
+def test_two_runs_at_once_open_the_round_once(academy, module):
+    """The second run's insert meets the unique date and gives way."""
+    schedule = schedule_for(module, teams=[academy.team_a])
+    from lms.services.recurring import training_round_open
+
+    now = at("2026-10-01")
+    assert training_round_open(schedule=schedule, occurs_on=dt.date(2026, 10, 1), now=now)
+    assert training_round_open(schedule=schedule, occurs_on=dt.date(2026, 10, 1), now=now) is None
+    assert schedule.rounds.count() == 1
+
+
+def test_an_inactive_schedule_opens_nothing(academy, module):
+    schedule_for(module, teams=[academy.team_a], active=False)
+    assert training_rounds_open(now=at("2026-10-01")) == []
+
+
+# --- Who is in scope ----------------------------------------------------------------------
+
+
+def test_teams_and_positions_together_reach_those_holding_them_in_those_teams(academy, module):
+    senior = UserFactory(team=academy.team_a, position=Position.SENIOR_AGENT)
+    gone = UserFactory(team=academy.team_a, is_active=False)
+    both = schedule_for(module, teams=[academy.team_a], positions=[Position.AGENT], name="甲")
+    alone = schedule_for(module, positions=[Position.SENIOR_AGENT], name="乙")
+    other = UserFactory(team=academy.team_b, position=Position.SENIOR_AGENT)
+    training_rounds_open(now=at("2026-10-01"))
+
+    def people(schedule):
+        return set(
+            TrainingAssignment.objects.filter(round__schedule=schedule).values_list(
+                "user_id", flat=True
+            )
+        )
+
+    assert people(both) == {academy.agent_a.pk, academy.newhire_a.pk}
+    assert senior.pk not in people(both) and gone.pk not in people(both)
+    assert people(alone) == {senior.pk, other.pk}
+
+
+# --- Completion, the learner's dashboard and the lead's view ------------------------------
+
+
+def test_done_when_every_lesson_is_read_and_the_quiz_passed_within_the_round(academy, module):
+    quiz = build_quiz(title="复训小测", singles=2)
+    ModulePage.objects.filter(pk=module.pk).update(quiz=quiz)
+    pass_quiz(academy.agent_a, quiz, at("2026-09-01"))  # last quarter: does not count
+    schedule_for(module, teams=[academy.team_a])
+    training_rounds_open(now=at("2026-10-01"))
+
+    def progress():
+        assignment = current_assignments(User.objects.filter(pk=academy.agent_a.pk))
+        return assignment_progress(assignment, today=dt.date(2026, 10, 2))[0]
+
+    assert (progress().done, progress().total, progress().complete) == (0, 3, False)
+    for lesson in LessonPage.objects.child_of(module):
+        LessonCompletion.objects.create(user=academy.agent_a, lesson=lesson)
+    assert (progress().done, progress().complete) == (2, False)
+    pass_quiz(academy.agent_a, quiz, at("2026-10-03"))
+    assert (progress().done, progress().complete) == (3, True)
+
+
+def test_the_learner_sees_the_round_and_its_due_date_on_the_dashboard(academy, login, module):
+    schedule_for(module, teams=[academy.team_a], name="每季度企业文化培训")
+    training_rounds_open(now=at("2026-10-01"))
+    page = login(academy.agent_a).get(reverse("lms:dashboard")).content.decode()
+    assert "每季度企业文化培训" in page
+    assert "2026-10-15" in page
+    assert "每季度企业文化培训" not in (
+        login(academy.agent_b).get(reverse("lms:dashboard")).content.decode()
+    )
+
+
+def test_the_lead_sees_only_their_own_teams_rounds_and_the_to_do_counts_them(
+    academy, login, module
+):
+    schedule_for(module, teams=[academy.team_a, academy.team_b], name="每季度企业文化培训")
+    training_rounds_open(now=at("2026-10-01"))
+    page = login(academy.lead_a).get(reverse("lms:team_training")).content.decode()
+    assert academy.agent_a.display_name in page
+    assert academy.agent_b.display_name not in page  # team B
+    lines = {line.key: line.count for line in lead_todo_lines(academy.lead_a)}
+    team_a_others = academy.team_a.members.filter(is_active=True).exclude(pk=academy.lead_a.pk)
+    assert lines["training"] == team_a_others.count() > 0
+    for lesson in LessonPage.objects.child_of(module):
+        LessonCompletion.objects.create(user=academy.agent_a, lesson=lesson)
+    lines = {line.key: line.count for line in lead_todo_lines(academy.lead_a)}
+    assert lines["training"] == team_a_others.count() - 1
+    assert login(academy.agent_a).get(reverse("lms:team_training")).status_code == 403
+
+
+def test_the_team_page_and_dashboard_cost_the_same_queries_for_any_team_size(
+    academy, login, module
+):
+    quiz = build_quiz(title="复训小测", singles=1)
+    ModulePage.objects.filter(pk=module.pk).update(quiz=quiz)
+    schedule = schedule_for(module, teams=[academy.team_a])
+    training_round = training_rounds_open(now=at("2026-10-01"))[0]
+
+    def grow(size):
+        while training_round.assignments.count() < size:
+            person = UserFactory(team=academy.team_a)
+            TrainingAssignment.objects.create(round=training_round, user=person)
+            LessonCompletion.objects.create(
+                user=person, lesson=LessonPage.objects.child_of(module).first()
+            )
+
+    lead = login(academy.lead_a)
+    assert_queries_constant(lambda: lead.get(reverse("lms:team_training")), grow, sizes=(5, 25))
+    assert schedule.rounds.count() == 1
+    # The lead's home page counts the team's training on its to-do list.
+    assert_queries_constant(lambda: lead.get(reverse("lms:dashboard")), grow, sizes=(30, 45))
+
+
+def test_the_demo_opens_its_two_schedules_once_and_one_agent_has_finished(db):
+    from django.core.management import call_command
+
+    call_command("seed_demo", verbosity=0)
+    rounds = {r.schedule.name: r for r in TrainingRound.objects.select_related("schedule")}
+    assert set(rounds) == {"每季度企业文化培训", "每月技能复训：服务标准与投诉升级"}
+    agent = User.objects.get(username="agent")
+    assert Notice.objects.filter(user=agent, kind="training_assigned").count() == 2
+    monthly = rounds["每月技能复训：服务标准与投诉升级"].assignments.select_related("round__target")
+    done = {row.assignment.user.employee_no for row in assignment_progress(monthly) if row.complete}
+    assert done == {"KF1004"}
+    count = TrainingAssignment.objects.count()
+    call_command("seed_demo", verbosity=0)
+    assert TrainingRound.objects.count() == 2 and TrainingAssignment.objects.count() == count
