@@ -4,7 +4,7 @@ loading the word-cutting dictionary when a web worker starts, its part of the de
 and of the synthetic centre for benchmarks (see lms.features)."""
 
 from django.core.cache import caches
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +34,7 @@ from lms.features import (
     register_site_builder,
     register_warm_up,
 )
+from lms.selectors.learning import share_site_roots
 
 LIBRARY_URL_KEY = "cases:library-url"
 
@@ -50,15 +51,24 @@ def case_library_url() -> str | None:
     return url or None
 
 
+PANEL_CASES = 8  # a week at a large centre brings a hundred cases: the page lists the rest
+
+
 def week_cases_panel(request) -> dict | None:
-    """This week's cases (本周案例) and which of them this person has read."""
+    """
+    This week's cases (本周案例): how many this person has read, and the first few still to
+    read (then those read), in two queries whatever the size of the week's edition.
+    """
+    week = cases_published_in_week(week_start_of(timezone.localdate()))
+    is_read = Exists(CaseRead.objects.filter(user=request.user, case=OuterRef("pk")))
     cases = list(
-        cases_published_in_week(week_start_of(timezone.localdate())).order_by("first_published_at")
+        week.annotate(is_read=is_read).order_by("is_read", "first_published_at", "pk")[:PANEL_CASES]
     )
     if not cases:
         return None
-    read_ids = set(request.user.case_reads.filter(case__in=cases).values_list("case_id", flat=True))
-    return {"cases": cases, "read_ids": read_ids}
+    share_site_roots(cases)
+    counts = week.aggregate(total=Count("pk"), read=Count("pk", filter=is_read))
+    return {"cases": cases, "total": counts["total"], "read": counts["read"]}
 
 
 def _week_params(params: dict) -> dict:

@@ -1,18 +1,21 @@
 """The weekly refresh: the edition opens once a week, announced once, on a controlled clock."""
 
 import datetime as dt
+import re
 
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone, translation
 from django_q.models import Schedule
 
-from cases.models import CaseWeek
+from cases.models import CasePage, CaseRead, CaseWeek
+from cases.plugins import PANEL_CASES
 from cases.selectors import case_planning, week_start_of
 from cases.services import case_week_open
 from lms.models import Notice
 from lms.selectors.notices import notice_render
 from tests.factories.cases import build_case, monday
+from tests.querycount import assert_queries_constant
 
 
 def zh(render, notice) -> str:
@@ -120,3 +123,34 @@ def test_the_pending_announcement_job_announces_only_an_opened_week(academy):
     case_week_announce_pending()
     case_week_announce_pending()
     assert Notice.objects.filter(user=academy.agent_a).count() == 1
+
+
+def test_the_home_page_lists_a_few_of_a_large_week_unread_first(academy, login):
+    start = monday(0, hour=0)
+    cases = [
+        build_case(f"本周第{n}个案例", published_at=start + dt.timedelta(minutes=n))
+        for n in range(12)
+    ]
+    for case in cases[:3]:
+        CaseRead.objects.create(user=academy.agent_a, case=case)
+
+    page = login(academy.agent_a).get("/").content.decode()
+
+    panel = page[page.index('class="card week-cases"') :]
+    panel = panel[: panel.index("</section>")]
+    assert "已读 3 / 12" in panel
+    listed = re.findall(r">(本周第\d+个案例)</a>", panel)
+    assert listed == [f"本周第{n}个案例" for n in range(3, 3 + PANEL_CASES)]  # unread first
+    assert "本周全部 12 个案例" in panel
+
+
+def test_the_home_page_costs_the_same_queries_in_a_week_of_many_cases(academy, login):
+    client = login(academy.agent_a)
+    start = monday(0, hour=0)
+
+    def grow(size):
+        while CasePage.objects.count() < size:
+            n = CasePage.objects.count()
+            build_case(f"案例{n}", published_at=start + dt.timedelta(minutes=n))
+
+    assert_queries_constant(lambda: client.get("/"), grow)
