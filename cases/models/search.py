@@ -9,7 +9,7 @@ import re
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.signals import pre_delete
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
@@ -102,21 +102,19 @@ class SynonymGroup(models.Model):
     def __str__(self):
         return " · ".join(self.word_list())
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        cache.delete(SYNONYMS_CACHE_KEY)  # every worker reads the new groups on its next search
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        cache.delete(SYNONYMS_CACHE_KEY)
-        return result
-
     def word_list(self) -> list[str]:
         return list(dict.fromkeys(w for w in WORD_SEPARATORS.split(self.words) if w))
 
     def clean(self):
         if len(self.word_list()) < 2:
             raise ValidationError({"words": _("Give at least two words that mean the same.")})
+
+
+@receiver([post_save, post_delete], sender=SynonymGroup)
+def _synonyms_changed(sender, **kwargs):
+    """Every worker builds the map again on its next search. A signal, not save(): the
+    CMS's bulk delete removes a queryset, which calls no model's delete()."""
+    cache.delete(SYNONYMS_CACHE_KEY)
 
 
 class CaseSearch(models.Model):

@@ -89,6 +89,15 @@ def test_a_synonym_group_saved_in_the_cms_applies_at_once(academy, login):
     assert [c.title for c in search_page(client, q="返现").context["cases"]] == ["客户要求退款"]
 
 
+def test_a_synonym_group_deleted_in_bulk_no_longer_applies(academy, login):
+    build_case("客户要求退款", scenario="退款", text="客户：我要退款。")
+    SynonymGroup.objects.create(words="退款 返现")
+    client = login(academy.agent_a)
+    assert [c.title for c in search_page(client, q="返现").context["cases"]] == ["客户要求退款"]
+    SynonymGroup.objects.filter(words="退款 返现").delete()  # as the CMS's bulk delete does
+    assert list(search_page(client, q="返现").context["cases"]) == []
+
+
 def test_results_show_a_marked_snippet_and_filters_apply_with_a_query(academy, login):
     build_case(
         "电话里的退款", scenario="退款", channel="phone", text="客户：会员自动续费扣款，要退款。"
