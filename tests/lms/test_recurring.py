@@ -483,7 +483,9 @@ def test_the_team_page_and_dashboard_cost_the_same_queries_for_any_team_size(
     assert_queries_constant(lambda: lead.get(reverse("lms:dashboard")), grow, sizes=(30, 45))
 
 
-def test_the_demo_opens_its_two_schedules_once_and_one_agent_has_finished(db):
+def test_the_demo_opens_its_two_schedules_once_and_shows_who_is_done_and_who_reads_again(
+    db, client
+):
     from django.core.management import call_command
 
     call_command("seed_demo", verbosity=0)
@@ -491,9 +493,25 @@ def test_the_demo_opens_its_two_schedules_once_and_one_agent_has_finished(db):
     assert set(rounds) == {"每季度企业文化培训", "每月技能复训：服务标准与投诉升级"}
     agent = User.objects.get(username="agent")
     assert Notice.objects.filter(user=agent, kind="training_assigned").count() == 2
-    monthly = rounds["每月技能复训：服务标准与投诉升级"].assignments.select_related("round__target")
-    done = {row.assignment.user.employee_no for row in assignment_progress(monthly) if row.complete}
-    assert done == {"KF1004"}
+
+    def progress(name):
+        assignments = rounds[name].assignments.select_related("round__target", "user")
+        return {row.assignment.user.employee_no: row for row in assignment_progress(assignments)}
+
+    monthly = progress("每月技能复训：服务标准与投诉升级")
+    assert {no for no, row in monthly.items() if row.complete} == {"KF1004"}
+    # The culture module has no quiz: three read it last quarter, one of them again now.
+    quarterly = progress("每季度企业文化培训")
+    assert {no for no, row in quarterly.items() if row.complete} == {"KF1006"}
+    assert not quarterly["KF1002"].lessons_done and quarterly["KF1002"].total > 0
+    read_before = LessonCompletion.objects.filter(
+        user=agent, lesson_id__in=quarterly["KF1002"].lessons
+    )
+    assert read_before.count() == len(quarterly["KF1002"].lessons)
+    # So the demo agent's culture lessons ask her to read them again.
+    lesson = LessonPage.objects.get(pk=min(quarterly["KF1002"].lessons))
+    assert client.login(username="agent", password="Demo-2026")
+    assert "本轮周期培训需要重新学习本课时" in client.get(lesson.url).content.decode()
     count = TrainingAssignment.objects.count()
     call_command("seed_demo", verbosity=0)
     assert TrainingRound.objects.count() == 2 and TrainingAssignment.objects.count() == count
