@@ -72,7 +72,9 @@ def load(*, stdout, now=None) -> None:
         for person in _people(change["studied"]["people"]):
             for lesson in lessons:
                 done, _ = LessonCompletion.objects.get_or_create(user=person, lesson=lesson)
-                LessonCompletion.objects.filter(pk=done.pk).update(completed_at=studied_at)
+                LessonCompletion.objects.filter(pk=done.pk).update(
+                    completed_at=studied_at, read_at=studied_at
+                )
         marked = product_change_mark(
             product=product, summary=change["summary"], lessons=lessons, questions=questions,
             due_days=change["due_days"], by=User.objects.get(username=change["by"]), now=now,

@@ -40,4 +40,6 @@ def effectiveness_ensure(people: dict, today: dt.date, path: Path = FILE) -> Non
             for lesson in lessons:
                 done, created = LessonCompletion.objects.get_or_create(user=person, lesson=lesson)
                 if created:
-                    LessonCompletion.objects.filter(pk=done.pk).update(completed_at=finished)
+                    LessonCompletion.objects.filter(pk=done.pk).update(
+                        completed_at=finished, read_at=finished
+                    )

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -193,13 +194,23 @@ class LessonPage(ChineseTitleIndexed, Page):
         from lms.selectors.course import lesson_quiz_states
         from lms.selectors.learning import lesson_neighbours
         from lms.selectors.path import lesson_path
+        from lms.selectors.recurring import lesson_reread_round
 
         context = super().get_context(request, *args, **kwargs)
         module = self.get_parent()
         context["module"] = module
         context["curriculum"] = module.get_parent()
         # A preview of a lesson not yet saved has no completions to look up.
-        context["completed"] = bool(self.pk) and self.completions.filter(user=request.user).exists()
+        read_at = (
+            self.completions.filter(user=request.user).values_list("read_at", flat=True).first()
+            if self.pk
+            else None
+        )
+        context["completed"] = read_at is not None
+        # Read before the current round of recurring training opened: it asks again.
+        context["reread_round"] = lesson_reread_round(
+            user=request.user, lesson=self, module=module, read_at=read_at
+        )
         context["previous_lesson"], context["next_lesson"] = lesson_neighbours(self)
         context["quiz_states"] = lesson_quiz_states(user=request.user, lesson=self)
         if self.pk:
@@ -305,13 +316,19 @@ class Enrolment(models.Model):
 
 
 class LessonCompletion(models.Model):
-    """A learner marked a lesson as done; one row per person and lesson."""
+    """
+    A learner marked a lesson as done; one row per person and lesson. `completed_at` is the
+    first time (onboarding progress, deadlines and reports count from it); `read_at` the
+    latest, moved on each time the person marks it read again, because recurring training
+    (lms.selectors.recurring) asks every round for a reading since the round opened.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_completions"
     )
     lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="completions")
-    completed_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(_("first completed"), default=timezone.now, editable=False)
+    read_at = models.DateTimeField(_("last read"), default=timezone.now, editable=False)
 
     class Meta:
         constraints = [

@@ -2,11 +2,12 @@
 Recurring training as people read it: each person's assignment in the current round of
 each schedule, and how far they are.
 
-What "done" means: every live lesson of the round's curriculum or module marked done, and
-every quiz in it (end-of-module quizzes and quizzes placed in lessons) passed in an attempt
-started since the round opened. A lesson counts once read, whenever (a lesson is marked
-done once per person: lms.models.LessonCompletion); the quizzes are what a later round
-asks again. A fixed number of queries for any number of people.
+What "done" means: every live lesson of the round's curriculum or module read, and every
+quiz in it (end-of-module quizzes and quizzes placed in lessons) passed in an attempt
+started since the round opened. Both are asked again each round: a lesson counts when the
+person last marked it read (LessonCompletion.read_at) since the round opened, so a
+quarterly culture module is read again each quarter, not done for good by its first
+reading. A fixed number of queries for any number of people.
 """
 
 import datetime as dt
@@ -16,6 +17,7 @@ from operator import or_
 
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
+from wagtail.models import Page
 
 from lms.models import (
     Attempt,
@@ -115,11 +117,13 @@ def assignment_progress(assignments, *, today: dt.date | None = None) -> list[As
     user_ids = {a.user_id for a in assignments}
     lesson_ids = set().union(*(lessons for lessons, _quizzes in content.values()))
     quiz_ids = set().union(*(quizzes for _lessons, quizzes in content.values()))
-    completed = set(
-        LessonCompletion.objects.filter(user_id__in=user_ids, lesson_id__in=lesson_ids).values_list(
-            "user_id", "lesson_id"
-        )
-    ) if lesson_ids else set()  # fmt: skip
+    last_read: dict[tuple[int, int], dt.datetime] = {}
+    if lesson_ids:
+        reads = LessonCompletion.objects.filter(user_id__in=user_ids, lesson_id__in=lesson_ids)
+        last_read = {
+            (uid, pk): read_at
+            for uid, pk, read_at in reads.values_list("user_id", "lesson_id", "read_at")
+        }
     last_pass: dict[tuple[int, int], dt.datetime] = {}
     if quiz_ids:
         passes = (
@@ -136,7 +140,9 @@ def assignment_progress(assignments, *, today: dt.date | None = None) -> list[As
             AssignmentProgress(
                 assignment,
                 lessons=lessons,
-                lessons_done={pk for pk in lessons if (uid, pk) in completed},
+                lessons_done={
+                    pk for pk in lessons if (uid, pk) in last_read and last_read[uid, pk] >= opened
+                },
                 quizzes=quizzes,
                 quizzes_passed={
                     pk for pk in quizzes if (uid, pk) in last_pass and last_pass[uid, pk] >= opened
@@ -156,3 +162,27 @@ def training_to_do(user) -> list[AssignmentProgress]:
     """This person's current assignments not done yet (the dashboard's panel)."""
     rows = assignment_progress(current_assignments(User.objects.filter(pk=user.pk)))
     return [row for row in rows if not row.complete]
+
+
+def lesson_reread_round(*, user, lesson: LessonPage, module: ModulePage, read_at):
+    """
+    The round that asks `user` to read `lesson` again: a current round of theirs whose
+    curriculum or module holds the lesson and which opened after they last read it (the
+    round in which it would not count, assignment_progress's rule). Soonest due first;
+    None when no round asks (not read at all, read within every round, or not in one).
+    One query, however many rounds and assignments there are.
+    """
+    if read_at is None or not (lesson.live and module.live):
+        return None
+    # The lesson and the pages above it: a round's target is its module or its curriculum.
+    above = [lesson.path[:end] for end in range(Page.steplen, len(lesson.path) + 1, Page.steplen)]
+    assignment = (
+        current_assignments(User.objects.filter(pk=user.pk))
+        .filter(
+            round__target__path__in=above,
+            round__target__live=True,
+            round__opened_at__gt=read_at,
+        )
+        .first()
+    )
+    return assignment.round if assignment else None

@@ -1,6 +1,9 @@
 """Learners' progress through lessons, and enrolling people in curricula."""
 
+import datetime as dt
+
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lms.models import CurriculumKind, Enrolment, LessonCompletion, LessonPage, User
@@ -9,10 +12,16 @@ from lms.selectors.course import module_lock
 from lms.services.golive import golive_status_ensure
 
 
-def lesson_complete(*, user, lesson: LessonPage) -> LessonCompletion:
+def lesson_complete(
+    *, user, lesson: LessonPage, now: dt.datetime | None = None
+) -> LessonCompletion:
     """
-    Mark a lesson done; doing it twice (or at once) keeps the first completion. A lesson of
-    a module still locked behind an earlier module's quiz cannot be done yet.
+    Mark a lesson read. The first time makes the person's one completion of it (completed_at
+    and read_at both `now`); each later time is a re-read and moves only read_at on, which
+    recurring training asks for once a round (lms.selectors.recurring). Two marks at once
+    keep one row: the losing insert meets the unique constraint and becomes a re-read, and
+    read_at never moves back. A lesson of a module still locked behind an earlier module's
+    quiz cannot be read yet.
     """
     lock = module_lock(user=user, module=lesson.get_parent())
     if lock is not None:
@@ -21,7 +30,16 @@ def lesson_complete(*, user, lesson: LessonPage) -> LessonCompletion:
             _("This module opens once you have passed “%(quiz)s” in “%(module)s”.")
             % {"quiz": lock.quiz.title, "module": lock.module_title},
         )
-    return LessonCompletion.objects.get_or_create(user=user, lesson=lesson)[0]
+    now = now or timezone.now()
+    completion, created = LessonCompletion.objects.get_or_create(
+        user=user, lesson=lesson, defaults={"completed_at": now, "read_at": now}
+    )
+    # Conditional: of two re-reads at once, the later time stays.
+    if not created and LessonCompletion.objects.filter(pk=completion.pk, read_at__lt=now).update(
+        read_at=now
+    ):
+        completion.read_at = now
+    return completion
 
 
 def enrolment_people(enrolment: Enrolment):

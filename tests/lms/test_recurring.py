@@ -5,11 +5,13 @@ the pages (a lead sees only their own teams; query counts flat).
 """
 
 import datetime as dt
+import threading
 from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
@@ -31,6 +33,7 @@ from lms.models.recurring import months_after
 from lms.selectors.notices import notice_text
 from lms.selectors.recurring import assignment_progress, current_assignments
 from lms.selectors.todos import lead_todo_lines
+from lms.services.learning import lesson_complete
 from lms.services.quiz import attempt_start, attempt_submit
 from lms.services.recurring import training_rounds_open
 from lms.tasks import jobs_reconcile
@@ -269,6 +272,165 @@ def test_done_when_every_lesson_is_read_and_the_quiz_passed_within_the_round(aca
     assert (progress().done, progress().complete) == (3, True)
 
 
+# --- Lessons are read again each round -----------------------------------------------------
+
+
+def test_a_lesson_read_before_the_round_counts_only_once_read_again_in_it(academy, module):
+    """A quarterly module without a quiz is not done for everyone who read it last quarter."""
+    first, second = LessonPage.objects.child_of(module).order_by("path")
+    for lesson in (first, second):
+        lesson_complete(user=academy.agent_a, lesson=lesson, now=at("2026-07-02"))
+    schedule_for(module, teams=[academy.team_a])
+    training_rounds_open(now=at("2026-10-01"))
+
+    def progress():
+        assignment = current_assignments(User.objects.filter(pk=academy.agent_a.pk))
+        return assignment_progress(assignment, today=dt.date(2026, 10, 2))[0]
+
+    assert (progress().done, progress().total, progress().complete) == (0, 2, False)
+    lesson_complete(user=academy.agent_a, lesson=first, now=at("2026-10-02"))
+    assert progress().lessons_done == {first.pk} and not progress().complete
+    lesson_complete(user=academy.agent_a, lesson=second, now=at("2026-10-03"))
+    assert (progress().done, progress().complete) == (2, True)
+    # Still one completion each, first read in July, last read in this round.
+    completion = LessonCompletion.objects.get(user=academy.agent_a, lesson=first)
+    assert completion.completed_at == at("2026-07-02")
+    assert completion.read_at == at("2026-10-02")
+    assert LessonCompletion.objects.filter(user=academy.agent_a).count() == 2
+
+
+def test_marking_a_lesson_read_again_keeps_one_row_and_moves_only_the_last_reading(academy, module):
+    lesson = LessonPage.objects.child_of(module).first()
+    made = lesson_complete(user=academy.agent_a, lesson=lesson, now=at("2026-10-01"))
+    assert (made.completed_at, made.read_at) == (at("2026-10-01"), at("2026-10-01"))
+    again = lesson_complete(user=academy.agent_a, lesson=lesson, now=at("2026-10-05"))
+    assert again.pk == made.pk and again.read_at == at("2026-10-05")
+    # A mark that arrives with an older time (the slower of two clicks) does not move it back.
+    lesson_complete(user=academy.agent_a, lesson=lesson, now=at("2026-10-03"))
+    saved = LessonCompletion.objects.get(user=academy.agent_a, lesson=lesson)
+    assert (saved.completed_at, saved.read_at) == (at("2026-10-01"), at("2026-10-05"))
+    assert LessonCompletion.objects.filter(user=academy.agent_a, lesson=lesson).count() == 1
+
+
+needs_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="real concurrency needs PostgreSQL"
+)
+
+
+def _at_once(action, count=2) -> list:
+    """Run `action` in `count` threads released together; their results or errors."""
+    barrier = threading.Barrier(count)
+    results = []
+
+    def run():
+        from django.db import connections
+
+        barrier.wait()
+        try:
+            results.append(action())
+        except Exception as exc:  # an IntegrityError is what the test looks for
+            results.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_clicks_at_once_make_one_completion_and_no_error():
+    curriculum = build_curriculum(modules=1, lessons=1, kind="in_post")
+    lesson = LessonPage.objects.descendant_of(curriculum).get()
+    learner = UserFactory()
+
+    def click():
+        return lesson_complete(user=learner, lesson=lesson).pk
+
+    first = _at_once(click)  # the two inserts race
+    assert len(first) == 2 and all(isinstance(r, int) for r in first), first
+    completion = LessonCompletion.objects.get(user=learner, lesson=lesson)
+    again = _at_once(click)  # then two re-reads
+    assert again == [completion.pk, completion.pk], again
+    assert LessonCompletion.objects.filter(user=learner, lesson=lesson).count() == 1
+    reread = LessonCompletion.objects.get(pk=completion.pk)
+    assert reread.completed_at == completion.completed_at
+    assert reread.read_at > completion.read_at
+
+
+def test_the_lesson_page_asks_to_read_again_only_when_the_round_needs_it(
+    academy, login, module, curriculum
+):
+    first, second = LessonPage.objects.child_of(module).order_by("path")
+    elsewhere = LessonPage.objects.descendant_of(curriculum).exclude(path__startswith=module.path)
+    elsewhere = elsewhere.order_by("path").first()
+    for person in (academy.agent_a, academy.agent_b):
+        for lesson in (first, elsewhere):
+            lesson_complete(user=person, lesson=lesson, now=at("2026-07-02"))
+    schedule_for(module, teams=[academy.team_a], name="每季度企业文化培训")
+    training_rounds_open(now=at("2026-10-01"))
+    prompt, button = "本轮周期培训需要重新学习本课时", "本轮已学完"
+
+    client = login(academy.agent_a)
+    page = client.get(first.url).content.decode()
+    assert prompt in page and button in page and "本轮待重学" in page
+    assert "“每季度企业文化培训”已开始新一轮（截止 2026-10-15）" in page
+    assert f'action="{reverse("lms:lesson_complete", args=[first.pk])}"' in page
+    # Not read yet: the usual button. Read, but not in any round of theirs: done as before.
+    unread = client.get(second.url).content.decode()
+    assert prompt not in unread and "标记为已完成" in unread
+    other = client.get(elsewhere.url).content.decode()
+    assert prompt not in other and "已完成" in other
+    # Team B has no round: read last quarter is simply done.
+    page_b = login(academy.agent_b).get(first.url).content.decode()
+    assert prompt not in page_b and button not in page_b and "已完成" in page_b
+
+    # Read again through the page's button: the prompt goes and the round counts it.
+    client = login(academy.agent_a)
+    response = client.post(reverse("lms:lesson_complete", args=[first.pk]))
+    assert response.status_code == 302
+    completion = LessonCompletion.objects.get(user=academy.agent_a, lesson=first)
+    assert completion.completed_at == at("2026-07-02") and completion.read_at > at("2026-10-01")
+    page = client.get(first.url).content.decode()
+    assert prompt not in page and button not in page and "已完成" in page
+    row = assignment_progress(current_assignments(User.objects.filter(pk=academy.agent_a.pk)))[0]
+    assert row.lessons_done == {first.pk}
+
+
+def test_the_lesson_page_costs_the_same_queries_however_many_rounds_ask_for_it(
+    academy, login, module, curriculum
+):
+    lesson = LessonPage.objects.child_of(module).first()
+    lesson_complete(user=academy.agent_a, lesson=lesson, now=at("2026-07-02"))
+    made = []
+
+    def grow(size):
+        while len(made) < size:
+            n = len(made)
+            target = module if n % 2 else curriculum
+            schedule = schedule_for(
+                target, teams=[academy.team_a], frequency=Frequency.MONTHLY, name=f"复训{n}"
+            )
+            for month in (8, 9):  # an earlier round of each, and the current one
+                training_round = TrainingRound.objects.create(
+                    schedule=schedule, occurs_on=dt.date(2026, month, 1), target=target.page_ptr,
+                    opened_at=at(f"2026-0{month}-01"), due_on=dt.date(2026, month, 15),
+                )  # fmt: skip
+                people = [academy.agent_a, UserFactory(team=academy.team_a)]
+                TrainingAssignment.objects.bulk_create(
+                    [TrainingAssignment(round=training_round, user=p) for p in people]
+                )
+            made.append(schedule)
+
+    client = login(academy.agent_a)
+    assert_queries_constant(lambda: client.get(lesson.url), grow, sizes=(2, 8))
+    assert "本轮周期培训需要重新学习本课时" in client.get(lesson.url).content.decode()
+
+
 def test_the_learner_sees_the_round_and_its_due_date_on_the_dashboard(academy, login, module):
     schedule_for(module, teams=[academy.team_a], name="每季度企业文化培训")
     training_rounds_open(now=at("2026-10-01"))
@@ -321,7 +483,9 @@ def test_the_team_page_and_dashboard_cost_the_same_queries_for_any_team_size(
     assert_queries_constant(lambda: lead.get(reverse("lms:dashboard")), grow, sizes=(30, 45))
 
 
-def test_the_demo_opens_its_two_schedules_once_and_one_agent_has_finished(db):
+def test_the_demo_opens_its_two_schedules_once_and_shows_who_is_done_and_who_reads_again(
+    db, client
+):
     from django.core.management import call_command
 
     call_command("seed_demo", verbosity=0)
@@ -329,9 +493,25 @@ def test_the_demo_opens_its_two_schedules_once_and_one_agent_has_finished(db):
     assert set(rounds) == {"每季度企业文化培训", "每月技能复训：服务标准与投诉升级"}
     agent = User.objects.get(username="agent")
     assert Notice.objects.filter(user=agent, kind="training_assigned").count() == 2
-    monthly = rounds["每月技能复训：服务标准与投诉升级"].assignments.select_related("round__target")
-    done = {row.assignment.user.employee_no for row in assignment_progress(monthly) if row.complete}
-    assert done == {"KF1004"}
+
+    def progress(name):
+        assignments = rounds[name].assignments.select_related("round__target", "user")
+        return {row.assignment.user.employee_no: row for row in assignment_progress(assignments)}
+
+    monthly = progress("每月技能复训：服务标准与投诉升级")
+    assert {no for no, row in monthly.items() if row.complete} == {"KF1004"}
+    # The culture module has no quiz: three read it last quarter, one of them again now.
+    quarterly = progress("每季度企业文化培训")
+    assert {no for no, row in quarterly.items() if row.complete} == {"KF1006"}
+    assert not quarterly["KF1002"].lessons_done and quarterly["KF1002"].total > 0
+    read_before = LessonCompletion.objects.filter(
+        user=agent, lesson_id__in=quarterly["KF1002"].lessons
+    )
+    assert read_before.count() == len(quarterly["KF1002"].lessons)
+    # So the demo agent's culture lessons ask her to read them again.
+    lesson = LessonPage.objects.get(pk=min(quarterly["KF1002"].lessons))
+    assert client.login(username="agent", password="Demo-2026")
+    assert "本轮周期培训需要重新学习本课时" in client.get(lesson.url).content.decode()
     count = TrainingAssignment.objects.count()
     call_command("seed_demo", verbosity=0)
     assert TrainingRound.objects.count() == 2 and TrainingAssignment.objects.count() == count
