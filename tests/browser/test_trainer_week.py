@@ -209,6 +209,8 @@ def _learner_takes_the_quiz(desktop, learner, curriculum, quiz):
     page.on("dialog", lambda dialog: dialog.accept())  # "hand in?" confirmation
     desktop.sign_in(learner.username, PASSWORD)
     desktop.go(curriculum.url)
+    # Two lessons and the new lesson's quiz: the quiz counts in the course's progress.
+    expect(page.get_by_text("已完成 0 / 3 项（课时和测验）")).to_be_visible()
     page.get_by_role("link", name=LESSON).click()
     expect(desktop.heading()).to_have_text(LESSON)
     card = desktop.page.get_by_role("region", name=f"测验：{QUIZ}")
@@ -232,6 +234,8 @@ def _learner_takes_the_quiz(desktop, learner, curriculum, quiz):
     desktop.shot("8-learner-passed")
     attempt.refresh_from_db()
     assert attempt.status == Attempt.Status.GRADED and attempt.passed
+    desktop.go(curriculum.url)
+    expect(page.get_by_text("已完成 1 / 3 项（课时和测验）")).to_be_visible()
 
 
 def test_a_trainers_week_from_lesson_to_learner(desktop, tmp_path):
