@@ -10,7 +10,12 @@ import zipfile
 from collections.abc import Iterable
 
 from lms.models import Question, QuestionKind
-from lms.services.question_bank.rows import ImportProblem, QuestionFileError, QuestionRow
+from lms.services.question_bank.rows import (
+    MAX_POINTS,
+    ImportProblem,
+    QuestionFileError,
+    QuestionRow,
+)
 
 LETTERS = "ABCDEFGH"
 # (field, header the academy writes, other spellings accepted on import)
@@ -113,10 +118,16 @@ def _row(number: int, record: dict) -> tuple[QuestionRow | None, list[ImportProb
     problems = []
     points = 1
     if record.get("points"):
+        # "2分" is how a trainer writes two points; anything else not a whole number is
+        # named as written ("1.5"), not as the 0 it would have become.
         try:
-            points = int(record["points"])
+            points = int(record["points"].removesuffix("分").strip())
         except ValueError:
-            points = 0
+            problems.append(
+                ImportProblem(
+                    "invalid_points", number, "points", record["points"], {"max": MAX_POINTS}
+                )
+            )
     row = QuestionRow(
         row=number,
         kind=kind,
