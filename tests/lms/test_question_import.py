@@ -121,6 +121,20 @@ def test_points_not_a_whole_number_are_named_as_written_and_2fen_is_two(categori
     assert Question.objects.get().points == 2
 
 
+def test_answer_letters_typed_full_width_name_the_same_options(categories):
+    rows = [
+        row("服务标准", "单选题", "题目H", 1, ["15秒", "30秒", "60秒"], "Ｂ"),
+        row("话术规范", "多选题", "题目I", 2, ["道歉", "共情", "转移"], "ａ，Ｂ"),
+    ]
+    result = question_file_import(name="bank.xlsx", content=xlsx(rows))
+
+    assert result.problems == [] and result.created == 2
+    right = Choice.objects.filter(is_correct=True).order_by("question__prompt", "pk")
+    assert [(c.question.prompt, c.text) for c in right] == [
+        ("题目H", "30秒"), ("题目I", "道歉"), ("题目I", "共情"),
+    ]  # fmt: skip
+
+
 def test_missing_categories_are_created_only_when_asked(db):
     assert question_file_import(name="b.xlsx", content=xlsx(GOOD[:1])).problems
     assert not QuestionCategory.objects.exists()

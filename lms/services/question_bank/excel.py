@@ -6,6 +6,7 @@ the columns below, so an exported bank imports again unchanged.
 
 import io
 import re
+import unicodedata
 import zipfile
 from collections.abc import Iterable
 
@@ -143,7 +144,9 @@ def _row(number: int, record: dict) -> tuple[QuestionRow | None, list[ImportProb
     answer = record.get("answer", "")
     if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
         options = {letter: record.get(f"choice_{letter}", "") for letter in LETTERS}
-        wanted = set(re.sub(r"[\s,，、;；]", "", answer).upper())
+        # Letters typed in an input method's full-width mode (Ａ，Ｃ) are the same letters.
+        letters = unicodedata.normalize("NFKC", answer)
+        wanted = set(re.sub(r"[\s,，、;；]", "", letters).upper())
         if wanted - {letter for letter, text in options.items() if text}:
             problems.append(ImportProblem("invalid_answer", number, "answer", answer))
         row.choices = [(text, letter in wanted, "") for letter, text in options.items() if text]
