@@ -78,6 +78,26 @@ def _masked(kind: str, value: str) -> str:
     return "【地址已遮盖】"
 
 
+# Full-width forms (１３８…, ＠, －, the ideographic space) as typed in a Chinese input
+# method's full-width mode, read as their ASCII twins. One character for one, so a match in
+# the folded text marks the same span of the text as written.
+_FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: ord(" ")}
+
+
+def _masked_spans(pattern, text: str, replace) -> str:
+    """
+    pattern.sub over the text as read with full-width forms folded: each span `replace`
+    masks is replaced; a span it declines (returns None) and the rest stay as written.
+    """
+    parts, last = [], 0
+    for match in pattern.finditer(text.translate(_FOLD)):
+        masked = replace(match)
+        if masked is not None:
+            parts += [text[last : match.start()], masked]
+            last = match.end()
+    return "".join(parts) + text[last:]
+
+
 def mask_pii(
     text: str, *, in_slug: bool = False, listed: list | None = None
 ) -> tuple[str, Counter]:
@@ -97,14 +117,14 @@ def mask_pii(
         def replace(match, kind=kind):
             value = match.group(0)
             if kind == "bank_card" and not _luhn_ok(re.sub(r"\D", "", value)):
-                return value
+                return None
             found[kind] += 1
             masked = _masked(kind, value)
             if listed is not None:
                 listed.append((kind, masked))
             return slugify(masked.replace("*", "x"), allow_unicode=True) if in_slug else masked
 
-        text = pattern.sub(replace, text)
+        text = _masked_spans(pattern, text, replace)
     return text, found
 
 

@@ -8,6 +8,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, PageChooserPanel
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.sites.views import SiteViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import (
     CreateView,
@@ -25,6 +26,7 @@ from lms.admin_questions import (
     question_import_template,
 )
 from lms.admin_quiz_stats import QuizStatsIndexView, QuizStatsView, quiz_stats_export
+from lms.admin_sites import SiteIndexView
 from lms.admin_tokens import api_token_urls
 from lms.admin_views import (
     StaffImportCreateView,
@@ -82,6 +84,11 @@ class TeamViewSet(ModelViewSet):
                 )
 
         return TeamForm
+
+
+# Wagtail offers no setting for the Sites viewset's views; its register_admin_viewset hook
+# builds the viewset after every app's hooks module is imported, so this class reaches it.
+SiteViewSet.index_view_class = SiteIndexView
 
 
 @hooks.register("register_admin_viewset")

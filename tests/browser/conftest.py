@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
 
 from tests.browser.axe import AxeAudit
 
@@ -72,6 +74,14 @@ class Browser:
     def editor_ready(self):
         """Wait until Wagtail's editor watches for edits (autosave saves only those)."""
         self.page.wait_for_function("() => window.kefuEditorWatching === true")
+
+    def autosaved_new_page(self):
+        """
+        Wait until autosave has created the page being added: its address becomes the page's
+        edit form, and the form posts there. Saving or publishing before that would post to
+        the add form again, beside autosave's draft.
+        """
+        expect(self.page).to_have_url(re.compile(r"/cms/pages/\d+/edit/"), timeout=30_000)
 
     def menu(self):
         """The header's menu, opened first on a phone where it folds behind a button."""
@@ -176,3 +186,99 @@ def phone(browser, django_db_serialized_rollback, live_server, transactional_db,
     )
     yield wrapped
     _finish(context, wrapped)
+
+
+# The CMS steps of a trainer's week, shared by the browser tests that take them (each test
+# asserts what its step did; these only take it).
+
+
+def cms_publish(browser):
+    """Publish from the editor's footer, where Wagtail folds 发布 behind 更多动作."""
+    browser.page.get_by_role("button", name="更多动作").click()
+    browser.page.get_by_role("button", name="发布").click()
+
+
+def cms_quiz_block(browser, quiz_title, intro):
+    """Add a quiz block at the end of a lesson's body: choose the quiz, say why to take it."""
+    page = browser.page
+    page.get_by_title("插入区块").last.click()
+    page.get_by_role("option", name="测验").click()
+    page.get_by_role("button", name="选择 测验").click()
+    page.get_by_role("dialog").get_by_role("link", name=quiz_title).click()
+    page.get_by_label("测验说明").last.fill(intro)
+
+
+def question_workbook(tmp_path, name, rows):
+    """An .xlsx file in the question bank's template columns holding these rows."""
+    from openpyxl import Workbook
+
+    from tests.lms.test_question_import import HEADER
+
+    workbook = Workbook()
+    workbook.active.append(HEADER)
+    for cells in rows:
+        workbook.active.append(cells)
+    path = tmp_path / name
+    workbook.save(path)
+    return path
+
+
+def cms_questions_import(browser, path, *, create_categories=False):
+    """Upload a question file from the question bank's 导入题目 page."""
+    page = browser.page
+    browser.go(reverse("wagtailsnippets_lms_question:list"))
+    page.get_by_role("link", name="导入题目").click()
+    page.get_by_label("题目文件").set_input_files(path)
+    if create_categories:
+        page.get_by_label("自动创建尚不存在的分类").check()
+    page.get_by_role("button", name="校验并导入").click()
+    page.wait_for_load_state()
+
+
+def cms_case_for_week(browser, week, *, title, scenario, channel, transcript):
+    """A new case for `week` from the planning view, a conversation pasted, saved as draft."""
+    page = browser.page
+    browser.go(reverse("cases_planning"))
+    page.get_by_role("link", name=f"为 {week:%Y-%m-%d} 这一周新建案例").click()
+    page.wait_for_load_state()
+    browser.editor_ready()
+    page.get_by_role("textbox", name="标题").fill(title)
+    page.get_by_role("button", name="选择 场景").click()
+    page.get_by_role("dialog").get_by_role("link", name=scenario).click()
+    expect(page.get_by_role("dialog")).to_be_hidden()
+    page.get_by_role("combobox", name="渠道").select_option(label=channel)
+    page.get_by_role("textbox", name="粘贴对话记录").fill(transcript)
+    browser.shot("case-pasted")
+    browser.autosaved_new_page()
+    page.get_by_role("button", name="保存草稿").click()
+    page.wait_for_load_state()
+
+
+def cms_case_duplicate(browser, case, title):
+    """Start a new case from `case` with its 复制此案例 form."""
+    page = browser.page
+    browser.go(reverse("cases_duplicate", args=[case.pk]))
+    expect(browser.heading()).to_contain_text("复制此案例")
+    page.get_by_role("textbox", name="新案例标题").fill(title)
+    page.get_by_role("button", name="新建案例").click()
+    page.wait_for_load_state()
+
+
+def cms_cases_bulk(browser, action, cases, *, confirm):
+    """Wagtail's bulk action on these cases as the library listing sends it, confirmed."""
+    ids = "&".join(f"id={case.pk}" for case in cases)
+    listing = reverse("wagtailadmin_explore", args=[cases[0].get_parent().pk])
+    url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", action])
+    browser.go(f"{url}?{ids}&next={listing}")
+    browser.shot(action)
+    browser.page.get_by_role("button", name=confirm).click()
+    browser.page.wait_for_load_state()
+
+
+def cms_case_schedule(browser, title, week):
+    """Give a dated case that is not live yet another week from the planning view."""
+    browser.go(reverse("cases_planning"))
+    dated = browser.page.get_by_role("region", name="已定日期、尚未上线")
+    dated.get_by_role("combobox", name=f"“{title}”的上线周").select_option(f"{week:%Y-%m-%d}")
+    dated.get_by_role("button", name=f"排期“{title}”").click()
+    browser.page.wait_for_load_state()

@@ -9,6 +9,7 @@ import re
 from playwright.sync_api import expect
 
 from lms.models import LessonPage, ModulePage
+from tests.browser.conftest import cms_publish, cms_quiz_block
 from tests.browser.test_golive_path import answer_every_question
 from tests.conftest import build_academy
 from tests.factories.learning import build_curriculum, build_quiz, onboard
@@ -92,14 +93,9 @@ def test_a_trainer_places_a_quiz_in_a_lesson_and_publishes_it(desktop):
     desktop.sign_in(academy.trainer.username, PASSWORD)
     page.goto(desktop.base_url + f"/cms/pages/{lesson.pk}/edit/", timeout=90_000)
     desktop.editor_ready()
-    page.get_by_title("插入区块").last.click()
-    page.get_by_role("option", name="测验").click()
-    page.get_by_role("button", name="选择 测验").click()
-    page.get_by_role("dialog").get_by_role("link", name="课堂小测：服务标准").click()
-    page.get_by_label("测验说明").last.fill("三道题检验本课")
+    cms_quiz_block(desktop, "课堂小测：服务标准", "三道题检验本课")
     desktop.shot("1-cms-quiz-block")
-    page.get_by_role("button", name="更多动作").click()
-    page.get_by_role("button", name="发布").click()
+    cms_publish(desktop)
     # Published, Wagtail returns to the module's page list.
     page.wait_for_url(re.compile(rf"/cms/pages/{lesson.get_parent().pk}/$"))
 

@@ -1,27 +1,13 @@
 """A trainer checks questions in the CMS: kind-specific fields, refusals, import in Chinese."""
 
-import io
-
-from openpyxl import Workbook
 from playwright.sync_api import expect
 
 from lms.models import Question
+from tests.browser.conftest import cms_questions_import, question_workbook
 from tests.conftest import build_academy
 from tests.factories.learning import QuestionCategoryFactory
 from tests.factories.people import PASSWORD
-from tests.lms.test_question_import import GOOD, HEADER, row
-
-
-def xlsx_file(tmp_path, name, rows):
-    workbook = Workbook()
-    workbook.active.append(HEADER)
-    for cells in rows:
-        workbook.active.append(cells)
-    path = tmp_path / name
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    path.write_bytes(buffer.getvalue())
-    return path
+from tests.lms.test_question_import import GOOD, row
 
 
 def test_the_form_shows_only_the_chosen_kind_and_refuses_an_unanswered_true_false(desktop):
@@ -69,26 +55,20 @@ def test_an_import_with_one_bad_row_is_refused_then_the_fixed_file_is_saved(desk
     for name in ("服务标准", "话术规范", "投诉处理"):
         QuestionCategoryFactory(name=name)
     desktop.sign_in(academy.trainer.username, PASSWORD)
-    desktop.go("/cms/snippets/lms/question/")
-    desktop.page.get_by_role("link", name="导入题目").click()
     page = desktop.page
-    expect(desktop.heading()).to_contain_text("导入题目")
-    expect(page.get_by_role("link", name="下载 Excel 模板")).to_be_visible()
-
-    bad = xlsx_file(
+    bad = question_workbook(
         tmp_path, "bad.xlsx", [*GOOD, row("服务标准", "单选题", "坏题", 1, ["甲", "乙"])]
     )
-    page.get_by_label("题目文件").set_input_files(bad)
-    page.get_by_role("button", name="校验并导入").click()
+    cms_questions_import(desktop, bad)
+    expect(desktop.heading()).to_contain_text("导入题目")
+    expect(page.get_by_role("link", name="下载 Excel 模板")).to_be_visible()
     table = page.get_by_role("table")
     expect(table).to_contain_text("单选题必须有且只有一个正确选项。")
     expect(desktop.table_rows(table).first.get_by_role("cell").first).to_have_text("6")
     desktop.shot("import-refused")
     assert not Question.objects.exists()
 
-    good = xlsx_file(tmp_path, "good.xlsx", GOOD)
-    page.get_by_label("题目文件").set_input_files(good)
-    page.get_by_role("button", name="校验并导入").click()
+    cms_questions_import(desktop, question_workbook(tmp_path, "good.xlsx", GOOD))
     expect(page.get_by_text("已导入 4 道题目。")).to_be_visible()
     desktop.shot("import-done")
     assert Question.objects.count() == 4

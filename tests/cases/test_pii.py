@@ -28,6 +28,30 @@ def test_each_kind_of_personal_data_is_masked(text, kind, masked):
         assert digits not in "".join(ch for ch in result if ch.isdigit())
 
 
+@pytest.mark.parametrize(
+    ("text", "kind", "masked"),
+    [
+        ("客户：我电话１３８１２３４５６７８，尽快处理", "mobile", "138****5678"),
+        ("电话 １３８　１２３４　５６７８", "mobile", "138****5678"),
+        ("座机０１０－６２３４５６７８", "landline", "010-****"),
+        ("身份证１１０１０５１９９００３０７１２３４", "id_card", "**************1234"),
+        ("退款到卡６２２２０２１２３４５６７８９０１２８", "bank_card", "***************0128"),
+        ("邮箱 ｗａｎｇ＠ｅｘａｍｐｌｅ．ｃｏｍ", "email", "w***@example.com"),
+    ],
+)
+def test_personal_data_typed_in_full_width_digits_is_masked_too(text, kind, masked):
+    """A Chinese input method's full-width mode types １３８…; it is the same number."""
+    result, found = mask_pii(text)
+    assert found[kind] == 1
+    assert masked in result
+    assert not any("\uff10" <= ch <= "\uff19" for ch in result)
+
+
+def test_full_width_text_around_what_is_masked_stays_as_written():
+    text = "客户：我电话１３８１２３４５６７８，订单号１２３４５。"
+    assert mask_pii(text) == ("客户：我电话138****5678，订单号１２３４５。", {"mobile": 1})
+
+
 def test_ordinary_numbers_are_left_alone():
     text = (
         "2026年11月23日下单，金额199.00元，等待30秒，满意度85%，快递3天未到，"

@@ -104,6 +104,37 @@ def test_every_problem_is_reported_with_its_row_in_chinese(categories, settings)
     assert Question.objects.count() == 0
 
 
+def test_points_not_a_whole_number_are_named_as_written_and_2fen_is_two(categories, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    rows = [
+        row("服务标准", "判断题", "题目E", "1.5", answer="正确"),
+        row("服务标准", "判断题", "题目F", "两分", answer="正确"),
+        row("服务标准", "判断题", "题目G", "2分", answer="正确"),
+    ]
+    result = question_file_import(name="bank.xlsx", content=xlsx(rows))
+
+    assert [(p.row, p.code, p.value) for p in result.problems] == [
+        (2, "invalid_points", "1.5"), (3, "invalid_points", "两分"),
+    ]  # fmt: skip
+    assert "“1.5”" in result.problems[0].message
+    assert question_file_import(name="bank.xlsx", content=xlsx(rows[2:])).created == 1
+    assert Question.objects.get().points == 2
+
+
+def test_answer_letters_typed_full_width_name_the_same_options(categories):
+    rows = [
+        row("服务标准", "单选题", "题目H", 1, ["15秒", "30秒", "60秒"], "Ｂ"),
+        row("话术规范", "多选题", "题目I", 2, ["道歉", "共情", "转移"], "ａ，Ｂ"),
+    ]
+    result = question_file_import(name="bank.xlsx", content=xlsx(rows))
+
+    assert result.problems == [] and result.created == 2
+    right = Choice.objects.filter(is_correct=True).order_by("question__prompt", "pk")
+    assert [(c.question.prompt, c.text) for c in right] == [
+        ("题目H", "30秒"), ("题目I", "道歉"), ("题目I", "共情"),
+    ]  # fmt: skip
+
+
 def test_missing_categories_are_created_only_when_asked(db):
     assert question_file_import(name="b.xlsx", content=xlsx(GOOD[:1])).problems
     assert not QuestionCategory.objects.exists()

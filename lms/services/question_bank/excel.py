@@ -6,11 +6,17 @@ the columns below, so an exported bank imports again unchanged.
 
 import io
 import re
+import unicodedata
 import zipfile
 from collections.abc import Iterable
 
 from lms.models import Question, QuestionKind
-from lms.services.question_bank.rows import ImportProblem, QuestionFileError, QuestionRow
+from lms.services.question_bank.rows import (
+    MAX_POINTS,
+    ImportProblem,
+    QuestionFileError,
+    QuestionRow,
+)
 
 LETTERS = "ABCDEFGH"
 # (field, header the academy writes, other spellings accepted on import)
@@ -113,10 +119,16 @@ def _row(number: int, record: dict) -> tuple[QuestionRow | None, list[ImportProb
     problems = []
     points = 1
     if record.get("points"):
+        # "2分" is how a trainer writes two points; anything else not a whole number is
+        # named as written ("1.5"), not as the 0 it would have become.
         try:
-            points = int(record["points"])
+            points = int(record["points"].removesuffix("分").strip())
         except ValueError:
-            points = 0
+            problems.append(
+                ImportProblem(
+                    "invalid_points", number, "points", record["points"], {"max": MAX_POINTS}
+                )
+            )
     row = QuestionRow(
         row=number,
         kind=kind,
@@ -132,7 +144,9 @@ def _row(number: int, record: dict) -> tuple[QuestionRow | None, list[ImportProb
     answer = record.get("answer", "")
     if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
         options = {letter: record.get(f"choice_{letter}", "") for letter in LETTERS}
-        wanted = set(re.sub(r"[\s,，、;；]", "", answer).upper())
+        # Letters typed in an input method's full-width mode (Ａ，Ｃ) are the same letters.
+        letters = unicodedata.normalize("NFKC", answer)
+        wanted = set(re.sub(r"[\s,，、;；]", "", letters).upper())
         if wanted - {letter for letter, text in options.items() if text}:
             problems.append(ImportProblem("invalid_answer", number, "answer", answer))
         row.choices = [(text, letter in wanted, "") for letter, text in options.items() if text]
