@@ -13,7 +13,7 @@ from wagtail.signals import task_submitted
 from cases.models import CaseLibraryPage, CaseRead
 from cases.practice.assignments import practice_assignments_reconcile
 from cases.practice.golive import practice_golive_requirements
-from cases.refreshers.selectors import open_refreshers_count
+from cases.refreshers.selectors import open_refreshers_count, refresher_reread
 from cases.refreshers.services import refresher_notices_reconcile
 from cases.search import warm_up
 from cases.selectors import cases_published_in_week, week_start_of
@@ -31,6 +31,7 @@ from lms.features import (
     register_nav_item,
     register_notice_kind,
     register_reconciler,
+    register_reread_provider,
     register_site_builder,
     register_warm_up,
 )
@@ -152,6 +153,7 @@ def register_with_core() -> None:
         )
     )
     register_golive_requirements(practice_golive_requirements)
+    register_reread_provider(refresher_reread)
     register_reconciler("practice_assignments", practice_assignments_reconcile)
     register_reconciler("refresher_notices", refresher_notices_reconcile)
     register_lead_todo(

@@ -60,6 +60,40 @@ def attempt_rules(*, user, quiz, now: dt.datetime) -> AttemptRules:
     return AttemptRules(refusal=refusal, counts_from=counts_from)
 
 
+# --- Lessons a feature asks a person to read again ---------------------------------------
+
+
+@dataclass(frozen=True)
+class RereadRequest:
+    """
+    Something asking a person to read a lesson again, which they last read before it asked:
+    a round of recurring training (kind "round"), a product's refresher (kind "refresher").
+    `name` is the round's schedule or the product; the lesson page words the request by
+    kind and offers to mark the lesson read again.
+    """
+
+    kind: str
+    name: str
+    due_on: dt.date
+
+
+RereadProvider = Callable[..., "RereadRequest | None"]
+_reread_providers: list[RereadProvider] = []
+
+
+def register_reread_provider(provider: RereadProvider) -> None:
+    """`provider(*, user, lesson, read_at) -> RereadRequest | None`: one query at most (it
+    runs on every lesson page the person has read)."""
+    if provider not in _reread_providers:
+        _reread_providers.append(provider)
+
+
+def reread_requests(*, user, lesson, read_at: dt.datetime) -> list[RereadRequest]:
+    """Every registered feature's request to read the lesson again, soonest due first."""
+    found = [provider(user=user, lesson=lesson, read_at=read_at) for provider in _reread_providers]
+    return sorted((r for r in found if r is not None), key=lambda r: r.due_on)
+
+
 # --- What else the go-live check asks for ------------------------------------------------
 
 

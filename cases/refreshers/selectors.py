@@ -9,10 +9,11 @@ conversation about it. Training finished after the change already taught the new
 
 import datetime as dt
 
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from cases.models import PracticeRun, ProductChange, Refresher
+from lms.features import RereadRequest
 from lms.models import Attempt, LessonCompletion, User
 from lms.selectors.people import staff_visible_to
 
@@ -64,6 +65,34 @@ def refresher_quiz_passed(refresher: Refresher) -> bool:
         user_id=refresher.user_id, quiz_id=quiz_id, passed=True,
         started_at__gte=refresher.assigned_at,
     ).exists()  # fmt: skip
+
+
+def refresher_lessons(refresher: Refresher) -> list:
+    """The change's live lessons, tree order, each with `read_again`: read since the
+    refresher was assigned (a reading before the change is what it asks to renew)."""
+    read_again = LessonCompletion.objects.filter(
+        user_id=refresher.user_id, lesson=OuterRef("pk"), read_at__gte=refresher.assigned_at
+    )
+    lessons = refresher.change.lessons.live().annotate(read_again=Exists(read_again))
+    return list(lessons.order_by("path"))
+
+
+def refresher_reread(*, user, lesson, read_at) -> RereadRequest | None:
+    """
+    For the lesson page (lms.features): an open refresher of this person's whose changed
+    lessons hold `lesson`, assigned after they last read it. One query.
+    """
+    refresher = (
+        Refresher.objects.filter(
+            user=user, completed_at__isnull=True, change__lessons=lesson, assigned_at__gt=read_at
+        )
+        .select_related("change__product")
+        .order_by("due_on", "pk")
+        .first()
+    )
+    if refresher is None:
+        return None
+    return RereadRequest("refresher", refresher.change.product.name, refresher.due_on)
 
 
 TEAM_DONE_SHOWN_DAYS = 30

@@ -16,7 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Product, ProductChange, Refresher
-from cases.refreshers.selectors import refresher_quiz_passed, refresher_recipients
+from cases.refreshers.selectors import (
+    refresher_lessons,
+    refresher_quiz_passed,
+    refresher_recipients,
+)
+from lms.formatting import list_display
 from lms.models import Notice, Quiz, QuizSection
 from lms.refusals import Refused
 from lms.services.notices import assignment_notices_send
@@ -155,12 +160,22 @@ def refresher_notices_reconcile(*, now: dt.datetime | None = None) -> int:
 
 @transaction.atomic
 def refresher_complete(*, refresher: Refresher, user, now: dt.datetime | None = None) -> Refresher:
-    """The person re-read the changed lessons and passed the quiz: the refresher is done."""
+    """
+    The person re-read the changed lessons (marked them read since the refresher was
+    assigned) and passed the quiz: the refresher is done.
+    """
     refresher = Refresher.objects.select_for_update().select_related("change").get(pk=refresher.pk)
     if refresher.user_id != user.pk:
         raise Refused("refresher_not_yours", _("This refresher is someone else's."))
     if refresher.completed_at is not None:
         return refresher
+    unread = [lesson.title for lesson in refresher_lessons(refresher) if not lesson.read_again]
+    if unread:
+        raise Refused(
+            "refresher_lessons_unread",
+            _("Read the changed lessons again first: %(lessons)s.")
+            % {"lessons": list_display(unread)},
+        )
     if not refresher_quiz_passed(refresher):
         raise Refused(
             "refresher_quiz_not_passed",

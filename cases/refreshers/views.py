@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from cases.models import Refresher
 from cases.refreshers.selectors import (
     refresher_is_overdue,
+    refresher_lessons,
     refresher_quiz_passed,
     refreshers_of,
     team_refreshers,
@@ -42,7 +43,7 @@ def refresher_list(request):
 def refresher_detail(request, pk):
     """The change, its lessons to re-read, the quiz, and the button that finishes it."""
     refresher = _own(request, pk)
-    lessons = list(refresher.change.lessons.live().order_by("path"))
+    lessons = refresher_lessons(refresher)
     return render(
         request,
         "cases/refreshers/detail.html",
@@ -50,6 +51,7 @@ def refresher_detail(request, pk):
             "refresher": refresher,
             "change": refresher.change,
             "lessons": lessons,
+            "lessons_read": all(lesson.read_again for lesson in lessons),
             "quiz_passed": refresher_quiz_passed(refresher),
             "overdue": refresher_is_overdue(refresher),
         },

@@ -194,7 +194,7 @@ class LessonPage(ChineseTitleIndexed, Page):
         from lms.selectors.course import lesson_quiz_states
         from lms.selectors.learning import lesson_neighbours
         from lms.selectors.path import lesson_path
-        from lms.selectors.recurring import lesson_reread_round
+        from lms.selectors.recurring import lesson_reread
 
         context = super().get_context(request, *args, **kwargs)
         module = self.get_parent()
@@ -207,8 +207,9 @@ class LessonPage(ChineseTitleIndexed, Page):
             else None
         )
         context["completed"] = read_at is not None
-        # Read before the current round of recurring training opened: it asks again.
-        context["reread_round"] = lesson_reread_round(
+        # Read before a current round of recurring training opened, or before a product
+        # change owed a refresher (a feature's request): it asks for a new reading.
+        context["reread"] = lesson_reread(
             user=request.user, lesson=self, module=module, read_at=read_at
         )
         context["previous_lesson"], context["next_lesson"] = lesson_neighbours(self)

@@ -19,6 +19,7 @@ from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 from wagtail.models import Page
 
+from lms.features import RereadRequest, reread_requests
 from lms.models import (
     Attempt,
     LessonCompletion,
@@ -186,3 +187,18 @@ def lesson_reread_round(*, user, lesson: LessonPage, module: ModulePage, read_at
         .first()
     )
     return assignment.round if assignment else None
+
+
+def lesson_reread(*, user, lesson: LessonPage, module: ModulePage, read_at) -> RereadRequest | None:
+    """
+    What asks `user` to read `lesson` again, soonest due first: a round of recurring
+    training (lesson_reread_round) or a feature's request (lms.features, e.g. a product's
+    refresher). None when the lesson was not read yet, or nothing asks.
+    """
+    if read_at is None or not (lesson.live and module.live):
+        return None
+    found = reread_requests(user=user, lesson=lesson, read_at=read_at)
+    training_round = lesson_reread_round(user=user, lesson=lesson, module=module, read_at=read_at)
+    if training_round is not None:
+        found.append(RereadRequest("round", training_round.schedule.name, training_round.due_on))
+    return min(found, key=lambda request: request.due_on, default=None)

@@ -27,7 +27,22 @@ def test_the_learner_sees_the_change_lessons_and_quiz_and_finishes_it(academy, l
         assert lesson.title in page
     assert reverse("lms:quiz", args=[change.quiz_id]) in page
 
+    assert page.count('badge--partial">待重学<') == change.lessons.count()
+
     done = reverse("cases:refresher_done", args=[change.pk])
+    refused = client.post(done, follow=True).content.decode()
+    assert "请先重新学习变更的课时" in refused
+    assert Refresher.objects.get(change=change, user=academy.agent_a).completed_at is None
+    studied_before = change.product.lessons.first()
+    for lesson in change.lessons.all():
+        # The lesson read before the change asks for a new reading; the others are unread.
+        lesson_page = client.get(lesson.url).content.decode()
+        asked = "产品变更复训需要您重新学习本课时" in lesson_page and "宽带套餐" in lesson_page
+        assert asked == (lesson == studied_before), lesson.title
+        client.post(reverse("lms:lesson_complete", args=[lesson.pk]))
+        assert "产品变更复训需要您重新学习本课时" not in client.get(lesson.url).content.decode()
+    page = client.get(reverse("cases:refresher", args=[change.pk])).content.decode()
+    assert page.count('badge--ok">已重新学习<') == change.lessons.count()
     client.post(done)  # refused: the quiz first
     assert Refresher.objects.get(change=change, user=academy.agent_a).completed_at is None
     pass_quiz(academy.agent_a, change.quiz)

@@ -22,6 +22,7 @@ from lms.refusals import Refused
 from lms.selectors.notices import notice_render
 from lms.selectors.quiz import attempt_review_rights
 from lms.selectors.todos import lead_todo_lines
+from lms.services.learning import lesson_complete
 from lms.services.quiz import attempt_start, attempt_submit
 from tests.cases.test_practice_play import GOOD, play
 from tests.factories.learning import build_curriculum, build_quiz, right_answers, wrong_answers
@@ -61,6 +62,20 @@ def mark(product, by, *, lessons=None, questions=None, due_days=7, summary=SUMMA
         due_days=due_days,
         by=by,
         rng=random.Random(1),
+    )
+
+
+def reread(person, change):
+    for lesson in change.lessons.all():
+        lesson_complete(user=person, lesson=lesson)
+
+
+def finish(person, change):
+    """Read the changed lessons again, pass the quiz, mark the refresher done."""
+    reread(person, change)
+    pass_quiz(person, change.quiz)
+    return refresher_complete(
+        refresher=Refresher.objects.get(change=change, user=person), user=person
     )
 
 
@@ -151,17 +166,22 @@ def test_a_change_needs_a_summary_and_something_to_learn(academy, product):
     assert not ProductChange.objects.exists()
 
 
-def test_done_only_after_passing_the_quiz(academy, product):
+def test_done_only_after_reading_the_lessons_again_and_passing_the_quiz(academy, product):
     studied(academy.agent_a, product.lessons.first())
     change = mark(product, academy.trainer)
     refresher = Refresher.objects.get(change=change, user=academy.agent_a)
 
-    with pytest.raises(Refused) as refused:
+    with pytest.raises(Refused) as refused, translation.override("zh-hans"):
         refresher_complete(refresher=refresher, user=academy.agent_a)
-    assert refused.value.code == "refresher_quiz_not_passed"
+    assert refused.value.code == "refresher_lessons_unread"  # read before the change
+    assert product.lessons.first().title in refused.value.message
     with pytest.raises(Refused):
         refresher_complete(refresher=refresher, user=academy.agent_b)  # not theirs
 
+    reread(academy.agent_a, change)
+    with pytest.raises(Refused) as refused:
+        refresher_complete(refresher=refresher, user=academy.agent_a)
+    assert refused.value.code == "refresher_quiz_not_passed"
     pass_quiz(academy.agent_a, change.quiz)
     refresher_complete(refresher=refresher, user=academy.agent_a)
     refresher.refresh_from_db()
@@ -191,9 +211,7 @@ def test_open_refreshers_come_first_then_those_done(academy, product):
     first = mark(product, academy.trainer)
     second = mark(product, academy.trainer, summary="安装费恢复为100元。")
     assert open_refresher_products(academy.agent_a) == ["宽带套餐"]  # two open, named once
-    done = Refresher.objects.get(change=first, user=academy.agent_a)
-    pass_quiz(academy.agent_a, first.quiz)
-    refresher_complete(refresher=done, user=academy.agent_a)
+    finish(academy.agent_a, first)
 
     assert [r.change_id for r in refreshers_of(academy.agent_a)] == [second.pk, first.pk]
 
@@ -208,10 +226,7 @@ def test_the_leads_todo_counts_open_refreshers_of_their_own_teams(academy, produ
 
     assert todo(academy.lead_a) == 1
     assert todo(academy.lead_b) == 1
-    pass_quiz(academy.agent_a, change.quiz)
-    refresher_complete(
-        refresher=Refresher.objects.get(change=change, user=academy.agent_a), user=academy.agent_a
-    )
+    finish(academy.agent_a, change)
     assert todo(academy.lead_a) == 0
     assert todo(academy.lead_b) == 1
 
@@ -250,10 +265,7 @@ def test_a_level_can_require_open_refreshers_done_before_its_exam(academy, produ
         attempt_start(user=academy.agent_a, quiz=junior.exam)
     assert "宽带套餐" in refused.value.message
 
-    pass_quiz(academy.agent_a, change.quiz)
-    refresher_complete(
-        refresher=Refresher.objects.get(change=change, user=academy.agent_a), user=academy.agent_a
-    )
+    finish(academy.agent_a, change)
     assert attempt_start(user=academy.agent_a, quiz=junior.exam).pk
 
 
