@@ -1,8 +1,8 @@
 """
 A refresher after a product change, in Chromium: a trainer marks 宽带套餐 changed in the
 CMS with the lesson and question that changed; an agent who had studied it sees the
-refresher, re-reads the lesson, passes the short quiz and marks it done; their lead's
-to-do line for refreshers clears.
+refresher, re-reads the lesson (its page asks for it), passes the short quiz and marks it
+done; their lead's to-do line for refreshers clears.
 """
 
 import datetime as dt
@@ -30,8 +30,9 @@ def test_a_product_change_reaches_the_agent_and_the_leads_todo_clears(desktop):
     question = build_quiz(singles=1, title="宽带资费").sections.get().question
     product.questions.set([question])
     done = LessonCompletion.objects.create(user=academy.agent_a, lesson=lesson)
+    a_month_ago = timezone.now() - dt.timedelta(days=30)
     LessonCompletion.objects.filter(pk=done.pk).update(
-        completed_at=timezone.now() - dt.timedelta(days=30)
+        completed_at=a_month_ago, read_at=a_month_ago
     )
     page = desktop.page
     page.on("dialog", lambda dialog: dialog.accept())
@@ -65,6 +66,11 @@ def test_a_product_change_reaches_the_agent_and_the_leads_todo_clears(desktop):
     expect(page.get_by_text("月费由99元调整为89元")).to_be_visible()
     expect(page.get_by_role("link", name=lesson.title)).to_be_visible()
     desktop.shot("3-refresher")
+    page.get_by_role("link", name=lesson.title).click()  # read before the change: again
+    expect(page.get_by_text("产品变更复训需要您重新学习本课时")).to_be_visible()
+    page.get_by_role("button", name="已重新学完").click()
+    desktop.go(f"/refreshers/{product.changes.get().pk}/")
+    expect(page.get_by_role("listitem").filter(has_text=lesson.title)).to_contain_text("已重新学习")
     page.get_by_role("link", name="打开测验").click()
     page.get_by_role("button", name="开始测验").click()
     answer_every_question(page, right=True)
