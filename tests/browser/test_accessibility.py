@@ -9,7 +9,7 @@ import io
 from django.core.management import call_command
 from django.urls import reverse
 
-from cases.models import CasePage
+from cases.models import CasePage, Refresher
 from certification.models import Certificate
 from lms.demo.people import DEMO_PASSWORD
 from lms.models import CurriculumPage, LessonPage, Quiz, User
@@ -37,6 +37,9 @@ def _pages_by_role() -> dict[str | None, list[str]]:
     newhire = User.objects.get(username="newhire")
     valid = Certificate.objects.filter(revoked_at=None, superseded_by=None).first()
     revoked = Certificate.objects.exclude(revoked_at=None).first()
+    refresher = Refresher.objects.filter(user__username="agent").first()
+    # A lesson the demo agent read before the product changed: its page asks for a new reading.
+    lesson_to_reread = refresher.change.lessons.live().order_by("path").last().url
     return {
         None: [
             reverse("login"),
@@ -56,6 +59,10 @@ def _pages_by_role() -> dict[str | None, list[str]]:
             case.url,
             case.get_parent().url + "?q=退款",
             reverse("certification:mine"),
+            reverse("cases:refreshers"),
+            reverse("cases:refresher", args=[refresher.change_id]),
+            reverse("cases:practice"),
+            lesson_to_reread,
         ],
         "lead": [
             reverse("lms:team_roster"),
@@ -64,6 +71,8 @@ def _pages_by_role() -> dict[str | None, list[str]]:
             reverse("lms:review_queue"),
             reverse("certification:team"),
             reverse("cases:team_reads"),
+            reverse("lms:team_training"),
+            reverse("cases:team_refreshers"),
         ],
         "admin": [
             reverse("certification_admin_index"),
