@@ -5,6 +5,7 @@ certification.services. Re-exported here so callers import from one place.
 
 from certification.selectors.cycles import (
     BULK_MESSAGE_LOST_AFTER,
+    ExamPracticeTries,
     LevelOffer,
     bulk_issue_progress,
     bulk_issue_stuck,
@@ -18,6 +19,7 @@ from certification.selectors.cycles import (
     exam_attempts,
     exam_attempts_without_result,
     exam_practice_pass,
+    exam_practice_tries,
     exam_results_awaiting_practice,
     exam_window,
     registration_missing,
@@ -59,6 +61,7 @@ __all__ = [
     "STANDING_LABELS",
     "CertStanding",
     "Check",
+    "ExamPracticeTries",
     "LevelOffer",
     "Standing",
     "StepOption",
@@ -75,6 +78,7 @@ __all__ = [
     "exam_attempts",
     "exam_attempts_without_result",
     "exam_practice_pass",
+    "exam_practice_tries",
     "exam_results_awaiting_practice",
     "exam_window",
     "lapse_timeline",
