@@ -216,6 +216,28 @@ def exam_practice_pass(*, user, level: Level, cycle: Cycle) -> int | None:
     return tries[(user.pk, level.code)].passed_run_id
 
 
+def exam_practice_open_to(*, user, simulation_id: int, today: dt.date) -> list[tuple]:
+    """
+    (level, tries) for each level whose exam includes this conversation and that the person
+    is registered for in the exam window open today, with their counted tries: what a run
+    started now means for their exam. One query for a conversation no level names.
+    """
+    levels = list(Level.objects.filter(simulation_id=simulation_id).select_related("exam"))
+    if not levels:
+        return []
+    cycle = cycle_with_open_exam(today)
+    if cycle is None:
+        return []
+    registered = set(
+        Registration.objects.filter(
+            user=user, cycle=cycle, level__in=[level.code for level in levels]
+        ).values_list("level", flat=True)
+    )
+    levels = [level for level in levels if level.code in registered]
+    tries = exam_practice_tries(cycle=cycle, levels=levels, user_ids=[user.pk])
+    return [(level, tries[(user.pk, level.code)]) for level in levels]
+
+
 def exam_results_awaiting_practice(now: dt.datetime, lookback_days: int = 60) -> list[tuple]:
     """
     (user id, level, cycle) of exam results held back by the practice part although a

@@ -352,3 +352,34 @@ def test_the_certification_page_costs_the_same_queries_however_many_runs(
 
     assert_queries_constant(lambda: client.get(reverse("certification:mine")), grow, sizes=(1, 5))
     assert "情景模拟的 3 次考试机会均未通过" in _page(client)
+
+
+def test_the_practice_page_says_whether_a_run_still_counts_towards_the_exam(
+    academy, level, cycle, login
+):
+    agent, other = academy.agent_a, academy.agent_b
+    _limit(level, 2)
+    registration_create(user=agent, level=level)
+    url = reverse("cases:practice_play", args=[level.simulation.slug])
+    client = login(agent)
+
+    def notes():
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+        assert page.status_code == 200
+        return page.content.decode()
+
+    html = notes()
+    assert "这段情景模拟是您初级认证考试的一部分：考试期间只计您最先完成的 2 次对话，还剩 2 次。" in html
+    _play(agent, level.simulation, BAD)
+    assert "还剩 1 次。" in notes()
+    _play(agent, level.simulation, BAD)
+    html = notes()
+    assert "您初级认证考试中这段情景模拟的 2 次考试机会已用完：现在的对话只算练习，不计入考试。" in html
+    assert "还剩" not in html
+    # Practice itself stays open: a further run starts and is scored as ever.
+    assert _play(agent, level.simulation, GOOD).passed
+
+    # Someone not sitting this exam practises the same conversation without a word about it.
+    client = login(other)
+    html = notes()
+    assert "认证考试" not in html
