@@ -8,13 +8,14 @@ benchmarks.
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cases.signals import practice_run_scored
+from cases.signals import practice_page_notes, practice_run_scored
 from certification.dashboard import (
     lapsing_unregistered_count,
     my_status_panel,
     recommendations_waiting_count,
 )
 from certification.notice_kinds import register_certification_notice_kinds
+from certification.practice_notes import exam_practice_notes
 from certification.requirement_kinds import register_certification_requirement_kinds
 from certification.selectors import exam_attempt_rules
 from certification.selectors.effectiveness import may_view_report
@@ -72,6 +73,7 @@ def register_with_core() -> None:
     register_reconciler("certification_qa_training", qa_training_reconcile)
     attempt_graded.connect(exam_result_follow, dispatch_uid="certification-exam-result")
     practice_run_scored.connect(exam_practice_follow, dispatch_uid="certification-exam-practice")
+    practice_page_notes.connect(exam_practice_notes, dispatch_uid="certification-exam-notes")
     register_nav_item(
         NavItem("certification", _("Certification"), url_of("certification:mine"), order=30)
     )

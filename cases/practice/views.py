@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases.models import PracticeRun
+from cases.models import PracticeRun, Simulation
 from cases.practice.scoring import DIMENSIONS, RESPONSE_SECONDS
 from cases.practice.selectors import (
     can_review_practice,
@@ -28,6 +28,7 @@ from cases.practice.selectors import (
     simulations_for,
 )
 from cases.practice.services import practice_reply, practice_run_review, practice_run_start
+from cases.signals import practice_page_notes
 from lms.refusals import Refused
 
 
@@ -47,11 +48,20 @@ def practice_play(request, slug):
     simulation = get_object_or_404(live_simulations(), slug=slug)
     run = open_run_of(user=request.user, simulation=simulation)
     now = timezone.now()
+    # What apps built on the library say about this conversation (an exam's counted tries).
+    notes = [
+        note
+        for _receiver, lines in practice_page_notes.send(
+            sender=Simulation, user=request.user, simulation=simulation
+        )
+        for note in lines or []
+    ]
     return render(
         request,
         "cases/practice/play.html",
         {
             "simulation": simulation,
+            "notes": notes,
             "run": run,
             "replies": list(run.replies.all()) if run else [],
             "turn": player_view(run, now=now) if run else None,

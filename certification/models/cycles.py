@@ -54,7 +54,9 @@ class Level(models.Model):
         verbose_name=_("practice conversation in the exam"),
         help_text=_(
             "If set, the level is passed only when the exam quiz and this practice "
-            "conversation are both passed in the cycle's exam window."
+            "conversation are both passed in the cycle's exam window. Only each person's "
+            "first runs finished in the window count, as many as the exam quiz's attempt "
+            "limit (every run, when the quiz has no limit)."
         ),
     )
     required_level = models.CharField(

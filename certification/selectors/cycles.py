@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -127,52 +127,146 @@ def exam_attempts(*, user, quiz, cycle: Cycle) -> list[Attempt]:
     )
 
 
-def exam_practice_runs(*, cycle: Cycle, levels: list[Level]):
-    """Passed runs of the levels' practice conversations finished in the cycle's exam
-    window: what an exam's practice part counts (none for a level that names none)."""
-    start, end = exam_window(cycle)
-    return PracticeRun.objects.filter(
-        simulation_id__in=[level.simulation_id for level in levels if level.simulation_id],
-        passed=True,
-        finished_at__gte=start,
-        finished_at__lt=end,
+@dataclass(frozen=True)
+class ExamPracticeTries:
+    """
+    A person's runs of a level's exam conversation as the exam counts them. The quiz has an
+    attempt limit the quiz engine enforces; the conversation stays open for practice without
+    limit, so the exam counts only the first `limit` runs finished in the window (the exam
+    quiz's attempt limit, so one setting bounds both parts; None: the quiz has no limit and
+    neither has the conversation). Runs count in the order they finished, passed or not: a
+    run started before the window and finished in it is a try, as it is the finish that puts
+    a run in the window at all.
+    """
+
+    limit: int | None
+    used: int = 0
+    passed_run_id: int | None = None
+    # When the counted pass finished (the reconciler leaves a just-finished one to its follower).
+    passed_at: dt.datetime | None = None
+
+    @property
+    def left(self) -> int | None:
+        return None if self.limit is None else max(0, self.limit - self.used)
+
+    @property
+    def used_up(self) -> bool:
+        """Every try counted and none passed: this window's exam can no longer be passed."""
+        return self.passed_run_id is None and self.left == 0
+
+
+def exam_practice_tries_counted(
+    runs: list[tuple[int, bool, dt.datetime]], limit: int | None
+) -> ExamPracticeTries:
+    """The exam's count of one person's runs of one conversation in the window: `runs` are
+    (run id, passed, finished at) in finish order (the only home of the first-N rule)."""
+    counted = runs if limit is None else runs[:limit]
+    first_pass = next((run for run in counted if run[1]), None)
+    return ExamPracticeTries(
+        limit=limit,
+        used=len(counted),
+        passed_run_id=first_pass[0] if first_pass else None,
+        passed_at=first_pass[2] if first_pass else None,
     )
 
 
-def exam_practice_pass(*, user, level: Level, cycle: Cycle) -> PracticeRun | None:
-    """The person's first passed run of the level's practice conversation in the window."""
+def exam_practice_tries(
+    *, cycle: Cycle, levels: list[Level], user_ids
+) -> dict[tuple[int, str], ExamPracticeTries]:
+    """
+    {(user id, level code): tries} for these people at the levels that name a practice
+    conversation, from their runs finished in the cycle's exam window: one query for any
+    number of people, levels and runs (levels with their exam loaded). `user_ids` is a
+    list, or a query of ids for many people (then only people with runs are in the answer).
+    """
+    levels = [level for level in levels if level.simulation_id]
+    if not levels:
+        return {}
+    start, end = exam_window(cycle)
+    by_person: dict[tuple[int, int], list[tuple[int, bool, dt.datetime]]] = {}
+    runs = (
+        PracticeRun.objects.filter(
+            user_id__in=user_ids,
+            simulation_id__in={level.simulation_id for level in levels},
+            finished_at__gte=start,
+            finished_at__lt=end,
+        )
+        .order_by("finished_at", "pk")
+        .values_list("user_id", "simulation_id", "pk", "passed", "finished_at")
+    )
+    people = set(user_ids) if isinstance(user_ids, list | tuple | set) else set()
+    for user_id, simulation_id, pk, passed, finished_at in runs:
+        by_person.setdefault((user_id, simulation_id), []).append((pk, passed, finished_at))
+        people.add(user_id)
+    return {
+        (user_id, level.code): exam_practice_tries_counted(
+            by_person.get((user_id, level.simulation_id), []), level.exam.max_attempts
+        )
+        for user_id in people
+        for level in levels
+    }
+
+
+def exam_practice_pass(*, user, level: Level, cycle: Cycle) -> int | None:
+    """The id of the person's passed run of the level's practice conversation that the exam
+    counts (the first passed among their first tries in the window), or None."""
     if level.simulation_id is None:
         return None
-    runs = exam_practice_runs(cycle=cycle, levels=[level]).filter(user=user)
-    return runs.order_by("finished_at").first()
+    tries = exam_practice_tries(cycle=cycle, levels=[level], user_ids=[user.pk])
+    return tries[(user.pk, level.code)].passed_run_id
+
+
+def exam_practice_open_to(*, user, simulation_id: int, today: dt.date) -> list[tuple]:
+    """
+    (level, tries) for each level whose exam includes this conversation and that the person
+    is registered for in the exam window open today, with their counted tries: what a run
+    started now means for their exam. One query for a conversation no level names.
+    """
+    levels = list(Level.objects.filter(simulation_id=simulation_id).select_related("exam"))
+    if not levels:
+        return []
+    cycle = cycle_with_open_exam(today)
+    if cycle is None:
+        return []
+    registered = set(
+        Registration.objects.filter(
+            user=user, cycle=cycle, level__in=[level.code for level in levels]
+        ).values_list("level", flat=True)
+    )
+    levels = [level for level in levels if level.code in registered]
+    tries = exam_practice_tries(cycle=cycle, levels=levels, user_ids=[user.pk])
+    return [(level, tries[(user.pk, level.code)]) for level in levels]
 
 
 def exam_results_awaiting_practice(now: dt.datetime, lookback_days: int = 60) -> list[tuple]:
     """
     (user id, level, cycle) of exam results held back by the practice part although a
-    passed run is on record (the process that was to update the result after the run
-    died first), from cycles whose exam window opened in the last `lookback_days`.
+    passed run the exam counts is on record (the process that was to update the result
+    after the run died first), from cycles whose exam window opened in the last
+    `lookback_days`. A pass beyond the person's counted tries owes nothing.
     """
     since = timezone.localdate(now) - dt.timedelta(days=lookback_days)
     levels = list(Level.objects.exclude(simulation=None).select_related("exam"))
     owed = []
     if not levels:
         return owed
+    settled = now - dt.timedelta(minutes=1)
+    by_code = {level.code: level for level in levels}
     for cycle in Cycle.objects.filter(
         exam_opens__gte=since, exam_opens__lte=timezone.localdate(now)
     ):
-        for level in levels:
-            passed_run = exam_practice_runs(cycle=cycle, levels=[level]).filter(
-                user=OuterRef("user"), finished_at__lt=now - dt.timedelta(minutes=1)
-            )
-            held = Result.objects.filter(
-                cycle=cycle,
-                level=level.code,
-                source=Result.Source.EXAM,
-                passed=False,
-                attempt__passed=True,
-            ).filter(Exists(passed_run))
-            owed += [(user_id, level, cycle) for user_id in held.values_list("user_id", flat=True)]
+        held = Result.objects.filter(
+            cycle=cycle,
+            level__in=[level.code for level in levels],
+            source=Result.Source.EXAM,
+            passed=False,
+            attempt__passed=True,
+        ).values_list("user_id", "level")
+        tries = exam_practice_tries(cycle=cycle, levels=levels, user_ids=held.values("user_id"))
+        for user_id, code in held:
+            counted = tries.get((user_id, code))
+            if counted and counted.passed_run_id and counted.passed_at < settled:
+                owed.append((user_id, by_code[code], cycle))
     return owed
 
 
@@ -187,13 +281,24 @@ class LevelOffer:
     exam_open: bool
     result: Result | None
     attempt_open: bool
-    # The level's practice conversation, where it names one: passed in this exam window,
-    # and the exam quiz passed while the conversation still holds the level back.
-    practice_passed: bool = False
+    # The level's practice conversation, where it names one: the person's tries of it the
+    # exam counts in this window, and the exam quiz passed while the conversation still
+    # holds the level back (and may still pass it: tries are left).
+    practice: ExamPracticeTries | None = None
     waiting_for_practice: bool = False
 
+    @property
+    def practice_passed(self) -> bool:
+        return bool(self.practice and self.practice.passed_run_id)
 
-def _waiting_for_practice(level: Level, result: Result | None) -> bool:
+    @property
+    def practice_used_up(self) -> bool:
+        return bool(self.practice and self.practice.used_up)
+
+
+def _waiting_for_practice(
+    level: Level, result: Result | None, practice: ExamPracticeTries | None
+) -> bool:
     return bool(
         level.simulation_id
         and result is not None
@@ -201,6 +306,7 @@ def _waiting_for_practice(level: Level, result: Result | None) -> bool:
         and result.source == Result.Source.EXAM
         and result.attempt is not None
         and result.attempt.passed
+        and not (practice and practice.used_up)
     )
 
 
@@ -214,7 +320,7 @@ def certification_offers(*, user, today: dt.date, certificates) -> tuple[Cycle |
     )
     registered: set[str] = set()
     results: dict[str, Result] = {}
-    practised: set[int] = set()
+    practice: dict[tuple[int, str], ExamPracticeTries] = {}
     if cycle:
         registered = set(
             Registration.objects.filter(user=user, cycle=cycle).values_list("level", flat=True)
@@ -223,12 +329,7 @@ def certification_offers(*, user, today: dt.date, certificates) -> tuple[Cycle |
             r.level: r
             for r in Result.objects.filter(user=user, cycle=cycle).select_related("attempt")
         }
-        if any(level.simulation_id for level in levels):
-            practised = set(
-                exam_practice_runs(cycle=cycle, levels=levels)
-                .filter(user=user)
-                .values_list("simulation_id", flat=True)
-            )
+        practice = exam_practice_tries(cycle=cycle, levels=levels, user_ids=[user.pk])
     open_attempts = set(
         Attempt.objects.filter(
             user=user,
@@ -247,8 +348,10 @@ def certification_offers(*, user, today: dt.date, certificates) -> tuple[Cycle |
             exam_open=exam_cycle is not None and exam_cycle == cycle,
             result=results.get(level.code),
             attempt_open=level.exam_id in open_attempts,
-            practice_passed=level.simulation_id in practised,
-            waiting_for_practice=_waiting_for_practice(level, results.get(level.code)),
+            practice=practice.get((user.pk, level.code)),
+            waiting_for_practice=_waiting_for_practice(
+                level, results.get(level.code), practice.get((user.pk, level.code))
+            ),
         )
         for level in levels
     ]

@@ -99,9 +99,10 @@ def result_record(*, user, level: Level, cycle: Cycle) -> Result | None:
     """
     Bring a person's result at a level in a cycle up to date: the exam attempt that counts
     under the quiz's grading rule, among this cycle's attempts, decides, and where the
-    level names a practice conversation, a passed run of it in the exam window is needed
-    too. No result before an attempt counts. An exceptional result recorded by an
-    administrator is never overwritten by the exam.
+    level names a practice conversation, a passed run of it among the person's first tries
+    in the exam window (as many as the quiz's attempt limit) is needed too. No result
+    before an attempt counts. An exceptional result recorded by an administrator is never
+    overwritten by the exam.
     """
     with transaction.atomic():
         # One at a time per person, cycle and level, and read only once in line: a graded
@@ -117,13 +118,15 @@ def result_record(*, user, level: Level, cycle: Cycle) -> Result | None:
         ).counted
         if counted is None:
             return None
-        practice = exam_practice_pass(user=user, level=level, cycle=cycle)
-        passed = bool(counted.passed) and (level.simulation_id is None or practice is not None)
+        # Only a pass among the person's first tries in the window counts (see
+        # certification.selectors.ExamPracticeTries): replaying is practice, not an exam.
+        practice_id = exam_practice_pass(user=user, level=level, cycle=cycle)
+        passed = bool(counted.passed) and (level.simulation_id is None or practice_id is not None)
         follows = {
             "passed": passed,
             "percent": counted.percent,
             "attempt": counted,
-            "practice_run": practice,
+            "practice_run_id": practice_id,
         }
         result, created = Result.objects.select_for_update().get_or_create(
             user=user, cycle=cycle, level=level.code, defaults=follows
@@ -134,7 +137,7 @@ def result_record(*, user, level: Level, cycle: Cycle) -> Result | None:
             passed,
             counted.percent,
             counted.pk,
-            practice.pk if practice else None,
+            practice_id,
         )
         if (
             not created
