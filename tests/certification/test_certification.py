@@ -2,13 +2,11 @@
 
 import datetime as dt
 import re
-import threading
 from decimal import Decimal
 from unittest import mock
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 from wagtail.models import ModelLogEntry
@@ -38,6 +36,7 @@ from lms.selectors.notices import notice_render
 from lms.selectors.quiz import quiz_result
 from lms.services.quiz import attempt_start, attempt_submit
 from tests.admin import admin_form
+from tests.concurrency import at_once, needs_postgres
 from tests.factories import UserFactory
 from tests.factories import certification as cert
 from tests.factories.learning import right_answers, wrong_answers
@@ -191,11 +190,6 @@ def test_issuing_the_same_pass_twice_gives_one_certificate(academy, levels, open
     assert audit_trail(first).filter(action=CertAction.RENDERED).count() == 1
 
 
-needs_postgres = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="real concurrency needs PostgreSQL"
-)
-
-
 @needs_postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_workers_issuing_the_same_pass_make_one_certificate_and_one_pdf():
@@ -203,27 +197,14 @@ def test_two_workers_issuing_the_same_pass_make_one_certificate_and_one_pdf():
     cycle = cert.cycle(2026, 2)
     results = [cert.passed_result(user, cycle, LevelCode.JUNIOR)]
     other = cert.passed_result(UserFactory(), cycle, LevelCode.JUNIOR)
-    barrier = threading.Barrier(4)
-    issued = []
-
-    def run(result_id):
-        from django.db import connections
-
-        barrier.wait()
-        try:
-            issued.append(certificate_issue(result_id=result_id).pk)
-        finally:
-            connections.close_all()
-
-    threads = [
-        threading.Thread(target=run, args=(rid,))
-        for rid in (results[0].pk, results[0].pk, other.pk, other.pk)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert len(issued) == 4
+    issued = at_once(
+        *[
+            lambda rid=rid: certificate_issue(result_id=rid).pk
+            for rid in (results[0].pk, results[0].pk, other.pk, other.pk)
+        ]
+    )
+    assert len(issued) == 4 and all(isinstance(pk, int) for pk in issued), issued
+    assert len(set(issued)) == 2  # each pair of workers handed back the same certificate
     assert Certificate.objects.count() == 2
     serials = set(Certificate.objects.values_list("serial", flat=True))
     assert serials == {f"JR-{cycle.code}-00001", f"JR-{cycle.code}-00002"}

@@ -369,12 +369,18 @@ def test_the_practice_page_says_whether_a_run_still_counts_towards_the_exam(
         return page.content.decode()
 
     html = notes()
-    assert "这段情景模拟是您初级认证考试的一部分：考试期间只计您最先完成的 2 次对话，还剩 2 次。" in html
+    assert (
+        "这段情景模拟是您初级认证考试的一部分：考试期间只计您最先完成的 2 次对话，还剩 2 次。"
+        in html
+    )
     _play(agent, level.simulation, BAD)
     assert "还剩 1 次。" in notes()
     _play(agent, level.simulation, BAD)
     html = notes()
-    assert "您初级认证考试中这段情景模拟的 2 次考试机会已用完：现在的对话只算练习，不计入考试。" in html
+    assert (
+        "您初级认证考试中这段情景模拟的 2 次考试机会已用完：现在的对话只算练习，不计入考试。"
+        in html
+    )
     assert "还剩" not in html
     # Practice itself stays open: a further run starts and is scored as ever.
     assert _play(agent, level.simulation, GOOD).passed

@@ -4,7 +4,6 @@ import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from lms.models import Attempt, Quiz
@@ -17,6 +16,7 @@ from lms.services.quiz import (
     attempt_submit,
     attempts_close_overdue,
 )
+from tests.concurrency import at_once, needs_postgres
 from tests.factories import UserFactory
 from tests.factories.learning import build_quiz, later, right_answers, wrong_answers
 
@@ -251,40 +251,13 @@ def test_autosave_endpoint_saves_and_reports_the_new_revision(learner, client):
 
 # --- Concurrency, on PostgreSQL (SQLite serialises writers, so races cannot happen there) ---
 
-needs_postgres = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="real concurrency needs PostgreSQL"
-)
-
-
-def _race(target, count=2):
-    barrier = threading.Barrier(count)
-    results = []
-
-    def run():
-        from django.db import connections
-
-        barrier.wait()
-        try:
-            results.append(target())
-        except Exception as exc:  # the refusals are the point
-            results.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
-
 
 @needs_postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_simultaneous_starts_make_one_attempt():
     learner = UserFactory()
     quiz = build_quiz(singles=3)
-    results = _race(lambda: attempt_start(user=learner, quiz=quiz).pk, count=4)
+    results = at_once(*[lambda: attempt_start(user=learner, quiz=quiz).pk] * 4)
     assert len(set(results)) == 1, results
     assert Attempt.objects.filter(user=learner, quiz=quiz).count() == 1
 
@@ -296,9 +269,9 @@ def test_two_simultaneous_submissions_grade_exactly_once():
     quiz = build_quiz(singles=3)
     attempt = attempt_start(user=learner, quiz=quiz)
     answers = right_answers(attempt)
-    results = _race(
-        lambda: attempt_submit(attempt_id=attempt.pk, user=learner, revision=0, answers=answers),
-        count=3,
+    results = at_once(
+        *[lambda: attempt_submit(attempt_id=attempt.pk, user=learner, revision=0, answers=answers)]
+        * 3
     )
     graded = [r for r in results if isinstance(r, Attempt)]
     refused = [r for r in results if isinstance(r, Refused)]
@@ -392,7 +365,7 @@ def test_two_reviewers_scoring_at_once_give_one_score():
             reviewer, points = next(reviewers)
         return attempt_item_review(item_id=item.pk, reviewer=reviewer, points=points)
 
-    results = _race(score)
+    results = at_once(score, score)
     assert sum(isinstance(r, Attempt) for r in results) == 1, results
     attempt.refresh_from_db()
     item.refresh_from_db()

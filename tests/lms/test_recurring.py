@@ -5,13 +5,11 @@ the pages (a lead sees only their own teams; query counts flat).
 """
 
 import datetime as dt
-import threading
 from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
@@ -38,6 +36,7 @@ from lms.services.quiz import attempt_start, attempt_submit
 from lms.services.recurring import training_rounds_open
 from lms.tasks import jobs_reconcile
 from lms.wagtail_hooks import TrainingScheduleViewSet
+from tests.concurrency import at_once, needs_postgres
 from tests.factories import UserFactory
 from tests.factories.learning import build_curriculum, build_quiz, right_answers
 from tests.querycount import assert_queries_constant
@@ -312,35 +311,6 @@ def test_marking_a_lesson_read_again_keeps_one_row_and_moves_only_the_last_readi
     assert LessonCompletion.objects.filter(user=academy.agent_a, lesson=lesson).count() == 1
 
 
-needs_postgres = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="real concurrency needs PostgreSQL"
-)
-
-
-def _at_once(action, count=2) -> list:
-    """Run `action` in `count` threads released together; their results or errors."""
-    barrier = threading.Barrier(count)
-    results = []
-
-    def run():
-        from django.db import connections
-
-        barrier.wait()
-        try:
-            results.append(action())
-        except Exception as exc:  # an IntegrityError is what the test looks for
-            results.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
-
-
 @needs_postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_clicks_at_once_make_one_completion_and_no_error():
@@ -351,10 +321,10 @@ def test_two_clicks_at_once_make_one_completion_and_no_error():
     def click():
         return lesson_complete(user=learner, lesson=lesson).pk
 
-    first = _at_once(click)  # the two inserts race
+    first = at_once(click, click)  # the two inserts race
     assert len(first) == 2 and all(isinstance(r, int) for r in first), first
     completion = LessonCompletion.objects.get(user=learner, lesson=lesson)
-    again = _at_once(click)  # then two re-reads
+    again = at_once(click, click)  # then two re-reads
     assert again == [completion.pk, completion.pk], again
     assert LessonCompletion.objects.filter(user=learner, lesson=lesson).count() == 1
     reread = LessonCompletion.objects.get(pk=completion.pk)
