@@ -4,9 +4,12 @@ uploaded) becomes masked turns, the chosen scenario and product are kept, and th
 in the library's review workflow; what cannot be read saves nothing.
 """
 
+import uuid
+
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from wagtail.models import WorkflowState
 
 from cases.models import CasePage, Channel
 from cases.selectors import case_reviews_of
@@ -25,6 +28,7 @@ def _form(**extra):
     scenario = ScenarioTypeFactory(name="物流丢件")
     product = ProductFactory(name="电商平台")
     return {
+        "submission_token": str(uuid.uuid4()),  # as the form shows it, new each time
         "title": "丢件投诉被推诿，客户要求升级",
         "scenario": scenario.pk,
         "channel": Channel.PHONE,
@@ -90,3 +94,74 @@ def test_only_people_who_may_add_cases_open_the_conversation_page(academy, login
     case_library()
     assert login(academy.lead_a).get(reverse(URL)).status_code in (302, 403)
     assert login(academy.qa).get(reverse(URL)).status_code == 200
+
+
+def _token_shown(page) -> str:
+    text = page.content.decode()
+    start = text.index('name="submission_token" value="') + len('name="submission_token" value="')
+    return text[start : start + 36]
+
+
+def test_the_same_form_sent_twice_makes_one_case_in_review_and_shows_it(academy, login, client):
+    case_review_workflow_ensure(case_library())
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    qa = login(academy.qa)
+    data = {**_form(), "submission_token": _token_shown(qa.get(reverse(URL)))}
+    first = qa.post(reverse(URL), data)
+    again = qa.post(reverse(URL), data, follow=True)
+    case = CasePage.objects.get()
+    assert first.url == reverse("wagtailadmin_pages:edit", args=[case.pk])
+    assert again.redirect_chain[0][0] == first.url
+    assert "这个表单已经提交过，下面是已创建的案例。" in again.content.decode()
+    assert WorkflowState.objects.filter(object_id=str(case.pk)).count() == 1
+
+
+def test_two_conversations_with_the_same_title_make_two_cases(academy, login):
+    case_review_workflow_ensure(case_library())
+    qa = login(academy.qa)
+    for transcript in (CONVERSATION, "客户：你好，退款三天了还没到\n客服：这不是我的问题"):
+        token = _token_shown(qa.get(reverse(URL)))
+        data = {**_form(), "transcript": transcript, "submission_token": token}
+        assert qa.post(reverse(URL), data).status_code == 302
+    cases = CasePage.objects.filter(title=_form()["title"])
+    assert cases.count() == 2 and len({c.slug for c in cases}) == 2
+    assert all(case.workflow_in_progress for case in cases)
+
+
+def test_a_refused_form_keeps_its_token_and_the_corrected_one_makes_the_case(academy, login):
+    case_review_workflow_ensure(case_library())
+    qa = login(academy.qa)
+    data = _form(transcript="客户：你好\n客服：")
+    refused = qa.post(reverse(URL), data)
+    assert refused.status_code == 200 and _token_shown(refused) == data["submission_token"]
+    assert qa.post(reverse(URL), {**data, "transcript": CONVERSATION}).status_code == 302
+    assert CasePage.objects.count() == 1
+
+
+def test_a_form_without_its_token_is_refused_and_offered_again(academy, login, client):
+    case_review_workflow_ensure(case_library())
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    qa = login(academy.qa)
+    data = _form()
+    del data["submission_token"]
+    refused = qa.post(reverse(URL), data)
+    assert refused.status_code == 200 and not CasePage.objects.exists()
+    assert "无法确认这个表单只提交一次" in refused.content.decode()
+    assert (
+        qa.post(reverse(URL), {**data, "submission_token": _token_shown(refused)}).status_code
+        == 302
+    )
+    assert CasePage.objects.count() == 1
+
+
+def test_a_form_sent_again_after_its_case_was_deleted_says_so(academy, login, client):
+    case_review_workflow_ensure(case_library())
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    qa = login(academy.qa)
+    data = _form()
+    qa.post(reverse(URL), data)
+    CasePage.objects.get().delete()
+    again = qa.post(reverse(URL), data, follow=True)
+    assert again.redirect_chain[0][0] == reverse(URL)
+    assert "当时创建的案例已被删除" in again.content.decode()
+    assert not CasePage.objects.exists()
