@@ -36,6 +36,22 @@ class StaffImportForm(forms.Form):
         return upload
 
 
+class SubmitOnceTokenInput(forms.TextInput):
+    """
+    The token of a SubmitOnceForm: a text input the person never sees, not a hidden one,
+    because browsers put back a text input's value when the person goes back to the page
+    and never a hidden input's (static/js/submit_once.js says how that is used).
+    """
+
+    is_hidden = True  # rendered with the form's hidden fields, never labelled
+
+    def __init__(self, attrs=None):
+        super().__init__({"hidden": True, "data-submit-once": "", **(attrs or {})})
+
+    class Media:
+        js = ["js/submit_once.js"]
+
+
 class SubmitOnceForm(forms.Form):
     """
     A form that creates something in one POST and must create it once
@@ -50,7 +66,7 @@ class SubmitOnceForm(forms.Form):
 
     TOKEN_FIELD = "submission_token"  # noqa: S105 (a field name, not a secret)
 
-    submission_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+    submission_token = forms.UUIDField(widget=SubmitOnceTokenInput, initial=uuid.uuid4)
 
     def __init__(self, data=None, *args, **kwargs):
         self.token_was_missing = False
