@@ -4,16 +4,22 @@ uploaded) becomes masked turns, the chosen scenario and product are kept, and th
 in the library's review workflow; what cannot be read saves nothing.
 """
 
+import threading
 import uuid
 
+import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 from wagtail.models import WorkflowState
 
-from cases.models import CasePage, Channel
+from cases.models import CasePage, Channel, Product, ScenarioType
 from cases.selectors import case_reviews_of
 from cases.services import case_review_workflow_ensure
+from cases.services.from_conversation import case_draft_from_conversation
+from lms.services.submissions import form_submission_once
+from tests.conftest import build_academy
 from tests.factories.cases import ProductFactory, ScenarioTypeFactory, case_library
 
 URL = "cases_from_conversation"
@@ -165,3 +171,48 @@ def test_a_form_sent_again_after_its_case_was_deleted_says_so(academy, login, cl
     assert again.redirect_chain[0][0] == reverse(URL)
     assert "当时创建的案例已被删除" in again.content.decode()
     assert not CasePage.objects.exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="real concurrency needs PostgreSQL")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_double_click_sending_the_form_twice_at_once_makes_one_case_in_review():
+    from django.db import connections
+
+    academy = build_academy()
+    library = case_library()
+    case_review_workflow_ensure(library)
+    data, token, count = _form(), uuid.uuid4(), 3
+    scenario, product = ScenarioType.objects.get(), Product.objects.get()
+    barrier, results = threading.Barrier(count), []
+
+    def send():
+        barrier.wait()
+        try:
+            sent = form_submission_once(
+                user=academy.qa,
+                form="cases.case_from_conversation",
+                token=token,
+                create=lambda: case_draft_from_conversation(
+                    user=academy.qa,
+                    library=library,
+                    title=data["title"],
+                    scenario=scenario,
+                    channel=data["channel"],
+                    product=product,
+                    transcript=CONVERSATION,
+                ),
+            )
+            results.append((sent.created, sent.result.pk))
+        except Exception as exc:  # any failure is the point
+            results.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    case = CasePage.objects.get()
+    assert sorted(results) == [(False, case.pk)] * (count - 1) + [(True, case.pk)], results
+    assert WorkflowState.objects.filter(object_id=str(case.pk)).count() == 1
