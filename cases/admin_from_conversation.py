@@ -13,9 +13,12 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from cases.admin_production import case_sent_again
 from cases.models import CaseLibraryPage, Channel, Product, ScenarioType
 from cases.services.from_conversation import case_draft_from_conversation
+from lms.forms import SubmitOnceForm
 from lms.refusals import Refused
+from lms.services.submissions import form_submission_once
 
 MAX_FILE_BYTES = 1_000_000
 
@@ -28,7 +31,7 @@ def case_library_for(user) -> CaseLibraryPage | None:
     return library
 
 
-class CaseFromConversationForm(forms.Form):
+class CaseFromConversationForm(SubmitOnceForm):
     title = forms.CharField(
         label=gettext_lazy("Title of the case"),
         max_length=255,
@@ -100,19 +103,27 @@ class CaseFromConversationView(WagtailAdminTemplateMixin, FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            case = case_draft_from_conversation(
+            sent = form_submission_once(
                 user=self.request.user,
-                library=self.library,
-                title=data["title"],
-                scenario=data["scenario"],
-                channel=data["channel"],
-                product=data["product"],
-                background=data["background"],
-                transcript=data["transcript"],
+                form="cases.case_from_conversation",
+                token=data["submission_token"],
+                create=lambda: case_draft_from_conversation(
+                    user=self.request.user,
+                    library=self.library,
+                    title=data["title"],
+                    scenario=data["scenario"],
+                    channel=data["channel"],
+                    product=data["product"],
+                    background=data["background"],
+                    transcript=data["transcript"],
+                ),
             )
         except Refused as refused:
             form.add_error(None, refused.message)
             return self.form_invalid(form)
+        if not sent.created:
+            return case_sent_again(self.request, sent.result, form_url=self.request.path)
+        case = sent.result
         messages.success(
             self.request,
             _("“%(title)s” was made from the conversation and sent to review.")

@@ -35,7 +35,9 @@ from cases.services.production import (
     case_week_go_live,
 )
 from lms.choosers import chooser_results
+from lms.forms import SubmitOnceForm
 from lms.refusals import Refused
+from lms.services.submissions import form_submission_once
 
 
 def _is_case(page) -> bool:
@@ -45,7 +47,7 @@ def _is_case(page) -> bool:
 # --- Duplicate ------------------------------------------------------------------------------
 
 
-class CaseDuplicateForm(forms.Form):
+class CaseDuplicateForm(SubmitOnceForm):
     title = forms.CharField(label=gettext_lazy("Title of the new case"), max_length=255)
     slug = forms.SlugField(
         label=gettext_lazy("Address (slug)"),
@@ -90,22 +92,45 @@ class CaseDuplicateView(WagtailAdminTemplateMixin, FormView):
         return {**super().get_context_data(**kwargs), "case": self.case}
 
     def form_valid(self, form):
+        data = form.cleaned_data
         try:
-            copy = case_duplicate(
-                case=self.case,
+            sent = form_submission_once(
                 user=self.request.user,
-                title=form.cleaned_data["title"],
-                slug=form.cleaned_data["slug"],
+                form=f"cases.case_duplicate:{self.case.pk}",
+                token=data["submission_token"],
+                create=lambda: case_duplicate(
+                    case=self.case,
+                    user=self.request.user,
+                    title=data["title"],
+                    slug=data["slug"],
+                ),
             )
         except Refused as refused:
             form.add_error(None, refused.message)
             return self.form_invalid(form)
+        if not sent.created:
+            return case_sent_again(self.request, sent.result, form_url=self.request.path)
+        copy = sent.result
         messages.success(
             self.request,
             _("“%(title)s” was started from “%(original)s”, as a draft.")
             % {"title": copy.title, "original": self.case.title},
         )
         return redirect("wagtailadmin_pages:edit", copy.pk)
+
+
+def case_sent_again(request, case, *, form_url: str):
+    """
+    The answer to a form sent a second time: the case the first sending made, said so; or,
+    if that case was deleted since, a fresh form.
+    """
+    if case is None:
+        messages.warning(
+            request, _("This form was already sent; the case it made has since been deleted.")
+        )
+        return redirect(form_url)
+    messages.info(request, _("This form was already sent; here is the case it made."))
+    return redirect("wagtailadmin_pages:edit", case.pk)
 
 
 class CaseDuplicateButton(PageMenuItem):

@@ -1,5 +1,7 @@
 """Forms of the core's pages (the staff lists' filters are FilterSets in lms.filters)."""
 
+import uuid
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +34,64 @@ class StaffImportForm(forms.Form):
                 % {"max_mb": settings.ACADEMY_STAFF_IMPORT_MAX_BYTES // (1024 * 1024)}
             )
         return upload
+
+
+class SubmitOnceTokenInput(forms.TextInput):
+    """
+    The token of a SubmitOnceForm: a text input the person never sees, not a hidden one,
+    because browsers put back a text input's value when the person goes back to the page
+    and never a hidden input's (static/js/submit_once.js says how that is used).
+    """
+
+    is_hidden = True  # rendered with the form's hidden fields, never labelled
+
+    def __init__(self, attrs=None):
+        super().__init__({"hidden": True, "data-submit-once": "", **(attrs or {})})
+
+    class Media:
+        js = ["js/submit_once.js"]
+
+
+class SubmitOnceForm(forms.Form):
+    """
+    A form that creates something in one POST and must create it once
+    (lms.services.submissions.form_submission_once): a hidden token, new each time the form
+    is shown, kept when the form comes back with errors, so the corrected form is still the
+    same sending. A POST without a valid token (a page opened before this field existed, a
+    client that drops it) is refused with a word and given a fresh token, so sending the
+    checked form again works: treating it as new would reopen the double creation for
+    whoever loses the token. A made-up token only makes the form new, as reopening it would;
+    tokens are per person, so another's token finds nothing of theirs.
+    """
+
+    TOKEN_FIELD = "submission_token"  # noqa: S105 (a field name, not a secret)
+
+    submission_token = forms.UUIDField(widget=SubmitOnceTokenInput, initial=uuid.uuid4)
+
+    def __init__(self, data=None, *args, **kwargs):
+        self.token_was_missing = False
+        if data is not None:
+            prefix = kwargs.get("prefix") or self.prefix
+            key = f"{prefix}-{self.TOKEN_FIELD}" if prefix else self.TOKEN_FIELD
+            try:
+                uuid.UUID(str(data.get(key) or ""))
+            except ValueError:
+                self.token_was_missing = True
+                data = data.copy()
+                data[key] = str(uuid.uuid4())
+        super().__init__(data, *args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.token_was_missing:
+            raise forms.ValidationError(
+                _(
+                    "This form could not be recognised as sent once (it may have been opened "
+                    "before an update). Check it and send it again."
+                ),
+                code="submission_token",
+            )
+        return cleaned
 
 
 def first_error(form: forms.Form) -> str:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from lms.features import reconcilers
 from lms.models import StaffImport
-from lms.services import quiz, recurring
+from lms.services import quiz, recurring, submissions
 from lms.services.notices import notice_email_send
 from lms.services.staff_import import (
     staff_import_claim,
@@ -44,6 +44,11 @@ def training_rounds_open() -> int:
 
 def sessions_clear_expired() -> None:
     call_command("clearsessions")
+
+
+def form_submissions_prune() -> int:
+    """Forget the one-time tokens of forms sent long ago (lms.services.submissions)."""
+    return submissions.form_submissions_prune()
 
 
 def jobs_reconcile() -> dict[str, int]:

@@ -25,6 +25,7 @@ from .quiz import (
 )
 from .recurring import Frequency, TrainingAssignment, TrainingRound, TrainingSchedule
 from .staff_import import StaffImport
+from .submissions import FormSubmission
 
 __all__ = [
     "AcademyHomePage",
@@ -40,6 +41,7 @@ __all__ = [
     "FeedbackFormField",
     "FeedbackFormPage",
     "FeedbackGiven",
+    "FormSubmission",
     "Frequency",
     "GoLiveState",
     "GoLiveStatus",

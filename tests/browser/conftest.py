@@ -260,6 +260,7 @@ def cms_case_duplicate(browser, case, title):
     browser.go(reverse("cases_duplicate", args=[case.pk]))
     expect(browser.heading()).to_contain_text("复制此案例")
     page.get_by_role("textbox", name="新案例标题").fill(title)
+    browser.shot("case-duplicate-form")
     page.get_by_role("button", name="新建案例").click()
     page.wait_for_load_state()
 

@@ -2,7 +2,9 @@
 batch review with the second-person rule, reviewers told, abandoned drafts never in the way."""
 
 import datetime as dt
+import uuid
 
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
@@ -131,10 +133,36 @@ def test_the_duplicate_view_redirects_to_the_new_drafts_editor(academy, login):
     url = reverse("cases_duplicate", args=[original.pk])
     form = client.get(url)
     assert form.status_code == 200 and "快递延误三天（副本）" in form.content.decode()
-    response = client.post(url, {"title": "新的延误案例", "slug": ""})
+    token = str(uuid.uuid4())
+    response = client.post(url, {"title": "新的延误案例", "slug": "", "submission_token": token})
     copy = CasePage.objects.get(title="新的延误案例")
     assert response["Location"] == reverse("wagtailadmin_pages:edit", args=[copy.pk])
-    assert client.post(url, {"title": " "}).status_code == 200  # refused, in the form
+    refused = client.post(url, {"title": " ", "submission_token": str(uuid.uuid4())})
+    assert refused.status_code == 200  # refused, in the form
+
+
+def test_the_duplicate_form_sent_twice_starts_one_copy(academy, login, client):
+    case_library()
+    original = build_case("快递延误三天")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    trainer = login(academy.trainer)
+    url = reverse("cases_duplicate", args=[original.pk])
+    shown = trainer.get(url).content.decode()
+    marker = 'name="submission_token" value="'
+    token = shown[shown.index(marker) + len(marker) :][:36]
+    data = {"title": "快递延误五天", "slug": "", "submission_token": token}
+    first = trainer.post(url, data)
+    again = trainer.post(url, data, follow=True)
+    copy = CasePage.objects.get(title="快递延误五天")
+    assert (
+        again.redirect_chain[0][0]
+        == first["Location"]
+        == reverse("wagtailadmin_pages:edit", args=[copy.pk])
+    )
+    assert "这个表单已经提交过，下面是已创建的案例。" in again.content.decode()
+    other = {**data, "submission_token": str(uuid.uuid4())}  # the form opened a second time
+    assert trainer.post(url, other).status_code == 302
+    assert CasePage.objects.filter(title="快递延误五天").count() == 2
 
 
 def test_the_planning_view_opens_a_new_case_with_its_weeks_monday_filled_in(academy, login):

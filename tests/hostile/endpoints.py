@@ -4,6 +4,7 @@ which roles, the fields it reads and a value that passes for each (so an attack 
 past the first check).
 """
 
+import uuid
 from dataclasses import dataclass, field
 
 from certification.filters import TeamCertificationFilter
@@ -277,8 +278,17 @@ ENDPOINTS = [
         "cases_from_conversation",
         "POST",
         ("qa", "trainer"),
-        fields=("title", "scenario", "channel", "product", "background", "transcript"),
+        fields=(
+            "submission_token",
+            "title",
+            "scenario",
+            "channel",
+            "product",
+            "background",
+            "transcript",
+        ),
         valid={
+            "submission_token": lambda w: str(uuid.uuid4()),
             "title": lambda w: "丢件投诉被推诿",
             "scenario": lambda w: str(w.case.scenario_id),
             "channel": lambda w: "phone",

@@ -14,6 +14,11 @@ SCHEDULES: dict[str, tuple[str, str, str]] = {
         "30 3 * * *",
         "Delete expired sessions every night.",
     ),
+    "form_submissions_prune": (
+        "lms.tasks.form_submissions_prune",
+        "40 3 * * *",
+        "Forget the one-time tokens of CMS forms sent more than 30 days ago, every night.",
+    ),
     "pages_publish_scheduled": (
         "lms.tasks.pages_publish_scheduled",
         "* * * * *",
