@@ -4,13 +4,11 @@ uploaded) becomes masked turns, the chosen scenario and product are kept, and th
 in the library's review workflow; what cannot be read saves nothing.
 """
 
-import threading
 import uuid
 
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.urls import reverse
 from wagtail.models import WorkflowState
 
@@ -19,6 +17,7 @@ from cases.selectors import case_reviews_of
 from cases.services import case_review_workflow_ensure
 from cases.services.from_conversation import case_draft_from_conversation
 from lms.services.submissions import form_submission_once
+from tests.concurrency import at_once, needs_postgres
 from tests.conftest import build_academy
 from tests.factories.cases import ProductFactory, ScenarioTypeFactory, case_library
 
@@ -173,46 +172,33 @@ def test_a_form_sent_again_after_its_case_was_deleted_says_so(academy, login, cl
     assert not CasePage.objects.exists()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="real concurrency needs PostgreSQL")
+@needs_postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_double_click_sending_the_form_twice_at_once_makes_one_case_in_review():
-    from django.db import connections
-
     academy = build_academy()
     library = case_library()
     case_review_workflow_ensure(library)
     data, token, count = _form(), uuid.uuid4(), 3
     scenario, product = ScenarioType.objects.get(), Product.objects.get()
-    barrier, results = threading.Barrier(count), []
 
     def send():
-        barrier.wait()
-        try:
-            sent = form_submission_once(
+        sent = form_submission_once(
+            user=academy.qa,
+            form="cases.case_from_conversation",
+            token=token,
+            create=lambda: case_draft_from_conversation(
                 user=academy.qa,
-                form="cases.case_from_conversation",
-                token=token,
-                create=lambda: case_draft_from_conversation(
-                    user=academy.qa,
-                    library=library,
-                    title=data["title"],
-                    scenario=scenario,
-                    channel=data["channel"],
-                    product=product,
-                    transcript=CONVERSATION,
-                ),
-            )
-            results.append((sent.created, sent.result.pk))
-        except Exception as exc:  # any failure is the point
-            results.append(exc)
-        finally:
-            connections.close_all()
+                library=library,
+                title=data["title"],
+                scenario=scenario,
+                channel=data["channel"],
+                product=product,
+                transcript=CONVERSATION,
+            ),
+        )
+        return sent.created, sent.result.pk
 
-    threads = [threading.Thread(target=send) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = at_once(*[send] * count)
     case = CasePage.objects.get()
     assert sorted(results) == [(False, case.pk)] * (count - 1) + [(True, case.pk)], results
     assert WorkflowState.objects.filter(object_id=str(case.pk)).count() == 1

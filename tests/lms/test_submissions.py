@@ -6,7 +6,6 @@ make one row (PostgreSQL).
 """
 
 import datetime as dt
-import threading
 import uuid
 
 import pytest
@@ -18,6 +17,7 @@ from lms.forms import SubmitOnceForm
 from lms.models import FormSubmission, Team
 from lms.refusals import Refused
 from lms.services.submissions import KEEP_FOR, form_submission_once, form_submissions_prune
+from tests.concurrency import at_once, needs_postgres
 from tests.factories import UserFactory
 
 
@@ -127,19 +127,11 @@ def test_a_form_without_a_valid_token_is_refused_and_offered_a_fresh_one():
 
 # --- Two sendings at the same moment, on PostgreSQL (SQLite serialises writers) ----------
 
-needs_postgres = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="real concurrency needs PostgreSQL"
-)
-
 
 @needs_postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_simultaneous_sendings_of_one_form_create_once_and_all_get_that_result():
-    from django.db import connections
-
     user, token, count = UserFactory(), uuid.uuid4(), 4
-    barrier = threading.Barrier(count)
-    results = []
 
     def create():
         team = Team.objects.create(name="并发组")
@@ -147,21 +139,11 @@ def test_simultaneous_sendings_of_one_form_create_once_and_all_get_that_result()
         connection.cursor().execute("SELECT pg_sleep(0.3)")
         return team
 
-    def run():
-        barrier.wait()
-        try:
-            sent = form_submission_once(user=user, form="t.team", token=token, create=create)
-            results.append((sent.created, sent.result.pk))
-        except Exception as exc:  # any failure is the point
-            results.append(exc)
-        finally:
-            connections.close_all()
+    def send():
+        sent = form_submission_once(user=user, form="t.team", token=token, create=create)
+        return sent.created, sent.result.pk
 
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    results = at_once(*[send] * count, timeout=30)
     assert len(results) == count, results
     assert sorted(created for created, _pk in results) == [False] * (count - 1) + [True]
     assert len({pk for _created, pk in results}) == 1
