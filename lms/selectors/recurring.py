@@ -165,16 +165,15 @@ def training_to_do(user) -> list[AssignmentProgress]:
     return [row for row in rows if not row.complete]
 
 
-def lesson_reread_round(*, user, lesson: LessonPage, module: ModulePage, read_at):
+def _reread_round(*, user, lesson: LessonPage, read_at):
     """
     The round that asks `user` to read `lesson` again: a current round of theirs whose
     curriculum or module holds the lesson and which opened after they last read it (the
     round in which it would not count, assignment_progress's rule). Soonest due first;
-    None when no round asks (not read at all, read within every round, or not in one).
-    One query, however many rounds and assignments there are.
+    None when no round asks (read within every round, or not in one). One query, however
+    many rounds and assignments there are. lesson_reread has checked that the lesson was
+    read and is live.
     """
-    if read_at is None or not (lesson.live and module.live):
-        return None
     # The lesson and the pages above it: a round's target is its module or its curriculum.
     above = [lesson.path[:end] for end in range(Page.steplen, len(lesson.path) + 1, Page.steplen)]
     assignment = (
@@ -192,13 +191,13 @@ def lesson_reread_round(*, user, lesson: LessonPage, module: ModulePage, read_at
 def lesson_reread(*, user, lesson: LessonPage, module: ModulePage, read_at) -> RereadRequest | None:
     """
     What asks `user` to read `lesson` again, soonest due first: a round of recurring
-    training (lesson_reread_round) or a feature's request (lms.features, e.g. a product's
+    training (_reread_round) or a feature's request (lms.features, e.g. a product's
     refresher). None when the lesson was not read yet, or nothing asks.
     """
     if read_at is None or not (lesson.live and module.live):
         return None
     found = reread_requests(user=user, lesson=lesson, read_at=read_at)
-    training_round = lesson_reread_round(user=user, lesson=lesson, module=module, read_at=read_at)
+    training_round = _reread_round(user=user, lesson=lesson, read_at=read_at)
     if training_round is not None:
         found.append(RereadRequest("round", training_round.schedule.name, training_round.due_on))
     return min(found, key=lambda request: request.due_on, default=None)
