@@ -2,7 +2,7 @@
 
 from django.core.paginator import Paginator
 
-from cases.filters import CaseLibraryFilter
+from cases.filters import CaseLibraryFilter, library_filter_fields
 from cases.search.log import case_search_record
 from cases.search.results import case_search_page
 from cases.selectors import live_cases
@@ -19,7 +19,12 @@ def case_library_listing(request, library) -> dict:
     query = filterset.query
     params = request.GET.copy()
     params.pop("page", None)
-    context = {"form": filterset.form, "query": query, "params": params.urlencode()}
+    context = {
+        "form": filterset.form,
+        "filter_fields": library_filter_fields(filterset),
+        "query": query,
+        "params": params.urlencode(),
+    }
     if query:
         # Ranked by relevance among the cases the other filters keep (cases/search/).
         found = case_search_page(

@@ -5,6 +5,8 @@ from collections import Counter
 
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel
@@ -17,7 +19,12 @@ from cases.forms import CasePageForm
 from cases.pii import mask_in, mask_pii
 from cases.search import case_search_text
 from cases.slugs import case_free_slug
+from lms.generations import generation_bump
 from lms.search.pages import ChineseTitleIndexed, page_search_fields
+
+# Moves on whenever a scenario type or product is saved or deleted: the library's filter
+# fields, kept rendered in the shared cache (cases.filters), list them.
+TAXONOMY_CACHE_KEY = "cases:taxonomy:generation"
 
 
 class ScenarioType(models.Model):
@@ -73,6 +80,13 @@ class Difficulty(models.IntegerChoices):
     EASY = 1, _("Basic")
     MEDIUM = 2, _("Intermediate")
     HARD = 3, _("Advanced")
+
+
+@receiver([post_save, post_delete], sender=ScenarioType, dispatch_uid="cases-taxonomy-scenario")
+@receiver([post_save, post_delete], sender=Product, dispatch_uid="cases-taxonomy-product")
+def _taxonomy_changed(sender, **kwargs):
+    """A signal, not save(): the CMS's bulk delete removes a queryset."""
+    generation_bump(TAXONOMY_CACHE_KEY)
 
 
 class CaseLibraryPage(ChineseTitleIndexed, RoutablePageMixin, Page):

@@ -5,10 +5,11 @@ and the record of what was searched.
 """
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import CasePage, CaseSearch, SynonymGroup
+from cases.models import CasePage, CaseSearch, Product, ScenarioType, SynonymGroup
 from cases.search.engines import library_engine
 from cases.search.evaluation import eval_read, evaluate
 from lms.search.analysis import normalise, query_words
@@ -156,3 +157,22 @@ def test_a_snippet_marks_full_width_and_capital_letters_where_the_query_typed_pl
     assert html.count("<mark>") == 3
     assert "<mark>ＡＰＰ</mark>" in html and "<mark>App</mark>" in html
     assert "<mark>闪退</mark>" in html
+
+
+def test_the_filters_list_scenarios_and_products_as_they_are_now(academy, login):
+    build_case("退款到账慢", scenario="退款", product="会员")
+    client = login(academy.agent_a)
+    library = lambda: search_page(client).content.decode()  # noqa: E731
+    assert "退款" in library() and "会员" in library()
+    ScenarioType.objects.create(name="发票问题")
+    assert "发票问题" in library()
+    product = Product.objects.get(name="会员")
+    product.name = "会员套餐"
+    product.save()
+    assert "会员套餐" in library()
+    ScenarioType.objects.filter(name="发票问题").delete()  # the CMS's bulk delete
+    assert "发票问题" not in library()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "All scenarios" in library()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    assert "All scenarios" not in library()

@@ -1,0 +1,44 @@
+"""
+Entries of the shared cache that every worker and server can trust: a kind of entry (the
+library's filter fields, search results) has a *generation* number in the shared cache,
+moved on whenever what its entries were built from changes, and an entry is used only while
+it carries the current generation. The number moves at once and again when the change
+commits, so a request that read the old rows in between cannot store them as current.
+Reading an entry and its generation is one round trip (get_many).
+"""
+
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.db import transaction
+
+T = TypeVar("T")
+
+
+def generation_bump(generation_key: str) -> None:
+    """Every entry kept under `generation_key` is stale from now on."""
+
+    def bump():
+        cache.set(generation_key, time.time_ns(), None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def generation_cached(generation_key: str, key: str, build: Callable[[], T], timeout: int) -> T:
+    """The value kept under `key` if it was built in the current generation, else `build()`,
+    kept for the next request."""
+    found = cache.get_many([generation_key, key])
+    generation = found.get(generation_key)
+    if generation is None:
+        # A new or emptied cache: start from a number no kept entry can carry.
+        cache.add(generation_key, time.time_ns(), None)
+        generation = cache.get(generation_key)
+    kept = found.get(key)
+    if kept is not None and kept[0] == generation:
+        return kept[1]
+    value = build()
+    cache.set(key, (generation, value), timeout)
+    return value
