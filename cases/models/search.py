@@ -12,10 +12,19 @@ from django.db import models
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
+from wagtail.signals import post_page_move
 
 from cases.models.library import CasePage
+from cases.search import SEARCH_GENERATION_KEY
+from lms.generations import generation_bump
 
 SYNONYMS_CACHE_KEY = "cases:search:synonym-map"  # the built map (was: the groups)
+# A save that names its fields and none of these leaves every result list as it was (a
+# draft saved in the CMS writes the revision fields only).
+RANKED_FIELDS = frozenset(
+    {"live", "first_published_at", "search_text", "path", "depth", "url_path",
+     "scenario", "channel", "difficulty", "product"}
+)  # fmt: skip
 WORD_SEPARATORS = re.compile(r"[\s,，、;；/|]+")
 
 
@@ -26,7 +35,10 @@ class CaseSearchTerm(models.Model):
     case's text whenever the case is saved.
     """
 
-    case = models.ForeignKey(CasePage, on_delete=models.CASCADE, related_name="search_terms")
+    # Indexed below, leading a composite index (case_search_term_of_case).
+    case = models.ForeignKey(
+        CasePage, on_delete=models.CASCADE, related_name="search_terms", db_index=False
+    )
     term = models.CharField(max_length=32)
     weight = models.PositiveIntegerField()
 
@@ -37,8 +49,14 @@ class CaseSearchTerm(models.Model):
         ]
         indexes = [
             # A common term's postings read best first, only as many as a search needs
-            # (cases.search.ranking takes each term's top few hundred).
-            models.Index(fields=["term", "-weight", "case"], name="case_search_term_impact")
+            # (cases.search.ranking takes each term's top few hundred, newest first among
+            # equal weights): in the index's own order, so the read stops at the limit
+            # without sorting the term's postings.
+            models.Index(fields=["term", "-weight", "-case"], name="case_search_term_best"),
+            # A candidate's postings of the query's terms, with their weights, from the index
+            # alone (ranking scores a few hundred candidates exactly); it also serves the
+            # foreign key (a case's postings replaced on save, deleted with it).
+            models.Index(fields=["case", "term", "weight"], name="case_search_term_of_case"),
         ]
 
     def __str__(self):
@@ -57,6 +75,19 @@ class SearchTermFrequency(models.Model):
 
     def __str__(self):
         return f"{self.term}: {self.cases}"
+
+
+@receiver(post_save, sender=CasePage, dispatch_uid="cases-search-generation-save")
+def _case_saved(sender, instance, update_fields=None, **kwargs):
+    if update_fields is None or RANKED_FIELDS.intersection(update_fields):
+        generation_bump(SEARCH_GENERATION_KEY)
+
+
+@receiver(post_delete, sender=CasePage, dispatch_uid="cases-search-generation-delete")
+@receiver(post_page_move, dispatch_uid="cases-search-generation-move")
+def _cases_changed(sender, **kwargs):
+    """A case gone, or a page moved (its cases' paths change by a bulk update)."""
+    generation_bump(SEARCH_GENERATION_KEY)
 
 
 @receiver(pre_delete, sender=CasePage, dispatch_uid="cases-search-frequencies")

@@ -16,7 +16,12 @@ Nothing here is imported by the models at module level except `case_search_text`
 
 from lms.search.analysis import warm_up
 
-__all__ = ["case_search_text", "warm_up", "words_text"]
+__all__ = ["SEARCH_GENERATION_KEY", "case_search_text", "warm_up", "words_text"]
+
+# Moves on whenever what a search's result list is built from changes (ranking keeps the
+# lists under it): a case's terms, whether it is live, its date, its place
+# (cases.models.search sends it on).
+SEARCH_GENERATION_KEY = "cases:search:generation"
 
 
 def _stream_strings(data):

@@ -16,6 +16,8 @@ from collections import Counter
 
 from django.db import connections, transaction
 
+from cases.search import SEARCH_GENERATION_KEY
+from lms.generations import generation_bump
 from lms.search.analysis import index_terms, pinyin_key
 
 K1 = 1.2
@@ -137,6 +139,7 @@ def frequencies_rebuild(*, db: str = "default") -> None:
             " UNION ALL SELECT %s, COUNT(DISTINCT case_id) FROM cases_casesearchterm",
             [LIBRARY],
         )
+    generation_bump(SEARCH_GENERATION_KEY)  # bulk inserts send no signal
 
 
 def cases_index_rebuild(cases) -> int:

@@ -24,13 +24,16 @@ common word holds only in passing can fall out of a very broad query's candidate
 the ones BM25 would rank last. Document frequencies come from their own small table.
 """
 
+import hashlib
 import math
 from dataclasses import dataclass, field
 
 from django.db import connections
 
+from cases.search import SEARCH_GENERATION_KEY
 from cases.search.index import LIBRARY
 from cases.search.synonyms import synonym_map
+from lms.generations import generation_cached
 from lms.search.analysis import bigrams, is_cjk, pinyin_key, query_words
 
 OWN, SYNONYM, SOUND = 100, 70, 60  # how much an alternative counts, in percent
@@ -39,6 +42,7 @@ COMMON_FROM = 10  # cases: in a smaller library every word is in half of them
 MAX_SOUNDS = 4
 PER_TERM = 500  # postings read of each term, its best by weight
 CANDIDATES = 200  # cases scored exactly; a search lists at most this many
+RESULTS_TIMEOUT = 10 * 60  # a result list kept this long at most, whatever the generation
 
 
 @dataclass
@@ -208,7 +212,8 @@ def _score_sql(alias: str, weights: dict[str, int], params: list) -> str:
 
 def _hits_sql(plan: Plan, params: list, scoped: bool) -> str:
     """
-    Each term's postings, a common term's best PER_TERM only (case_search_term_impact), as
+    Each term's postings, a common term's best PER_TERM only (in the order of the index
+    case_search_term_best, so the read stops there), as
     (case, its score for the term, the number of the required concept the term meets or 0):
     enough to choose the candidates with two cheap sums. `scoped`: each term's postings are
     those of the cases in the statement's `scope` (ranked_case_ids).
@@ -253,18 +258,24 @@ def ranked_case_ids(
     scope_sql, scope_params = scope.order_by().values("pk").query.sql_with_params()
     params: list = []
     scope_cte = ""
+    # PostgreSQL would fold these steps into the statement and plan them per posting.
+    materialised = "MATERIALIZED " if connections[db].vendor == "postgresql" else ""
     if narrowed:  # the filtered cases once, every term's postings then matched against them
-        materialised = "MATERIALIZED " if connections[db].vendor == "postgresql" else ""
         scope_cte = f"scope (id) AS {materialised}({scope_sql}), "
         params += scope_params
     hits_sql = _hits_sql(plan, params, narrowed)
-    late = "" if narrowed else f" AND c.case_id IN ({scope_sql})"
     params.append(CANDIDATES)
+    # The whole library's scope is checked on the few hundred candidates, before their
+    # postings are read: checked on the postings, it ran once a posting.
+    kept, kept_cte = "candidates", ""
+    if not narrowed:
+        kept = "kept"
+        kept_cte = f", kept AS {materialised}(SELECT case_id FROM candidates"  # noqa: S608
+        kept_cte += f" WHERE case_id IN ({scope_sql}))"
+        params += scope_params
     score = _score_sql("p", plan.weights, params)
     terms = list(plan.weights)
     params += terms
-    if not narrowed:
-        params += scope_params
     matched = _matched_sql(plan, params, "p")
     params += [plan.required, limit, offset]
     # Only placeholders and fixed SQL are joined here; every value goes in as a parameter.
@@ -275,10 +286,10 @@ def ranked_case_ids(
         # Those meeting most required concepts first, on the postings read so far.
         "  ORDER BY COUNT(DISTINCT NULLIF(h.c, 0)) DESC, SUM(h.s) DESC, h.case_id DESC"
         "  LIMIT %s"
-        "), scored AS ("
+        f"){kept_cte}, scored AS ("
         f"  SELECT p.case_id AS case_id, {score} AS score"
-        "  FROM candidates c JOIN cases_casesearchterm p ON p.case_id = c.case_id"
-        f"  WHERE p.term IN ({', '.join(['%s'] * len(terms))}){late}"
+        f"  FROM {kept} c JOIN cases_casesearchterm p ON p.case_id = c.case_id"
+        f"  WHERE p.term IN ({', '.join(['%s'] * len(terms))})"
         "  GROUP BY p.case_id"
         f"  HAVING {matched} >= %s"
         ")"
@@ -289,9 +300,28 @@ def ranked_case_ids(
         " pg.first_published_at DESC, r.case_id DESC"
         " LIMIT %s OFFSET %s"
     )
-    with connections[db].cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    rows = _ranked_rows(db, sql, params)
     total = rows[0][2] if rows else 0
     capped = bool(rows) and (plan.truncated or rows[0][3] >= CANDIDATES)
     return [row[0] for row in rows], total, capped
+
+
+def _ranked_rows(db: str, sql: str, params: list) -> list:
+    """
+    The statement's rows, kept in the shared cache for the index's generation (as search
+    engines keep a query's result list until their index next changes): agents in a
+    centre search for the same few problems all day, and the statement is most of a
+    search's cost at size. The statement and its values name the query's terms and weights,
+    the filters and the page, so the key is them; any change to a case's terms, publication,
+    date or place moves the generation on (cases.models.search).
+    """
+
+    def run() -> list:
+        with connections[db].cursor() as cursor:
+            cursor.execute(sql, params)
+            return [tuple(row) for row in cursor.fetchall()]
+
+    signature = hashlib.sha256(f"{db}\x00{sql}\x00{params!r}".encode()).hexdigest()
+    return generation_cached(
+        SEARCH_GENERATION_KEY, f"cases:search:rows:{signature}", run, RESULTS_TIMEOUT
+    )

@@ -14,6 +14,7 @@ from cases.search.engines import library_engine
 from cases.search.evaluation import eval_read, evaluate
 from lms.search.analysis import normalise, query_words
 from tests.factories.cases import build_case, case_library, monday
+from tests.querycount import count_queries
 
 
 def search_page(client, **params):
@@ -157,6 +158,30 @@ def test_a_snippet_marks_full_width_and_capital_letters_where_the_query_typed_pl
     assert html.count("<mark>") == 3
     assert "<mark>ＡＰＰ</mark>" in html and "<mark>App</mark>" in html
     assert "<mark>闪退</mark>" in html
+
+
+def _ranking_statements(client, **params) -> int:
+    """How many times the page ran the ranking statement (its hits CTE names it)."""
+    sql = count_queries(lambda: search_page(client, **params))[1]
+    return sum("WITH hits AS" in s or "hits AS (" in s for s in sql)
+
+
+def test_a_repeated_search_reuses_its_result_list_until_a_case_changes(academy, login):
+    first = build_case("退款到账慢", scenario="退款", text="客户：退款还没到账。")
+    client = login(academy.agent_a)
+    titles = lambda: [c.title for c in search_page(client, q="退款").context["cases"]]  # noqa: E731
+    assert titles() == ["退款到账慢"]
+    assert _ranking_statements(client, q="退款") == 0  # the kept list, no statement run
+    assert _ranking_statements(client, q="退款", channel="chat") == 1  # other filters: its own
+
+    second = build_case("会员退款", scenario="退款", text="客户：会员要退款，退款！")
+    assert titles() == ["会员退款", "退款到账慢"]  # a newly published case counts at once
+    second.save_revision(user=academy.trainer)  # a draft of it: the lists stay
+    assert _ranking_statements(client, q="退款") == 0
+    first.unpublish()
+    assert titles() == ["会员退款"]
+    second.delete()
+    assert titles() == []
 
 
 def test_the_filters_list_scenarios_and_products_as_they_are_now(academy, login):
