@@ -122,7 +122,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     _SHARED_CACHE = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's Redis cache, one client object a pool instead of one an operation.
+        "BACKEND": "lms.caches.ReusedClientRedisCache",
         "LOCATION": REDIS_URL,
         # Two academies (or a test run beside a demo) may share one Redis.
         "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", ""),
