@@ -349,7 +349,7 @@ def wrk(url: str, *, cookie: str = "", connections: int = 50, seconds: int = 10)
 
 
 def users(
-    url: str,
+    url: str | list[str],
     *,
     cookie: str = "",
     count: int = 50,
@@ -360,16 +360,23 @@ def users(
     `count` people using a page at once the way people do: each asks, reads for a moment
     (`think`, seconds, uniformly drawn) and asks again. wrk's connections ask back to back,
     which measures throughput but makes every page's latency a queue behind 49 others;
-    this is the latency a person sees when 50 are busy on the site together.
+    this is the latency a person sees when 50 are busy on the site together. Given a list
+    of addresses (one server), each request asks for the next one of them.
     """
     import http.client
+    import itertools
     import random
     import threading
 
-    parts = urllib.parse.urlsplit(url)
-    path = urllib.parse.quote(parts.path, safe="/%") + (
-        "?" + urllib.parse.quote(parts.query, safe="=&%") if parts.query else ""
-    )
+    def path_of(address: str) -> str:
+        parts = urllib.parse.urlsplit(address)
+        return urllib.parse.quote(parts.path, safe="/%") + (
+            "?" + urllib.parse.quote(parts.query, safe="=&%") if parts.query else ""
+        )
+
+    addresses = [url] if isinstance(url, str) else url
+    parts = urllib.parse.urlsplit(addresses[0])
+    paths = itertools.cycle([path_of(a) for a in addresses])
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -380,6 +387,8 @@ def users(
         time.sleep(rng.uniform(0, think[1]))  # people do not all arrive in the same instant
         connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
         while time.monotonic() < stop:
+            with lock:
+                path = next(paths)
             started = time.monotonic()
             try:
                 connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
