@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 
 from cases.filters import CaseLibraryFilter, library_filter_fields
 from cases.search.log import case_search_record
-from cases.search.results import case_search_page
+from cases.search.results import CaseLine, case_search_page
 from cases.selectors import live_cases
 
 PAGE_SIZE = 20
@@ -28,17 +28,20 @@ def case_library_listing(request, library) -> dict:
     if query:
         # Ranked by relevance among the cases the other filters keep (cases/search/).
         found = case_search_page(
-            scope, query, page=request.GET.get("page"), narrowed=filterset.narrowed
+            scope,
+            query,
+            request=request,
+            page=request.GET.get("page"),
+            narrowed=filterset.narrowed,
         )
         page = found.page
         record = case_search_record(
             query=query,
-            words=found.plan.words,
+            words=found.words,
             results=found.total,
             team_id=getattr(request.user, "team_id", None),
         )
         context.update(
-            snippets=found.snippets,
             suggestions=found.suggestions,
             search_id=record.pk,
             capped=found.capped,
@@ -50,6 +53,7 @@ def case_library_listing(request, library) -> dict:
             "body", "search_text", "masked_pii"
         )
         page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = [CaseLine.of(case, request) for case in page]
     read_ids = set(
         request.user.case_reads.filter(case__in=[c.pk for c in page]).values_list(
             "case_id", flat=True

@@ -217,7 +217,7 @@ def _searches_ensure(searches: list[dict]) -> None:
         for _ in range(search.get("times", 1)):
             case_search_record(
                 query=search["query"],
-                words=found.plan.words,
+                words=found.words,
                 results=found.total,
                 team_id=person.team_id if person else None,
             )

@@ -17,7 +17,7 @@ from wagtail.models import AbstractGroupApprovalTask, Page
 from cases.blocks import CaseStreamBlock
 from cases.forms import CasePageForm
 from cases.pii import mask_in, mask_pii
-from cases.search import case_search_text
+from cases.search import SEARCH_GENERATION_KEY, case_search_text
 from cases.slugs import case_free_slug
 from lms.generations import generation_bump
 from lms.search.pages import ChineseTitleIndexed, page_search_fields
@@ -85,8 +85,10 @@ class Difficulty(models.IntegerChoices):
 @receiver([post_save, post_delete], sender=ScenarioType, dispatch_uid="cases-taxonomy-scenario")
 @receiver([post_save, post_delete], sender=Product, dispatch_uid="cases-taxonomy-product")
 def _taxonomy_changed(sender, **kwargs):
-    """A signal, not save(): the CMS's bulk delete removes a queryset."""
+    """A signal, not save(): the CMS's bulk delete removes a queryset. Kept search result
+    pages name scenarios and products too."""
     generation_bump(TAXONOMY_CACHE_KEY)
+    generation_bump(SEARCH_GENERATION_KEY)
 
 
 class CaseLibraryPage(ChineseTitleIndexed, RoutablePageMixin, Page):

@@ -22,7 +22,7 @@ SYNONYMS_CACHE_KEY = "cases:search:synonym-map"  # the built map (was: the group
 # A save that names its fields and none of these leaves every result list as it was (a
 # draft saved in the CMS writes the revision fields only).
 RANKED_FIELDS = frozenset(
-    {"live", "first_published_at", "search_text", "path", "depth", "url_path",
+    {"live", "first_published_at", "search_text", "path", "depth", "url_path", "title", "slug",
      "scenario", "channel", "difficulty", "product"}
 )  # fmt: skip
 WORD_SEPARATORS = re.compile(r"[\s,，、;；/|]+")
@@ -146,6 +146,7 @@ def _synonyms_changed(sender, **kwargs):
     """Every worker builds the map again on its next search. A signal, not save(): the
     CMS's bulk delete removes a queryset, which calls no model's delete()."""
     cache.delete(SYNONYMS_CACHE_KEY)
+    generation_bump(SEARCH_GENERATION_KEY)  # the kept result pages used the old groups
 
 
 class CaseSearch(models.Model):

@@ -18,7 +18,7 @@ def library_engine():
         params["q"] = query
         filterset = CaseLibraryFilter(params, queryset=live_cases())
         found = case_search_page(filterset.qs, filterset.query)
-        return [case.slug for case in found.page]
+        return [line.slug for line in found.page]
 
     return search
 

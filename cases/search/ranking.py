@@ -24,16 +24,13 @@ common word holds only in passing can fall out of a very broad query's candidate
 the ones BM25 would rank last. Document frequencies come from their own small table.
 """
 
-import hashlib
 import math
 from dataclasses import dataclass, field
 
 from django.db import connections
 
-from cases.search import SEARCH_GENERATION_KEY
 from cases.search.index import LIBRARY
 from cases.search.synonyms import synonym_map
-from lms.generations import generation_cached
 from lms.search.analysis import bigrams, is_cjk, pinyin_key, query_words
 
 OWN, SYNONYM, SOUND = 100, 70, 60  # how much an alternative counts, in percent
@@ -42,7 +39,6 @@ COMMON_FROM = 10  # cases: in a smaller library every word is in half of them
 MAX_SOUNDS = 4
 PER_TERM = 500  # postings read of each term, its best by weight
 CANDIDATES = 200  # cases scored exactly; a search lists at most this many
-RESULTS_TIMEOUT = 10 * 60  # a result list kept this long at most, whatever the generation
 
 
 @dataclass
@@ -300,28 +296,9 @@ def ranked_case_ids(
         " pg.first_published_at DESC, r.case_id DESC"
         " LIMIT %s OFFSET %s"
     )
-    rows = _ranked_rows(db, sql, params)
+    with connections[db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     total = rows[0][2] if rows else 0
     capped = bool(rows) and (plan.truncated or rows[0][3] >= CANDIDATES)
     return [row[0] for row in rows], total, capped
-
-
-def _ranked_rows(db: str, sql: str, params: list) -> list:
-    """
-    The statement's rows, kept in the shared cache for the index's generation (as search
-    engines keep a query's result list until their index next changes): agents in a
-    centre search for the same few problems all day, and the statement is most of a
-    search's cost at size. The statement and its values name the query's terms and weights,
-    the filters and the page, so the key is them; any change to a case's terms, publication,
-    date or place moves the generation on (cases.models.search).
-    """
-
-    def run() -> list:
-        with connections[db].cursor() as cursor:
-            cursor.execute(sql, params)
-            return [tuple(row) for row in cursor.fetchall()]
-
-    signature = hashlib.sha256(f"{db}\x00{sql}\x00{params!r}".encode()).hexdigest()
-    return generation_cached(
-        SEARCH_GENERATION_KEY, f"cases:search:rows:{signature}", run, RESULTS_TIMEOUT
-    )

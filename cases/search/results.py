@@ -1,29 +1,93 @@
 """
 One page of search results for the library page: the ranked cases among those the filters
-keep, a snippet for each, and, when nothing matches, the query's words that do find cases
-(the nearest searches to try). A fixed number of queries whatever the library's size.
+keep, each as the line the page shows (title, address, tags, a snippet), and, when nothing
+matches, the query's words that do find cases (the nearest searches to try). A fixed
+number of queries whatever the library's size.
+
+The finished page is kept in the shared cache for the search index's generation, as search
+engines keep a query's result list until their index changes: agents in a centre search for
+the same few problems all day, and ranking, reading the cases and marking the snippets is
+most of a search's cost at size. The key is everything the page depends on (the query as
+typed, the filtered scope's SQL, the page, the language, the site); any change to a case's
+terms, publication, date, place or tags, to a synonym group or to the scenario and product
+lists moves the generation on (cases.models).
 """
 
+import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from wagtail.models import Site
 
-from cases.search.ranking import Plan, ranked_case_ids, search_plan
+from cases.search import SEARCH_GENERATION_KEY
+from cases.search.ranking import ranked_case_ids, search_plan
 from cases.search.snippets import snippet
+from lms.generations import generation_cached
 from lms.search.analysis import bigrams, is_cjk
+
+KEPT_SECONDS = 10 * 60  # a kept page at most this long, whatever the generation
+
+
+@dataclass(frozen=True)
+class CaseLine:
+    """A case as a list of cases shows it (the library's list and its search results)."""
+
+    pk: int
+    slug: str
+    title: str
+    url: str
+    scenario: str
+    channel: str  # its label, in the language the line was made in
+    difficulty: str
+    product: str
+    published: dt.datetime | None
+    snippet: str = ""  # HTML: the case's text escaped, the matched words marked
+
+    @classmethod
+    def of(cls, case, request, snippet_html: str = "") -> "CaseLine":
+        return cls(
+            pk=case.pk,
+            slug=case.slug,
+            title=case.title,
+            url=case.get_url(request) or "",
+            scenario=case.scenario.name if case.scenario_id else "",
+            channel=str(case.get_channel_display()),
+            difficulty=str(case.get_difficulty_display()),
+            product=case.product.name if case.product_id else "",
+            published=case.first_published_at,
+            snippet=snippet_html,
+        )
+
+    @property
+    def snippet_html(self):
+        return mark_safe(self.snippet)  # noqa: S308 - made by cases.search.snippets, escaped
 
 
 @dataclass
 class SearchPage:
-    page: Page
-    plan: Plan
-    snippets: dict[int, str] = field(default_factory=dict)
+    page: Page  # of CaseLine
+    words: list[str]
     suggestions: list[tuple[str, int]] = field(default_factory=list)
     capped: bool = False  # more cases may match: the total counts the best of them
 
     @property
     def total(self) -> int:
         return self.page.paginator.count
+
+
+@dataclass(frozen=True)
+class _Found:
+    """What the cache keeps of a search page."""
+
+    lines: list[CaseLine]
+    number: int
+    total: int
+    words: list[str]
+    suggestions: list[tuple[str, int]]
+    capped: bool
 
 
 def _page_number(raw) -> int:
@@ -34,28 +98,46 @@ def _page_number(raw) -> int:
 
 
 def case_search_page(
-    scope, query: str, *, page=None, page_size: int = 20, narrowed: bool = True
+    scope, query: str, *, request=None, page=None, page_size: int = 20, narrowed: bool = True
 ) -> SearchPage:
     """Page `page` of the cases in `scope` (CasePage queryset, filters applied) for `query`;
-    `narrowed` when a filter narrowed the scope (cases.search.ranking.ranked_case_ids)."""
-    plan = search_plan(query, db=scope.db)
+    `narrowed` when a filter narrowed the scope (cases.search.ranking.ranked_case_ids);
+    addresses for `request`'s site."""
     number = _page_number(page)
-    offset = (number - 1) * page_size
-    ids, total, capped = ranked_case_ids(
-        plan, scope, limit=page_size, offset=offset, narrowed=narrowed
+    scope_sql = scope.order_by().values("pk").query.sql_with_params()
+    site = Site.find_for_request(request) if request is not None else None
+    key = repr(
+        (query, scope.db, scope_sql, number, page_size, narrowed, get_language(), site and site.pk)
     )
-    if not ids and total == 0 and number > 1:  # past the end: show the last page
-        ids, total, capped = ranked_case_ids(
-            plan, scope, limit=page_size, offset=0, narrowed=narrowed
-        )
-        number = 1
-    paginator = Paginator(range(total), page_size)
-    if total and number > paginator.num_pages:
-        number = paginator.num_pages
+    found = generation_cached(
+        SEARCH_GENERATION_KEY,
+        "cases:search:page:" + hashlib.sha256(key.encode()).hexdigest(),
+        lambda: _found(scope, query, request, number, page_size, narrowed),
+        KEPT_SECONDS,
+    )
+    paginator = Paginator(range(found.total), page_size)
+    return SearchPage(
+        page=Page(found.lines, found.number, paginator),
+        words=found.words,
+        suggestions=found.suggestions,
+        capped=found.capped,
+    )
+
+
+def _found(scope, query, request, number, page_size, narrowed) -> _Found:
+    plan = search_plan(query, db=scope.db)
+
+    def ranked(number):
         offset = (number - 1) * page_size
-        ids, total, capped = ranked_case_ids(
-            plan, scope, limit=page_size, offset=offset, narrowed=narrowed
-        )
+        return ranked_case_ids(plan, scope, limit=page_size, offset=offset, narrowed=narrowed)
+
+    ids, total, capped = ranked(number)
+    if not ids and total == 0 and number > 1:  # past the end: show the last page
+        number = 1
+        ids, total, capped = ranked(number)
+    if total and number > (last := -(-total // page_size)):
+        number = last
+        ids, total, capped = ranked(number)
     by_id = {
         case.pk: case
         for case in scope.model.objects.using(scope.db)
@@ -63,15 +145,17 @@ def case_search_page(
         .select_related("scenario", "product")
         .defer("body", "masked_pii")
     }
-    cases = [by_id[pk] for pk in ids if pk in by_id]
-    result = SearchPage(page=Page(cases, number, paginator), plan=plan, capped=capped)
     terms = plan.highlight_terms()
     terms += [b for t in terms if is_cjk(t) and len(t) >= 3 for b in bigrams(t)]
-    for case in cases:
-        result.snippets[case.pk] = snippet(case.search_text, terms)
+    lines = [
+        CaseLine.of(by_id[pk], request, str(snippet(by_id[pk].search_text, terms)))
+        for pk in ids
+        if pk in by_id
+    ]
+    suggestions = []
     if not total:
-        result.suggestions = sorted(
+        suggestions = sorted(
             ((c.word, c.frequency) for c in plan.concepts if c.frequency),
             key=lambda item: (-item[1], item[0]),
         )[:4]
-    return result
+    return _Found(lines, number, total, plan.words, suggestions, capped)

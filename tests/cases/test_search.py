@@ -180,6 +180,10 @@ def test_a_repeated_search_reuses_its_result_list_until_a_case_changes(academy, 
     assert _ranking_statements(client, q="退款") == 0
     first.unpublish()
     assert titles() == ["会员退款"]
+    scenario = second.scenario
+    scenario.name = "退款售后"
+    scenario.save()  # the kept page named the old scenario
+    assert "退款售后" in search_page(client, q="退款").content.decode()
     second.delete()
     assert titles() == []
 
