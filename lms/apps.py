@@ -23,6 +23,7 @@ class LmsConfig(AppConfig):
             register_demo_loader,
             register_reconciler,
         )
+        from lms.middleware import connect_site_signals
         from lms.navigation import register_core_nav_items
         from lms.notice_kinds import register_core_notice_kinds
         from lms.services.notices import notice_emails_reconcile
@@ -32,6 +33,7 @@ class LmsConfig(AppConfig):
         from lms.views.recurring import training_panel
 
         connect_signals()
+        connect_site_signals()
         register_core_nav_items()
         register_core_notice_kinds()
         register_core_todos()

@@ -1,8 +1,12 @@
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.db.models.signals import post_delete, post_save
+from django.http.request import split_domain_port
 from django.utils import translation
 from django.utils.deprecation import MiddlewareMixin
+from wagtail.models import Site
 
+from lms.generations import generation_bump, generation_cached
 from lms.views.errors import bad_request
 
 
@@ -51,3 +55,40 @@ class RequestSizeLimitMiddleware:
             except RequestDataTooBig as too_big:
                 return bad_request(request, too_big)
         return self.get_response(request)
+
+
+SITES_GENERATION_KEY = "wagtail:sites:generation"
+
+
+class KeptSiteMiddleware:
+    """
+    The Wagtail site that answers this request's host, read from the shared cache instead
+    of a query on every page (Wagtail looks it up once a request, by hostname and port, with
+    an annotated query that costs more to build than to run). Sites change about never;
+    saving or deleting one moves the kept lookups' generation on (connect_site_signals). The request
+    gets it where Wagtail's own `Site.find_for_request` keeps it, so Wagtail and everything
+    after it reads the same site.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not hasattr(request, "_wagtail_site"):
+            hostname = split_domain_port(request._get_raw_host())[0]
+            key = f"wagtail:site-for:{hostname}:{request.get_port()}"
+            request._wagtail_site = generation_cached(
+                SITES_GENERATION_KEY, key, lambda: Site._find_for_request(request), 60 * 60
+            )
+        return self.get_response(request)
+
+
+def _sites_changed(**_kwargs) -> None:
+    generation_bump(SITES_GENERATION_KEY)
+
+
+def connect_site_signals() -> None:
+    """Called once the apps are ready: any process that saves a site (the CMS, a command)
+    retires every kept lookup."""
+    for signal in (post_save, post_delete):
+        signal.connect(_sites_changed, sender=Site, dispatch_uid=f"kept-site-{signal}")
