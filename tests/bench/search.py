@@ -72,6 +72,7 @@ while len(queries) < FRESH_COUNT:
 print(json.dumps({"queries": sorted(queries, key=lambda q: rng.random()), "words": len(words)}))
 """
 FRESH_COUNT = 3000
+WARM_UP = 300  # of them asked before measuring, by 10 people for 3 s
 
 
 def search_rows(*, seconds: int = 10, connections: int = 50, small: str = "S") -> list[list]:
@@ -99,8 +100,12 @@ def search_rows(*, seconds: int = 10, connections: int = 50, small: str = "S") -
         harness.redis_flush()  # no result list kept from an earlier run
     with harness.Server(SIZE) as server:
         cookie = harness.session_cookie(server.base, at_large["user"], "Bench-2026")
-        server.settle()
         urls = [f"{server.base}/cases/search/?q={urllib.parse.quote(q)}" for q in fresh]
+        # Each new worker's first searches load what it loads once (jieba's words for the
+        # synonyms, pypinyin's dictionary on the first typo): asked here, not measured.
+        warm, urls = urls[:WARM_UP], urls[WARM_UP:]
+        harness.users(warm, cookie=cookie, count=10, seconds=3)
+        server.settle()
         people = harness.users(urls, cookie=cookie, count=connections, seconds=seconds)
         rows.append(
             row(
@@ -108,13 +113,13 @@ def search_rows(*, seconds: int = 10, connections: int = 50, small: str = "S") -
                 "asked before (ranked afresh)",
                 f"p50 {people['p50_ms']:.0f} ms, p95 {people['p95_ms']:.0f} ms "
                 f"({people['rps']:.0f} req/s, {people['errors']} errors, "
-                f"{people['requests']} queries of {len(fresh)})",
+                f"{people['requests']} queries of {len(urls)})",
                 "",
                 "",
                 f"p95 ≤ {P95_LIMIT_MS} ms",
                 people["p95_ms"] <= P95_LIMIT_MS
                 and people["errors"] == 0
-                and people["requests"] <= len(fresh),
+                and people["requests"] <= len(urls),
             )
         )
         for q in QUERIES:
