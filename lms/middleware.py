@@ -1,3 +1,5 @@
+import logging
+
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db.models.signals import post_delete, post_save
@@ -57,6 +59,7 @@ class RequestSizeLimitMiddleware:
         return self.get_response(request)
 
 
+logger = logging.getLogger(__name__)
 SITES_GENERATION_KEY = "wagtail:sites:generation"
 
 
@@ -77,9 +80,15 @@ class KeptSiteMiddleware:
         if not hasattr(request, "_wagtail_site"):
             hostname = split_domain_port(request._get_raw_host())[0]
             key = f"wagtail:site-for:{hostname}:{request.get_port()}"
-            request._wagtail_site = generation_cached(
-                SITES_GENERATION_KEY, key, lambda: Site._find_for_request(request), 60 * 60
-            )
+            try:
+                request._wagtail_site = generation_cached(
+                    SITES_GENERATION_KEY, key, lambda: Site._find_for_request(request), 60 * 60
+                )
+            except Exception:
+                # The cache or the database is down: Wagtail looks the site up itself, so the
+                # page that needs a site fails as it would have, and one that does not
+                # (/healthz reporting the outage) still answers.
+                logger.warning("kept site lookup failed", exc_info=True)
         return self.get_response(request)
 
 
