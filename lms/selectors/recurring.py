@@ -15,7 +15,19 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -155,8 +167,42 @@ def assignment_progress(assignments, *, today: dt.date | None = None) -> list[As
 
 
 def open_training_count(people) -> int:
-    """For the lead's to-do list: current assignments of these people not done yet."""
-    return sum(not row.complete for row in assignment_progress(current_assignments(people)))
+    """
+    For the lead's to-do list: current assignments of these people not done yet, by
+    assignment_progress's rule, counted in the database. Building every assignment's
+    progress in Python grew with the people in scope (a supervisor's 200, a centre's
+    10,000); here each round's target is looked at once and each assignment is counted by
+    a subquery per target, so five queries whatever the number of people.
+    """
+    current = current_assignments(people).order_by()
+    target_ids = set(current.values_list("round__target_id", flat=True).distinct())
+    if not target_ids:
+        return 0
+    content = _target_content(list(Page.objects.filter(pk__in=target_ids)))
+    done = []
+    not_done = Q(round__target_id__in=[pk for pk, (ls, qs) in content.items() if not ls | qs])
+    for target_id, (lessons, quizzes) in content.items():
+        if not lessons | quizzes:
+            continue  # nothing live to do: never done (AssignmentProgress.complete)
+        since = OuterRef("round__opened_at")
+        read = LessonCompletion.objects.filter(
+            user_id=OuterRef("user_id"), lesson_id__in=lessons, read_at__gte=since
+        )
+        passed = Attempt.objects.filter(
+            user_id=OuterRef("user_id"), quiz_id__in=quizzes, passed=True, started_at__gte=since
+        )
+        count = _subquery_count(read, "lesson_id") + _subquery_count(passed, "quiz_id")
+        done.append(When(round__target_id=target_id, then=count))
+        not_done |= Q(round__target_id=target_id, done__lt=len(lessons) + len(quizzes))
+    if done:
+        current = current.annotate(done=Case(*done, default=Value(0)))
+    return current.filter(not_done).count()
+
+
+def _subquery_count(rows, field: str):
+    """How many distinct `field` values `rows` (filtered by an outer row) hold, 0 for none."""
+    counted = rows.order_by().values("user_id").annotate(n=Count(field, distinct=True))
+    return Coalesce(Subquery(counted.values("n")[:1]), Value(0))
 
 
 def training_to_do(user) -> list[AssignmentProgress]:

@@ -29,7 +29,11 @@ from lms.models import (
 )
 from lms.models.recurring import months_after
 from lms.selectors.notices import notice_text
-from lms.selectors.recurring import assignment_progress, current_assignments
+from lms.selectors.recurring import (
+    assignment_progress,
+    current_assignments,
+    open_training_count,
+)
 from lms.selectors.todos import lead_todo_lines
 from lms.services.learning import lesson_complete
 from lms.services.quiz import attempt_start, attempt_submit
@@ -485,3 +489,36 @@ def test_the_demo_opens_its_two_schedules_once_and_shows_who_is_done_and_who_rea
     count = TrainingAssignment.objects.count()
     call_command("seed_demo", verbosity=0)
     assert TrainingRound.objects.count() == 2 and TrainingAssignment.objects.count() == count
+
+
+def test_the_to_do_count_made_in_the_database_agrees_with_each_persons_progress(
+    academy, curriculum, module
+):
+    quiz = build_quiz(title="复训小测", singles=1)
+    ModulePage.objects.filter(pk=module.pk).update(quiz=quiz)
+    later = ModulePage.objects.child_of(curriculum).order_by("path").last()  # lessons only
+    empty = build_curriculum(modules=1, lessons=1, title="已下线的培训", kind="in_post")
+    empty.unpublish()  # nothing live to do: never done
+    newhire_b = UserFactory(username="newhire_b", team=academy.team_b)
+    team = [academy.agent_a, academy.agent_b, academy.newhire_a, newhire_b]
+    schedule_for(module, teams=[academy.team_a, academy.team_b], name="季度复训")
+    schedule_for(later, teams=[academy.team_a, academy.team_b], name="月度复训")
+    schedule_for(empty, teams=[academy.team_a], name="下线培训")
+    read_early = at("2026-09-20")
+    for lesson in LessonPage.objects.child_of(module):  # before the round: counts for nothing
+        lesson_complete(user=academy.agent_b, lesson=lesson, now=read_early)
+    training_rounds_open(now=at("2026-10-01"))
+    inside = at("2026-10-03")
+    for lesson in LessonPage.objects.child_of(module):
+        lesson_complete(user=academy.agent_a, lesson=lesson, now=inside)
+        lesson_complete(user=academy.newhire_a, lesson=lesson, now=inside)
+    pass_quiz(academy.agent_a, quiz, inside)  # agent A: the quarterly module done
+    for lesson in LessonPage.objects.child_of(later):  # newhire B: the monthly one done
+        lesson_complete(user=newhire_b, lesson=lesson, now=inside)
+
+    people = User.objects.filter(pk__in=[p.pk for p in team])
+    rows = assignment_progress(current_assignments(people))
+    done = {(row.assignment.user_id, row.round.schedule.name) for row in rows if row.complete}
+    assert done == {(academy.agent_a.pk, "季度复训"), (newhire_b.pk, "月度复训")}
+    assert open_training_count(people) == len(rows) - 2 == sum(not row.complete for row in rows)
+    assert open_training_count(User.objects.none()) == 0
