@@ -12,39 +12,25 @@ role taken away counts on the next request, in every worker:
 - a group's permissions change, or a group or permission is saved or deleted.
 
 The generation moves at once and again when the change commits, so a request that read the
-old rows in between cannot keep them. Whether the person is active or a superuser is read
-from the user row as before, never from the cache.
+old rows in between cannot keep them (lms.generations, which other kept entries share).
+Whether the person is active or a superuser is read from the user row as before, never from
+the cache.
 """
-
-import time
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
-from django.core.cache import caches
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from lms.generations import generation_bump, generation_cached
 
 GENERATION_KEY = "perms:generation"
 TIMEOUT = 60 * 60
 
 
-def _cache():
-    return caches["default"]
-
-
 def permissions_changed(**_kwargs) -> None:
     """Move the generation on: every cached permission set is read again from the rows."""
-
-    def bump():
-        cache = _cache()
-        try:
-            cache.incr(GENERATION_KEY)
-        except ValueError:
-            cache.set(GENERATION_KEY, time.time_ns(), None)
-
-    bump()
-    transaction.on_commit(bump)
+    generation_bump(GENERATION_KEY)
 
 
 class CachedPermissionsBackend(ModelBackend):
@@ -53,22 +39,14 @@ class CachedPermissionsBackend(ModelBackend):
             return set()
         if hasattr(user_obj, "_perm_cache"):
             return user_obj._perm_cache
-        cache = _cache()
-        key = f"perms:user:{user_obj.pk}"
-        found = cache.get_many([GENERATION_KEY, key])
-        generation = found.get(GENERATION_KEY)
-        if generation is None:
-            # Started afresh (a new cache, or the key evicted): from a number no entry made
-            # before can carry, so none of them is taken as current.
-            cache.add(GENERATION_KEY, time.time_ns(), None)
-            generation = cache.get(GENERATION_KEY)
-        kept = found.get(key)
-        if kept is not None and kept[0] == generation:
-            user_obj._perm_cache = set(kept[1])
-        else:
-            perms = super().get_all_permissions(user_obj, obj)
-            cache.set(key, (generation, frozenset(perms)), TIMEOUT)
-            user_obj._perm_cache = set(perms)
+        from_rows = super().get_all_permissions
+        perms = generation_cached(
+            GENERATION_KEY,
+            f"perms:user:{user_obj.pk}",
+            lambda: frozenset(from_rows(user_obj, obj)),
+            TIMEOUT,
+        )
+        user_obj._perm_cache = set(perms)
         return user_obj._perm_cache
 
 
