@@ -257,6 +257,38 @@ def test_a_written_reply_may_use_the_whole_length_and_not_a_character_more(learn
     assert refusal.value.code == "too_long"
 
 
+def test_a_written_reply_keeps_tabs_and_lines_but_refuses_control_characters(learner):
+    attempt = attempt_start(user=learner, quiz=build_quiz(singles=0, written=1))
+    item = attempt.items.get()
+    reply = "您好：\n\t1. 先核实订单\r\n\t2. 再退款"
+    attempt_save_answers(attempt_id=attempt.pk, user=learner, answers={item.pk: reply}, revision=0)
+    item.refresh_from_db()
+    assert item.response == reply
+    for bad in ("退款\x00", "\x07提醒", "订单\x1b[0m"):
+        with pytest.raises(Refused) as refusal:
+            attempt_save_answers(
+                attempt_id=attempt.pk, user=learner, answers={item.pk: bad}, revision=1
+            )
+        assert refusal.value.code == "control_characters"
+        with translation.override("zh-hans"):
+            assert str(refusal.value.message) == "回复中不能含有控制字符（如 NUL），请重新输入。"
+    item.refresh_from_db()
+    assert item.response == reply  # a refused save changes nothing
+
+
+def test_a_cleared_answer_is_no_answer_whatever_the_question(learner):
+    quiz = build_quiz(singles=1, written=1)
+    attempt = attempt_start(user=learner, quiz=quiz)
+    answers = right_answers(attempt) | {
+        attempt.items.get(question__kind="written").pk: "已核实，马上退款"
+    }
+    attempt_save_answers(attempt_id=attempt.pk, user=learner, answers=answers, revision=0)
+    cleared = dict.fromkeys(answers, "")
+    attempt = attempt_save_answers(attempt_id=attempt.pk, user=learner, answers=cleared, revision=1)
+    assert attempt.revision == 2
+    assert [item.response for item in attempt.items.all()] == [None, None]
+
+
 def test_an_empty_written_reply_scores_nothing_without_waiting_for_a_reviewer(learner):
     quiz = build_quiz(singles=1, written=1, pass_mark_percent=50)
     attempt = attempt_start(user=learner, quiz=quiz)
