@@ -8,11 +8,13 @@ from lms.audit import audit_trail
 from lms.models import Cohort, GoLiveState, GoLiveStatus
 from lms.refusals import Refused
 from lms.selectors.golive import (
+    Step,
     golive_change,
     golive_change_message,
     golive_checklist,
     golive_history_lines,
     golive_reason,
+    golive_status_of,
 )
 from lms.services.golive import golive_revert, golive_sign_off
 from lms.services.learning import enrolment_create
@@ -301,8 +303,14 @@ def test_the_checklist_ticks_only_this_persons_passes_and_the_sign_off(
     with django_capture_on_commit_callbacks(execute=True):
         pass_quiz(newhire, quiz)
     assert [item.done for item in golive_checklist(user=newhire)] == [True, False]
+    # The sign-off line's step (the daily path shows it as the next thing to wait for).
+    assert golive_checklist(user=newhire)[-1].step == Step.NOT_STARTED
     golive_sign_off(lead=academy.lead_a, person=newhire)
-    assert [item.done for item in golive_checklist(user=newhire)] == [True, True]
+    checklist = golive_checklist(user=newhire)
+    assert [item.done for item in checklist] == [True, True]
+    assert checklist[-1].step == Step.PASSED
+    # Asked for the status already read (the dashboard passes it), the same lines.
+    assert golive_checklist(user=newhire, status=golive_status_of(newhire)) == checklist
 
 
 def test_a_new_hires_dashboard_shows_what_the_go_live_check_still_needs(
