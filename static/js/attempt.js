@@ -152,6 +152,20 @@
     }
   });
 
+  // Answers picked before this script ran (a slow connection, a quick first click) came
+  // with no change event: every question whose inputs differ from what the page was served
+  // with is saved like the others, and the count shows what is on the page.
+  fieldsets.forEach((fieldset) => {
+    const changed = Array.from(fieldset.querySelectorAll("input, textarea")).some((el) =>
+      el.type === "radio" || el.type === "checkbox"
+        ? el.checked !== el.defaultChecked
+        : el.value !== el.defaultValue
+    );
+    if (changed) pending.set(fieldset.dataset.item, answerOf(fieldset));
+  });
+  showProgress();
+  flush();
+
   const timer = form.querySelector("[data-timer]");
   if (timer && form.dataset.secondsLeft !== undefined) {
     const endsAt = Date.now() + Number(form.dataset.secondsLeft) * 1000;
