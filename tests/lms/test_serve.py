@@ -147,13 +147,17 @@ def test_a_killed_queue_cluster_or_web_server_comes_back_while_the_site_keeps_an
             elapsed = time.monotonic() - killed_at
             if not state["ok"] and seen_down_after is None:
                 seen_down_after = elapsed
-            if state["ok"] and seen_down_after and min(state["uptime_seconds"]) < elapsed:
+            if state["ok"] and min(state["uptime_seconds"]) < elapsed:
+                back_after = elapsed - min(state["uptime_seconds"])
                 break  # a new cluster, younger than the kill, reports in
             time.sleep(0.2)
         else:
             pytest.fail("the queue cluster did not come back:\n" + _log(tmp_path))
-        # Its last report lives 3 s (tests/lms/test_health.py); the rest is the polling.
-        assert seen_down_after is not None and seen_down_after <= 5
+        # The killed cluster's last report lives 3 s (tests/lms/test_health.py): a cluster
+        # back after that leaves a gap /healthz must report, within the polling's second or
+        # two. One back sooner (supervisord is quick) leaves no gap to see.
+        if back_after > 4:
+            assert seen_down_after is not None and seen_down_after <= 5
         assert set(pages) == {200}, pages  # the site answered all along
         assert not [p for p in cluster if _alive(p)]  # no orphan sentinel or worker
 
