@@ -1,5 +1,6 @@
 """The library's search box and filters, as a django-filter FilterSet."""
 
+import functools
 import hashlib
 
 import django_filters
@@ -68,20 +69,17 @@ class CaseLibraryFilter(django_filters.FilterSet):
 
 FILTER_FIELDS_TEMPLATE = "cases/includes/library_filter_fields.html"
 FILTER_FIELDS_TIMEOUT = 60 * 60
-_template_signature = ""
 
 
+@functools.cache
 def _fields_template_signature() -> str:
     """The fields' templates, hashed once a process: a deploy that changes them never serves
     the fragment an older release rendered."""
-    global _template_signature
-    if not _template_signature:
-        sources = "".join(
-            get_template(name).template.source
-            for name in (FILTER_FIELDS_TEMPLATE, "includes/filter_field.html")
-        )
-        _template_signature = hashlib.sha256(sources.encode()).hexdigest()[:12]
-    return _template_signature
+    sources = "".join(
+        get_template(name).template.source
+        for name in (FILTER_FIELDS_TEMPLATE, "includes/filter_field.html")
+    )
+    return hashlib.sha256(sources.encode()).hexdigest()[:12]
 
 
 def library_filter_fields(filterset: CaseLibraryFilter):
