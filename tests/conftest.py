@@ -147,27 +147,44 @@ def _mutant_copies_prune(name: str) -> None:
 @pytest.fixture(scope="session")
 def django_db_setup(request, django_db_blocker):
     """
-    The test database, set up as pytest-django does, except in a mutmut worker testing one
-    mutant (`make mutation`): mutmut forks a worker per mutant from a process whose stats
-    run already migrated the database (kept by --reuse-db), so the worker points the
-    connections at it instead of checking every migration again, which took longer than
-    the tests it runs. Each worker is a throwaway process; its tests roll back as usual.
+    The test database, set up as pytest-django does, except under mutmut (`make mutation`).
+
+    mutmut runs the whole selection twice in one process (the stats run, then the clean
+    run), then forks a worker per mutant. The database's name carries that process's id,
+    and a test that commits for real empties it when it ends (Django flushes after it and
+    restores the migrated rows at the next such test's start), so whatever reused it as
+    it was left would find no role groups, locale or root page, and fail for a reason
+    that is not the mutant. So the first run keeps a copy of the freshly migrated
+    database (`<name>.pristine`); the second run and every worker start from that copy,
+    each worker on its own file (a worker stopped at its first failure leaves rows), and
+    no worker checks every migration again, which took longer than the tests it runs.
     """
-    if "__mutmut_" not in os.environ.get("MUTANT_UNDER_TEST", ""):
+    under_test = os.environ.get("MUTANT_UNDER_TEST")
+    if under_test is None:
         return request.getfixturevalue("django_db_setup")
     import shutil
 
     from django.conf import settings
     from django.db import connections
 
+    sqlite = [c for c in connections.all() if c.vendor == "sqlite"]
+    if "__mutmut_" not in under_test:  # the stats or clean run
+        for connection in sqlite:
+            name = connection.creation._get_test_db_name()
+            if os.path.exists(f"{name}.pristine"):
+                shutil.copyfile(f"{name}.pristine", name)
+        result = request.getfixturevalue("django_db_setup")
+        for connection in sqlite:
+            name = connection.creation._get_test_db_name()
+            if not os.path.exists(f"{name}.pristine"):
+                shutil.copyfile(connection.settings_dict["NAME"], f"{name}.pristine")
+        return result
     for connection in connections.all():
         name = connection.creation._get_test_db_name()
-        if connection.vendor == "sqlite" and os.path.exists(name):
-            # Each worker on its own copy: a test that commits for real (and a worker
-            # stopped at its first failure) must not leave rows for the next mutant's tests.
+        if connection.vendor == "sqlite" and os.path.exists(f"{name}.pristine"):
             _mutant_copies_prune(name)
             own = f"{name}.{os.getpid()}"
-            shutil.copyfile(name, own)
+            shutil.copyfile(f"{name}.pristine", own)
             name = own
         connection.close()
         connection.settings_dict["NAME"] = settings.DATABASES[connection.alias]["NAME"] = name
