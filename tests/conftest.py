@@ -129,6 +129,18 @@ def _fresh_caches(request):
     yield
 
 
+def _sqlite_copy(source: str, target: str) -> None:
+    """A consistent copy of a SQLite database: through SQLite's backup, because in WAL mode
+    (lms.settings) the last commits live in the `-wal` file beside it, which a file copy
+    leaves behind."""
+    import sqlite3
+
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    dst.close()
+    src.close()
+
+
 def _mutant_copies_prune(name: str) -> None:
     """The database copies of mutmut workers that have ended (each worker exits at once,
     leaving its copy; 2 MB a mutant adds up over a thousand)."""
@@ -162,8 +174,6 @@ def django_db_setup(request, django_db_blocker):
     under_test = os.environ.get("MUTANT_UNDER_TEST")
     if under_test is None:
         return request.getfixturevalue("django_db_setup")
-    import shutil
-
     from django.conf import settings
     from django.db import connections
 
@@ -172,19 +182,19 @@ def django_db_setup(request, django_db_blocker):
         for connection in sqlite:
             name = connection.creation._get_test_db_name()
             if os.path.exists(f"{name}.pristine"):
-                shutil.copyfile(f"{name}.pristine", name)
+                _sqlite_copy(f"{name}.pristine", name)
         result = request.getfixturevalue("django_db_setup")
         for connection in sqlite:
             name = connection.creation._get_test_db_name()
             if not os.path.exists(f"{name}.pristine"):
-                shutil.copyfile(connection.settings_dict["NAME"], f"{name}.pristine")
+                _sqlite_copy(connection.settings_dict["NAME"], f"{name}.pristine")
         return result
     for connection in connections.all():
         name = connection.creation._get_test_db_name()
         if connection.vendor == "sqlite" and os.path.exists(f"{name}.pristine"):
             _mutant_copies_prune(name)
             own = f"{name}.{os.getpid()}"
-            shutil.copyfile(f"{name}.pristine", own)
+            _sqlite_copy(f"{name}.pristine", own)
             name = own
         connection.close()
         connection.settings_dict["NAME"] = settings.DATABASES[connection.alias]["NAME"] = name
