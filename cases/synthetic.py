@@ -14,6 +14,7 @@ from cases.models import CasePage, CaseSearchTerm, Product, ScenarioType
 from cases.search import case_search_text
 from cases.search.index import case_postings, frequencies_rebuild, sounds_ensure
 from lms.demo.content import academy_home
+from lms.routing import pages_changed
 from lms.synthetic import PREFIX, chunks
 
 CASES = {"S": 200, "M": 2_000, "L": 20_000}
@@ -98,5 +99,6 @@ def cases_build(*, size: str, people, now, progress, **_context) -> dict:
     frequencies_rebuild()  # the postings came in bulk, past case_index_update
     sounds_ensure({t for variant in variants for t in variant[3]})
     Page.objects.filter(pk=library.pk).update(numchild=children.count())
+    pages_changed()  # past the signals: kept routes would show the library as it was
     progress("cases", len(pages), len(pages))
     return {"cases": len(pages)}

@@ -26,6 +26,7 @@ class LmsConfig(AppConfig):
         from lms.middleware import connect_site_signals
         from lms.navigation import register_core_nav_items
         from lms.notice_kinds import register_core_notice_kinds
+        from lms.routing import connect_route_signals
         from lms.services.notices import notice_emails_reconcile
         from lms.services.recurring import training_rounds_reconcile
         from lms.services.roles import roles_sync_after_migrate
@@ -34,6 +35,7 @@ class LmsConfig(AppConfig):
 
         connect_signals()
         connect_site_signals()
+        connect_route_signals()
         register_core_nav_items()
         register_core_notice_kinds()
         register_core_todos()

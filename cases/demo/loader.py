@@ -41,6 +41,7 @@ from lms.demo.data import (
     stream_json,
 )
 from lms.models import Team, User
+from lms.routing import pages_changed
 
 DATA = Path(__file__).parent / "data"
 CASE_BLOCKS = CasePage._meta.get_field("body").stream_block
@@ -173,6 +174,7 @@ def cases_ensure(library, cases: list[dict], scenarios, products, now) -> None:
         CasePage.objects.filter(pk=case.pk).update(
             first_published_at=moment, last_published_at=moment
         )
+        pages_changed()
 
 
 def _clinics_ensure(clinics: list[dict], this_monday, where: Where) -> None:

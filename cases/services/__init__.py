@@ -12,6 +12,7 @@ from cases.models import CasePage, CaseRead, CaseWeek, SecondPersonApprovalTask
 from cases.selectors import cases_published_in_week, week_start_of
 from lms.models import Quiz, QuizSection, User
 from lms.roles import Role
+from lms.routing import pages_changed
 from lms.services.notices import notices_send
 
 
@@ -78,6 +79,7 @@ def case_check_quiz(case: CasePage) -> Quiz | None:
                 review_shows_answers=True,
             )
             CasePage.objects.filter(pk=case.pk).update(check_quiz=quiz)
+            pages_changed()  # the case page offers its check from the next request
         current = list(quiz.sections.order_by("sort_order").values_list("question_id", flat=True))
         if current != question_ids:
             quiz.sections.all().delete()

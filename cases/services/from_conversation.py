@@ -18,6 +18,7 @@ from cases.slugs import case_free_slug
 from cases.transcript import TranscriptError, transcript_parse
 from lms.formatting import list_display
 from lms.refusals import Refused
+from lms.routing import pages_changed
 
 
 def case_draft_from_conversation(
@@ -73,6 +74,7 @@ def case_draft_from_conversation(
         if masked:
             case.masked_pii = dict(Counter(case.masked_pii) + masked)
             CasePage.objects.filter(pk=case.pk).update(masked_pii=case.masked_pii)
+            pages_changed()
         case.save_revision(user=user)
         case_review_submit(case=case, user=user)
     return case

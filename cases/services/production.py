@@ -21,6 +21,7 @@ from lms.audit import audit_record
 from lms.formatting import list_display
 from lms.models import User
 from lms.refusals import Refused
+from lms.routing import pages_changed
 from lms.services.notices import notices_send
 
 # A week's cases go live on its Monday before the weekly edition opens (09:00,
@@ -94,6 +95,7 @@ def case_schedule(*, case: CasePage, week_start: dt.date, user) -> CasePage:
                 update.append("approved_go_live_at")
             revision.save(update_fields=update)
         CasePage.objects.filter(pk=case.pk).update(go_live_at=go_live)
+        pages_changed()
         case.go_live_at = go_live
         # The page's History reads it (formatter in cases.wagtail_hooks), worded when read.
         audit_record(case, "cases.scheduled", actor=user, week_start=week_start.isoformat())

@@ -34,6 +34,7 @@ from certification.services import (
 from lms.audit import audit_trail
 from lms.demo.data import DemoFile, entries, fields, known, of_type, one_of
 from lms.models import Position
+from lms.routing import pages_changed
 
 STORY_FILE = Path(__file__).parent / "data" / "people.yaml"
 
@@ -224,3 +225,4 @@ def cases_assign(story: Story) -> None:
             rest = free.exclude(pk__in=picked).values_list("pk", flat=True)
             picked += list(rest[: count - len(picked)])
         Page.objects.filter(pk__in=picked).update(owner=owner)
+        pages_changed()

@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "lms.middleware.RequestSizeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "lms.middleware.KeptSiteMiddleware",
+    "lms.routing.KeptRouteMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from cases.models import CasePage
 from cases.search import case_search_text
 from cases.search.index import case_index_update, frequencies_rebuild
+from lms.routing import pages_changed
 
 
 class Command(BaseCommand):
@@ -19,4 +20,5 @@ class Command(BaseCommand):
             case_index_update(case)
             done += 1
         frequencies_rebuild()  # exact again, whatever the saves in between did
+        pages_changed()  # the cases' text changed past the signals
         self.stdout.write(f"{done} cases indexed.")
