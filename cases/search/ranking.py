@@ -75,11 +75,26 @@ class Plan:
     @property
     def truncated(self) -> bool:
         """Whether some term has more postings than the search reads."""
-        return any(self.frequencies.get(term, 0) > PER_TERM for term in self.weights)
+        return any(self.frequencies.get(term, 0) > PER_TERM for term in self.read_weights)
 
     @property
     def searchable(self) -> bool:
         return bool(self.concepts) and self.required > 0
+
+    @property
+    def read_weights(self) -> dict[str, int]:
+        """The terms the statement reads, with their weights: a term in every case (客户,
+        顾客's 客户) weighs 0, so its postings change no score, and unless it meets a required
+        concept (when every word is that common) reading them is wasted: 500 postings of
+        a word agents type in half their questions."""
+        required = {
+            term
+            for concept in self.concepts
+            if concept.required
+            for alt in concept.alternatives
+            for term in alt.terms
+        }
+        return {t: w for t, w in self.weights.items() if w or t in required}
 
     def highlight_terms(self) -> list[str]:
         """What to mark in a snippet: every alternative that some case holds, longest first."""
@@ -220,7 +235,7 @@ def _hits_sql(plan: Plan, params: list, scoped: bool) -> str:
         for alt in concept.alternatives:  # the word itself: its bigrams score, not count
             concept_of.setdefault(alt.text, number)
     parts = []
-    for term, weight in plan.weights.items():
+    for term, weight in plan.read_weights.items():
         select = (
             "SELECT case_id, weight * %s AS s, %s AS c FROM cases_casesearchterm WHERE term = %s"
         )
@@ -269,8 +284,9 @@ def ranked_case_ids(
         kept_cte = f", kept AS {materialised}(SELECT case_id FROM candidates"  # noqa: S608
         kept_cte += f" WHERE case_id IN ({scope_sql}))"
         params += scope_params
-    score = _score_sql("p", plan.weights, params)
-    terms = list(plan.weights)
+    weights = plan.read_weights
+    score = _score_sql("p", weights, params)
+    terms = list(weights)
     params += terms
     matched = _matched_sql(plan, params, "p")
     params += [plan.required, limit, offset]

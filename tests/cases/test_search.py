@@ -205,3 +205,28 @@ def test_the_filters_list_scenarios_and_products_as_they_are_now(academy, login)
     assert "All scenarios" in library()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
     assert "All scenarios" not in library()
+
+
+def test_a_word_in_every_case_is_not_read_unless_the_search_needs_it_to_match():
+    """客户 is in every case, so its weight is 0: reading its postings changes no score. The
+    statement skips it, and its many postings no longer mark the results as "the best of
+    many", unless every word is that common and 客户 must be matched."""
+    from cases.search.ranking import OWN, PER_TERM, Alternative, Concept, Plan
+
+    def plan(*, required_common: bool) -> Plan:
+        return Plan(
+            words=["客户", "退款"],
+            concepts=[
+                Concept("客户", [Alternative("客户", OWN)], required=required_common),
+                Concept("退款", [Alternative("退款", OWN)], required=True),
+            ],
+            weights={"客户": 0, "退款": 1526},
+            frequencies={"客户": PER_TERM * 40, "退款": PER_TERM - 1},
+        )
+
+    usual = plan(required_common=False)
+    assert usual.read_weights == {"退款": 1526}
+    assert not usual.truncated
+    everything_common = plan(required_common=True)
+    assert everything_common.read_weights == {"客户": 0, "退款": 1526}
+    assert everything_common.truncated
