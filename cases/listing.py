@@ -57,5 +57,7 @@ def case_library_listing(request, library) -> dict:
             "case_id", flat=True
         )
     )
-    context.update(cases=page, read_ids=read_ids)
+    search_id = context.get("search_id")
+    items = [line.item_html(read=line.pk in read_ids, search_id=search_id) for line in page]
+    context.update(cases=page, case_items=items, read_ids=read_ids)
     return context

@@ -18,8 +18,11 @@ import hashlib
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.utils.safestring import mark_safe
+from django.utils import dateformat, timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from wagtail.models import Site
 
 from cases.search import SEARCH_GENERATION_KEY
@@ -79,6 +82,40 @@ class CaseLine:
     @property
     def snippet_html(self):
         return mark_safe(self.snippet)  # noqa: S308 - made by cases.search.snippets, escaped
+
+    def item_html(self, *, read: bool, search_id=None) -> SafeString:
+        """The line as the library's list shows it (case_library_page.html places each):
+        built here, not in the template's loop, whose 20 lines of lookups, conditions and
+        a date cost about a millisecond, a tenth of a kept search. Everything is escaped
+        (format_html); the snippet was escaped when it was cut."""
+        address = self.url + (f"?search={int(search_id)}" if search_id else "")
+        product = format_html(' <span class="chip">{}</span>', self.product) if self.product else ""
+        read_badge = (
+            format_html(' <span class="badge badge--ok">{}</span>', _("Read")) if read else ""
+        )
+        day = (
+            dateformat.format(timezone.localtime(self.published), "Y-m-d") if self.published else ""
+        )
+        snippet = (
+            format_html('<p class="case-item__snippet">{}</p>', self.snippet_html)
+            if self.snippet
+            else ""
+        )
+        return format_html(
+            '<li class="card case-item{}"><a class="case-item__title" href="{}">{}</a>{}'
+            '<p class="case__tags"><span class="chip">{}</span> <span class="chip">{}</span>'
+            ' <span class="chip">{}</span>{}{} <span class="muted small">{}</span></p></li>',
+            " is-read" if read else "",
+            address,
+            self.title,
+            snippet,
+            self.scenario,
+            self.channel,
+            self.difficulty,
+            product,
+            read_badge,
+            day,
+        )
 
 
 @dataclass
