@@ -154,10 +154,26 @@ def pinyin_key(term: str) -> str:
     """The toneless pinyin of a Chinese term ("fa piao"), "" for anything else."""
     if not is_cjk(term):
         return ""
-    # pypinyin loads its dictionaries (~40 MB) on import: only processes that search pay.
-    from pypinyin import lazy_pinyin
+    return " ".join(_pypinyin().lazy_pinyin(term))
 
-    return " ".join(lazy_pinyin(term))
+
+def _pypinyin():
+    """pypinyin, whose dictionaries (~40 MB, some 200,000 objects) load on import: only
+    processes that meet a word no case holds pay for them. Once loaded they stay, so they
+    join the objects the garbage collector no longer walks (lms.wsgi freezes those of the
+    start): a full collection over them took 50 ms, a stall in whichever request met it."""
+    import sys
+
+    if "pypinyin" not in sys.modules:
+        import gc
+
+        import pypinyin
+
+        gc.freeze()
+        return pypinyin
+    import pypinyin
+
+    return pypinyin
 
 
 _added: set[str] = set()
