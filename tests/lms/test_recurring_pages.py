@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the fixtures imported from test_recurring are requested by name
 """
 Recurring training (周期培训) as people see it: the lesson page asking to read again, the
 learner's dashboard, the lead's teams and to-do, the demo's schedules, and query counts that
@@ -6,7 +7,6 @@ stay flat.
 
 import datetime as dt
 
-import pytest
 from django.urls import reverse
 
 from lms.models import (
@@ -29,24 +29,9 @@ from lms.services.learning import lesson_complete
 from lms.services.recurring import training_rounds_open
 from tests.factories import UserFactory
 from tests.factories.learning import build_curriculum, build_quiz
-from tests.factories.recurring import (
-    at,
-    first_module,
-    in_post_curriculum,
-    pass_quiz,
-    schedule_for,
-)
+from tests.factories.recurring import at, pass_quiz, schedule_for
+from tests.lms.test_recurring import curriculum, module  # noqa: F401 - the same fixtures
 from tests.querycount import assert_queries_constant
-
-
-@pytest.fixture
-def curriculum(db):
-    return in_post_curriculum()
-
-
-@pytest.fixture
-def module(curriculum):
-    return first_module(curriculum)
 
 
 def test_the_lesson_page_asks_to_read_again_only_when_the_round_needs_it(
