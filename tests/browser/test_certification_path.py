@@ -48,7 +48,8 @@ def test_an_agent_certifies_the_lead_sees_it_and_a_revocation_shows_publicly(
     ).click()
     page.get_by_role("button", name="开始测验").click()
     page.get_by_role("group").get_by_role("radio", name="1小时内").check()
-    expect(page.get_by_role("status")).to_contain_text("已于")
+    # The quiz page has two live regions (the save state, the unanswered list): the saved one.
+    expect(page.get_by_role("status").filter(has_text="已于")).to_be_visible(timeout=15_000)
     page.on("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="交卷").click()
     expect(page.get_by_text(re.compile("^通过："))).to_be_visible()

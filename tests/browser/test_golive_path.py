@@ -46,7 +46,8 @@ def test_a_new_hire_goes_from_first_lesson_to_live(desktop):
     expect(page.get_by_role("group")).to_have_count(2)
     expect(page.get_by_role("timer")).to_contain_text(re.compile(r"剩余时间 (29|30):\d\d$"))
     answer_every_question(page, right=False)
-    expect(page.get_by_role("status")).to_contain_text("已于")
+    # The quiz page has two live regions (the save state, the unanswered list): the saved one.
+    expect(page.get_by_role("status").filter(has_text="已于")).to_be_visible(timeout=15_000)
     desktop.shot("3-quiz")
     page.get_by_role("button", name="交卷").click()
     expect(page.get_by_text(re.compile("^未通过："))).to_be_visible()
