@@ -59,5 +59,5 @@ def case_library_listing(request, library) -> dict:
     )
     search_id = context.get("search_id")
     items = [line.item_html(read=line.pk in read_ids, search_id=search_id) for line in page]
-    context.update(cases=page, case_items=items, read_ids=read_ids)
+    context.update(cases=page, case_items=items)
     return context

@@ -79,10 +79,6 @@ class CaseLine:
             snippet=snippet_html,
         )
 
-    @property
-    def snippet_html(self):
-        return mark_safe(self.snippet)  # noqa: S308 - made by cases.search.snippets, escaped
-
     def item_html(self, *, read: bool, search_id=None) -> SafeString:
         """The line as the library's list shows it (case_library_page.html places each):
         built here, not in the template's loop, whose 20 lines of lookups, conditions and
@@ -97,7 +93,8 @@ class CaseLine:
             dateformat.format(timezone.localtime(self.published), "Y-m-d") if self.published else ""
         )
         snippet = (
-            format_html('<p class="case-item__snippet">{}</p>', self.snippet_html)
+            # Made by cases.search.snippets: the case's text escaped, the matches marked.
+            format_html('<p class="case-item__snippet">{}</p>', mark_safe(self.snippet))  # noqa: S308
             if self.snippet
             else ""
         )

@@ -162,17 +162,14 @@ def _pypinyin():
     processes that meet a word no case holds pay for them. Once loaded they stay, so they
     join the objects the garbage collector no longer walks (lms.wsgi freezes those of the
     start): a full collection over them took 50 ms, a stall in whichever request met it."""
+    import gc
     import sys
 
-    if "pypinyin" not in sys.modules:
-        import gc
-
-        import pypinyin
-
-        gc.freeze()
-        return pypinyin
+    first = "pypinyin" not in sys.modules
     import pypinyin
 
+    if first:
+        gc.freeze()
     return pypinyin
 
 
