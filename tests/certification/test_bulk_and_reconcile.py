@@ -216,3 +216,33 @@ def test_a_graded_exam_whose_result_was_never_recorded_is_recorded_by_the_reconc
     with committed():
         jobs_reconcile()
     assert Certificate.objects.filter(result=result).count() == 1
+
+
+def test_a_run_hands_each_chunk_to_the_renderers_as_soon_as_it_is_issued(
+    academy, closed_cycle, monkeypatch
+):
+    """At a cycle's close the cluster's other workers render while one issues: a chunk's
+    renders are queued when the chunk is issued, not after the whole cycle. Certificates an
+    interrupted run left unrendered are queued too, each exactly once."""
+    from certification.services import bulk as bulk_service
+
+    _passed(closed_cycle, 5)
+    bulk = _interrupted_run(closed_cycle, issued=1)
+    BulkIssue.objects.filter(pk=bulk.pk).update(status=BulkIssue.Status.QUEUED)
+    queued = []  # (certificates issued when queued, the batch)
+
+    def enqueue(task, ids):
+        assert task == "certification.tasks.certificates_render_batch"
+        queued.append((Certificate.objects.filter(cycle=closed_cycle).count(), ids))
+
+    monkeypatch.setattr(bulk_service, "enqueue", enqueue)
+    bulk_service.cycle_bulk_issue_run(bulk_id=bulk.pk, chunk=2)
+
+    assert queued[0][0] == 3  # the earlier run's one, then a chunk of two: not yet all five
+    batches = [ids for _, ids in queued]
+    everything = [pk for ids in batches for pk in ids]
+    assert sorted(everything) == sorted(
+        Certificate.objects.filter(cycle=closed_cycle).values_list("pk", flat=True)
+    )
+    assert len(everything) == len(set(everything)) == 5
+    assert all(len(ids) <= 2 for ids in batches)
