@@ -1,12 +1,16 @@
 """
-The day a cycle closes: a bulk issue of 1,000 certificates through the real django-q2
+The day a cycle closes: a bulk issue of 10,000 certificates through the real django-q2
 cluster with two workers, as an administrator starts it from the CMS desk, timed from the
 moment it is queued until the desk would show it done. Also reads the queue workers' peak
 memory.
 
-    .venv/bin/python -m tests.bench.bulk_issue [--certificates 1000] [--workers 2]
+    .venv/bin/python -m tests.bench.bulk_issue [--certificates 10000] [--workers 2]
+        [--clusters 1]
 
-Runs on a throwaway copy of the size M benchmark database (kefu_bench_bulk, dropped after),
+`--clusters 2 --workers 1` runs two queue clusters side by side, as two servers would each
+run theirs against the same database and broker (README, "Several app servers").
+
+Runs on a throwaway copy of the size L benchmark database (kefu_bench_bulk, dropped after),
 with its PDFs in a throwaway directory, so the run can be repeated and leaves nothing
 behind. The broker is Redis when the bench found it (REDIS_URL), otherwise the database.
 """
@@ -24,7 +28,7 @@ import time
 from tests.bench import harness
 
 COPY = "bulk"  # harness database suffix: kefu_bench_bulk
-TARGET_PER_MINUTE = 1000
+SOURCE = "L"  # 10,000 staff: one certificate each
 
 PREPARE = r"""
 import datetime as dt
@@ -65,6 +69,7 @@ certificates = Certificate.objects.filter(cycle_id=CYCLE)
 bulk = BulkIssue.objects.get(pk=BULK)
 print(json.dumps({
     "certificates": certificates.count(),
+    "signed": certificates.exclude(credential="").count(),
     "ready": certificates.filter(render_state="ready").exclude(pdf="").count(),
     "distinct_pdfs": certificates.exclude(pdf="").values("pdf").distinct().count(),
     "failed": certificates.filter(render_state="failed").count(),
@@ -76,7 +81,7 @@ print(json.dumps({
 def _copy_database() -> None:
     import psycopg
 
-    source, name = "kefu_bench_m", f"kefu_bench_{COPY}"
+    source, name = harness.database_name(SOURCE), harness.database_name(COPY)
     with psycopg.connect(harness.PG_ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
@@ -86,7 +91,7 @@ def _drop_database() -> None:
     import psycopg
 
     with psycopg.connect(harness.PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "kefu_bench_{COPY}" WITH (FORCE)')
+        conn.execute(f'DROP DATABASE IF EXISTS "{harness.database_name(COPY)}" WITH (FORCE)')
 
 
 def _progress(bulk_id: int) -> tuple[str, int, int, int]:
@@ -146,15 +151,27 @@ class Cluster:
             self.process.wait()
 
 
-def bulk_issue(certificates: int = 1000, workers: int = 2, timeout: float = 1200) -> dict:
-    """Issue and render `certificates` certificates through the cluster; returns the figures."""
+def bulk_issue(
+    certificates: int = 10_000, workers: int = 2, clusters: int = 1, timeout: float = 1200
+) -> dict:
+    """Issue and render `certificates` certificates through `clusters` queue clusters of
+    `workers` workers each; returns the figures."""
+    from certification.credentials.keys import signing_key_generate
+
     private = harness.ROOT / "var" / "bench" / "bulk-private"
     shutil.rmtree(private, ignore_errors=True)
-    env = harness.django_env(COPY, PRIVATE_MEDIA_ROOT=str(private))
+    # Production signs each certificate's credential at issue: so does the bench, with a
+    # key of its own for the run.
+    env = harness.django_env(
+        COPY,
+        PRIVATE_MEDIA_ROOT=str(private),
+        CREDENTIALS_SIGNING_KEY=signing_key_generate().secret_multibase,
+    )
     _copy_database()
     try:
         prepared = harness.django_json(COPY, f"CERTIFICATES = {certificates}\n" + PREPARE, env=env)
-        with Cluster(workers, env) as cluster:
+        with contextlib.ExitStack() as stack:
+            running = [stack.enter_context(Cluster(workers, env)) for _ in range(clusters)]
             started = time.monotonic()
             bulk_id = harness.django_json(
                 COPY,
@@ -165,12 +182,12 @@ def bulk_issue(certificates: int = 1000, workers: int = 2, timeout: float = 1200
             peak = 0.0
             while time.monotonic() < deadline:
                 status, done, failed, total = _progress(bulk_id)
-                peak = max(peak, cluster.peak_rss_mib())
+                peak = max(peak, *(cluster.peak_rss_mib() for cluster in running))
                 if status in ("done", "failed"):
                     break
                 time.sleep(0.25)
             elapsed = time.monotonic() - started
-            peak = max(peak, cluster.peak_rss_mib())
+            peak = max(peak, *(cluster.peak_rss_mib() for cluster in running))
         outcome = harness.django_json(
             COPY, f"CYCLE = {prepared['cycle']}\nBULK = {bulk_id}\n" + OUTCOME, env=env
         )
@@ -185,15 +202,18 @@ def bulk_issue(certificates: int = 1000, workers: int = 2, timeout: float = 1200
         "progress": {"done": done, "failed": failed, "total": total},
         "worker_peak_rss_mib": peak,
         "broker": "Redis" if env.get("REDIS_URL") else "database",
+        "clusters": clusters,
+        "workers": workers,
     }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--certificates", type=int, default=1000)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--certificates", type=int, default=10_000)
+    parser.add_argument("--workers", type=int, default=2, help="workers of each cluster")
+    parser.add_argument("--clusters", type=int, default=1)
     args = parser.parse_args()
-    result = bulk_issue(args.certificates, args.workers)
+    result = bulk_issue(args.certificates, args.workers, args.clusters)
     print(re.sub(r"\s+", " ", repr(result)))
     return 0 if result["status"] == "done" and result["ready"] == result["people"] else 1
 

@@ -2,7 +2,9 @@
 The go-live spike: N learners (default 500) start and hand in the same go-live quiz at the
 same moment, over HTTP, against gunicorn with the production settings on PostgreSQL.
 Afterwards the database is asked what happened: every learner must have exactly one
-attempt, handed in (nothing lost, nothing doubled).
+attempt, handed in (nothing lost, nothing doubled). Its baseline, measured just before on
+the same server by the same client: the same people asking for the empty signed-in page
+twice each, all at once.
 
     .venv/bin/python -m tests.bench.spike [--learners 500] [--size M]
 
@@ -88,25 +90,48 @@ def learner(base, session_key, quiz_id, barrier, timings, errors):
         errors.append(f"submit {status} {location}")
 
 
+def floor_visitor(base, session_key, _quiz_id, barrier, timings, errors):
+    """The spike's baseline: the same person, the same client, the same moment, asking for
+    the empty signed-in page twice instead of starting and handing in a quiz."""
+    browser = harness.SignedIn(base, session_key)
+    barrier.wait()
+    for _ in range(2):
+        started = time.monotonic()
+        status, _location, _body = browser.request("/bench/signed-in/")
+        timings.append(time.monotonic() - started)
+        if status != 200:
+            errors.append(f"floor {status}")
+
+
+def _all_at_once(server, sessions, quiz_id, visit) -> tuple[float, list, list]:
+    """Every session's `visit` started together; (seconds until the last ends, timings,
+    errors)."""
+    timings, errors = [], []
+    barrier = threading.Barrier(len(sessions))
+    threads = [
+        threading.Thread(target=visit, args=(server.base, key, quiz_id, barrier, timings, errors))
+        for _pk, key in sessions
+    ]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.monotonic() - started, timings, errors
+
+
 def spike(size="M", learners=500) -> dict:
+    """The spike, and as its baseline the same people asking for as many empty signed-in
+    pages through the same client at the same moment (the client's 500 threads share the
+    machine's two cores with the server, so a baseline measured by wrk would flatter it)."""
     made = harness.django_json(size, f"LEARNERS = {learners}\n" + SESSIONS)
     sessions = made["sessions"]
-    timings, errors = [], []
     with harness.Server(size) as server:
-        barrier = threading.Barrier(len(sessions))
-        threads = [
-            threading.Thread(
-                target=learner,
-                args=(server.base, key, made["quiz"], barrier, timings, errors),
-            )
-            for _pk, key in sessions
-        ]
-        started = time.monotonic()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        elapsed = time.monotonic() - started
+        floor_seconds, floor_timings, floor_errors = _all_at_once(
+            server, sessions, made["quiz"], floor_visitor
+        )
+        server.settle()
+        elapsed, timings, errors = _all_at_once(server, sessions, made["quiz"], learner)
     outcome = harness.django_json(
         size,
         f"QUIZ = {made['quiz']}\nUSERS = {[pk for pk, _key in sessions]}\n"
@@ -115,6 +140,9 @@ def spike(size="M", learners=500) -> dict:
     return {
         "learners": len(sessions),
         "seconds": elapsed,
+        "floor_seconds": floor_seconds,
+        "floor_errors": len(floor_errors),
+        "floor_p95_ms": harness.percentiles(floor_timings)["p95_ms"],
         "errors": len(errors),
         "error_samples": errors[:5],
         **harness.percentiles(timings),
@@ -132,7 +160,7 @@ def main(argv=None) -> int:
     for key, value in result.items():
         print(f"{key}: {value}")
     lost = result["learners"] - result["handed_in"]
-    ok = lost == 0 and result["doubled"] == 0 and result["p95_ms"] <= 1000
+    ok = lost == 0 and result["doubled"] == 0 and result["seconds"] <= 2 * result["floor_seconds"]
     return 0 if ok else 1
 
 
