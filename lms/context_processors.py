@@ -35,6 +35,7 @@ def academy(request):
         "nav_badges_total": sum(item["badge"] or 0 for item in nav),
         "nav_can_view_teams": signed_in and can_view_teams(user),
         "nav_can_use_cms": signed_in and user.has_perm("wagtailadmin.access_admin"),
-        # The bell's count: one COUNT on the (user, read_at) index per page.
+        # The bell's count, kept in the shared cache until a notice reaches or is read by
+        # the person (lms.selectors.notices).
         "notices_unread": notices_unread_count(user) if signed_in else 0,
     }

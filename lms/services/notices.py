@@ -15,10 +15,11 @@ from django.db.models import Q
 from django.utils import timezone, translation
 
 from lms.features import notice_kind
+from lms.generations import generation_bump, generations_bump
 from lms.leases import lease_claim, lease_expired
 from lms.models import EmailOptOut, Notice, NoticeEmail, User
 from lms.queue import enqueue
-from lms.selectors.notices import notice_text
+from lms.selectors.notices import notice_text, notices_generation_key
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +55,7 @@ def notices_send(*, users, kind: str, key: str, params: dict | None = None, url:
             ],
             ignore_conflicts=True,  # a concurrent run told some of them a moment ago
         )
+        generations_bump(notices_generation_key(uid) for uid in fresh)  # their bells
         if registered.emailed and fresh:
             _outbox_fill(kind=kind, key=key, user_ids=fresh)
     return len(fresh)
@@ -166,7 +168,10 @@ def notices_mark_read(*, user, pks=None) -> int:
     unread = Notice.objects.filter(user=user, read_at__isnull=True)
     if pks is not None:
         unread = unread.filter(pk__in=pks)
-    return unread.update(read_at=timezone.now())
+    marked = unread.update(read_at=timezone.now())
+    if marked:
+        generation_bump(notices_generation_key(user.pk))  # the bell's kept count
+    return marked
 
 
 @transaction.atomic

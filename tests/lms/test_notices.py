@@ -194,3 +194,29 @@ def test_old_notices_kept_their_sentence_and_still_read(academy):
         user=academy.agent_a, key="old", kind="legacy", params={"title": "旧通知"}
     )
     assert zh(notice_render, notice) == "旧通知"
+
+
+def test_the_bell_count_is_kept_between_pages_and_follows_every_send_and_read(academy, login):
+    """The bell is on every page: its count comes from the shared cache, not a COUNT each
+    time, and a notice sent or read shows on the very next page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def bell(client):
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("lms:notice_settings")).content.decode()
+        counted = any('COUNT(*)' in q["sql"] and "lms_notice" in q["sql"] for q in queries)
+        found = re.search(r'class="bell__count">(\d+)', page)
+        return (int(found[1]) if found else 0), counted
+
+    client = login(academy.agent_a)
+    assert bell(client) == (0, True)  # counted once
+    assert bell(client) == (0, False)  # then kept
+    notices_send(users=[academy.agent_a], kind="golive_signed_off", key="a", params={"by": "张"})
+    notices_send(users=[academy.agent_a], kind="golive_signed_off", key="b", params={"by": "李"})
+    assert bell(client) == (2, True)
+    assert bell(client) == (2, False)
+    client.post(reverse("lms:notice", args=[Notice.objects.get(key="a").pk]))
+    assert bell(client) == (1, True)
+    client.post(reverse("lms:notices_read_all"))
+    assert bell(client) == (0, True)
