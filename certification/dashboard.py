@@ -24,7 +24,9 @@ def my_status_panel(request) -> dict | None:
     """The person's certification at a glance (a fixed handful of queries)."""
     user = request.user
     today = timezone.localdate()
-    certificates = list(Certificate.objects.filter(user=user).order_by("-issued_on", "-pk"))
+    certificates = list(
+        Certificate.objects.filter(user=user).defer("credential").order_by("-issued_on", "-pk")
+    )
     cycle, offers = certification_offers(user=user, today=today, certificates=certificates)
     standing = standing_of(certificates, today)
     options = promotion_options_for([user], today, standings={user.pk: standing})[user.pk]

@@ -79,9 +79,14 @@ class CertStanding:
 
 
 def certificates_by_user(user_ids) -> dict[int, list[Certificate]]:
+    """Each person's certificates, newest first, without the signed credential (a few KB
+    of JSON each that no standing or table reads; it is served from the verification
+    page)."""
     by_user: dict[int, list[Certificate]] = defaultdict(list)
-    for certificate in Certificate.objects.filter(user_id__in=list(user_ids)).order_by(
-        "-issued_on", "-pk"
+    for certificate in (
+        Certificate.objects.filter(user_id__in=list(user_ids))
+        .defer("credential")
+        .order_by("-issued_on", "-pk")
     ):
         by_user[certificate.user_id].append(certificate)
     return by_user
