@@ -88,13 +88,32 @@ def query_counts(sizes, targets) -> list[list]:
     return rows
 
 
+def signed_in_cookies(server, targets) -> dict[str, str]:
+    """Each person the bench uses, signed in through the login form on `server`."""
+    return {
+        who: harness.session_cookie(server.base, username, "Bench-2026")
+        for who, username in targets["users"].items()
+    }
+
+
+def people_row(server, path: str, cookie: str, figure: str, *, seconds, connections) -> list:
+    """The latency `connections` people see using `path` together, on a settled server."""
+    server.settle()
+    people = harness.users(server.base + path, cookie=cookie, count=connections, seconds=seconds)
+    return row(
+        figure,
+        f"p50 {people['p50_ms']:.0f} ms, p95 {people['p95_ms']:.0f} ms ({people['rps']:.0f} req/s)",
+        "",
+        "",
+        f"p95 ≤ {P95_LIMIT_MS} ms",
+        people["p95_ms"] <= P95_LIMIT_MS and people["errors"] == 0,
+    )
+
+
 def load(size, targets, *, seconds, connections) -> list[list]:
     rows = []
     with harness.Server(size) as server:
-        cookies = {
-            who: harness.session_cookie(server.base, username, "Bench-2026")
-            for who, username in targets["users"].items()
-        }
+        cookies = signed_in_cookies(server, targets)
         bare = harness.wrk(server.base + "/bench/bare/", connections=connections, seconds=seconds)
         rows.append(
             row(
@@ -127,12 +146,13 @@ def load(size, targets, *, seconds, connections) -> list[list]:
         )
         for label, who, key in PAGES:
             # People first, on a quiet server; then wrk saturates it.
-            server.settle()
-            people = harness.users(
-                server.base + targets["paths"][key],
-                cookie=cookies.get(who, ""),
-                count=connections,
+            people = people_row(
+                server,
+                targets["paths"][key],
+                cookies.get(who, ""),
+                f"latency, {connections} people at once: {label}",
                 seconds=seconds,
+                connections=connections,
             )
             result = harness.wrk(
                 server.base + targets["paths"][key],
@@ -165,17 +185,7 @@ def load(size, targets, *, seconds, connections) -> list[list]:
                     None,
                 )
             )
-            rows.append(
-                row(
-                    f"latency, {connections} people at once: {label}",
-                    f"p50 {people['p50_ms']:.0f} ms, p95 {people['p95_ms']:.0f} ms "
-                    f"({people['rps']:.0f} req/s)",
-                    "",
-                    "",
-                    f"p95 ≤ {P95_LIMIT_MS} ms",
-                    people["p95_ms"] <= P95_LIMIT_MS and people["errors"] == 0,
-                )
-            )
+            rows.append(people)
         memory = {pid: harness.peak_rss_mib(pid) for pid in server.worker_pids()}
     rows.append(row("peak memory: web worker", f"{max(memory.values()):.0f} MiB", "", "", "", None))
     return rows
@@ -185,27 +195,16 @@ def latency_rows(size, targets, *, seconds, connections) -> list[list]:
     """The latency 50 people see on each page at `size` (L: the largest centre we build)."""
     rows = []
     with harness.Server(size) as server:
-        cookies = {
-            who: harness.session_cookie(server.base, username, "Bench-2026")
-            for who, username in targets["users"].items()
-        }
+        cookies = signed_in_cookies(server, targets)
         for label, who, key in PAGES:
-            server.settle()
-            people = harness.users(
-                server.base + targets["paths"][key],
-                cookie=cookies.get(who, ""),
-                count=connections,
-                seconds=seconds,
-            )
             rows.append(
-                row(
+                people_row(
+                    server,
+                    targets["paths"][key],
+                    cookies.get(who, ""),
                     f"latency at {size}, {connections} people at once: {label}",
-                    f"p50 {people['p50_ms']:.0f} ms, p95 {people['p95_ms']:.0f} ms "
-                    f"({people['rps']:.0f} req/s)",
-                    "",
-                    "",
-                    f"p95 ≤ {P95_LIMIT_MS} ms",
-                    people["p95_ms"] <= P95_LIMIT_MS and people["errors"] == 0,
+                    seconds=seconds,
+                    connections=connections,
                 )
             )
     return rows
