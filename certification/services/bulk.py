@@ -111,7 +111,7 @@ def cycle_bulk_issue_run(*, bulk_id: int, chunk: int = 25) -> BulkIssue | None:
             total=Certificate.objects.filter(cycle=bulk.cycle).count(),
             issued_at=timezone.now(),
         )
-        for certificate_id in pending.values_list("pk", flat=True).iterator():
+        for certificate_id in list(pending.values_list("pk", flat=True)):
             if certificate_id not in queued:
                 batch.append(certificate_id)
             if len(batch) >= chunk:

@@ -34,27 +34,38 @@ _random = random.SystemRandom()
 
 
 def _draw_questions(quiz: Quiz) -> list[Question]:
-    drawn: list[Question] = []
+    """
+    The attempt's questions in order, with their choices: fixed ones, and `count` drawn at
+    random from each category section without repeating a question. The draw reads only the
+    pools' ids, then loads the questions drawn: a category may hold hundreds of questions
+    and the go-live spike starts 500 attempts at once.
+    """
+    drawn: list[int] = []
     seen: set[int] = set()
-    sections = list(quiz.sections.select_related("question").order_by("sort_order", "pk"))
-    category_ids = {s.category_id for s in sections if s.category_id}
-    pools: dict[int, list[Question]] = {cid: [] for cid in category_ids}
-    for question in Question.objects.filter(category_id__in=category_ids):
-        pools[question.category_id].append(question)
-    for section in sections:
-        if section.question_id:
-            candidates = [section.question]
-            count = 1
+    sections = list(
+        quiz.sections.order_by("sort_order", "pk").values_list(
+            "question_id", "category_id", "count"
+        )
+    )
+    category_ids = {category_id for _q, category_id, _n in sections if category_id}
+    pools: dict[int, list[int]] = {cid: [] for cid in category_ids}
+    for pk, category_id in Question.objects.filter(category_id__in=category_ids).values_list(
+        "pk", "category_id"
+    ):
+        pools[category_id].append(pk)
+    for question_id, category_id, count in sections:
+        if question_id:
+            candidates, count = [question_id], 1
         else:
-            candidates = pools[section.category_id]
-            count = section.count
-        available = [q for q in candidates if q.pk not in seen]
+            candidates = pools[category_id]
+        available = [pk for pk in candidates if pk not in seen]
         chosen = _random.sample(available, min(count, len(available)))
         drawn.extend(chosen)
-        seen.update(q.pk for q in chosen)
+        seen.update(chosen)
     if quiz.shuffle_questions:
         _random.shuffle(drawn)
-    return drawn
+    loaded = Question.objects.filter(pk__in=drawn).prefetch_related("choices").in_bulk()
+    return [loaded[pk] for pk in drawn]
 
 
 def _answer_key(question: Question):
@@ -86,9 +97,7 @@ def attempt_start(*, user, quiz: Quiz, now=None) -> Attempt:
         raise Refused("empty", _("This quiz has no questions yet."))
     choices_by_question: dict[int, list[int]] = {}
     keys: dict[int, object] = {}
-    for question in Question.objects.filter(pk__in=[q.pk for q in questions]).prefetch_related(
-        "choices"
-    ):
+    for question in questions:
         ids = [choice.pk for choice in question.choices.all()]
         if quiz.shuffle_choices:
             _random.shuffle(ids)
