@@ -65,7 +65,7 @@ def _draw_questions(quiz: Quiz) -> list[Question]:
     if quiz.shuffle_questions:
         _random.shuffle(drawn)
     loaded = Question.objects.filter(pk__in=drawn).prefetch_related("choices").in_bulk()
-    return [loaded[pk] for pk in drawn]
+    return [loaded[pk] for pk in drawn if pk in loaded]  # one deleted meanwhile is left out
 
 
 def _answer_key(question: Question):
