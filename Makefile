@@ -139,7 +139,7 @@ bench-pdf: install-dev ## Time certificate PDFs against a one-line document (var
 	$(BIN)/python -m tests.bench.certificate_pdf
 
 # `make bench` loads pages with wrk (Debian) against PostgreSQL on 127.0.0.1:5432
-# (BENCH_POSTGRES_URL to change); it builds kefu_bench_s and kefu_bench_m there.
+# (BENCH_POSTGRES_URL to change); it builds kefu_bench_s, _m and _l there (L: about 5 minutes once).
 BENCH_SYSTEM_PACKAGES := wrk
 
 bench: install-dev ## Benchmarks: query counts S vs M, pages under load vs a bare view, PDFs
