@@ -142,7 +142,7 @@ bench-pdf: install-dev ## Time certificate PDFs against a one-line document (var
 # (BENCH_POSTGRES_URL to change); it builds kefu_bench_s, _m and _l there (L: about 5 minutes once).
 BENCH_SYSTEM_PACKAGES := wrk
 
-bench: install-dev ## Benchmarks: query counts S vs M, pages under load vs a bare view, PDFs
+bench: install-dev ## Benchmarks: query counts S, M, L; pages against the floor; latency at L; spike; a cycle's close
 	$(call ensure_debian_packages,$(BENCH_SYSTEM_PACKAGES))
 	$(BIN)/python -m tests.bench.run
 
