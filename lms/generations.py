@@ -36,18 +36,26 @@ def generations_bump(generation_keys) -> None:
     transaction.on_commit(bump)
 
 
-def generation_cached(generation_key: str, key: str, build: Callable[[], T], timeout: int) -> T:
+def generation_cached(
+    generation_key: str | tuple[str, ...], key: str, build: Callable[[], T], timeout: int
+) -> T:
     """The value kept under `key` if it was built in the current generation, else `build()`,
-    kept for the next request."""
-    found = cache.get_many([generation_key, key])
-    generation = found.get(generation_key)
-    if generation is None:
-        # A new or emptied cache: start from a number no kept entry can carry.
-        cache.add(generation_key, time.time_ns(), None)
-        generation = cache.get(generation_key)
+    kept for the next request. With several generation keys, the value is current only while
+    none of them has moved (a person's own, and one that moves for everyone at once)."""
+    generation_keys = (generation_key,) if isinstance(generation_key, str) else generation_key
+    found = cache.get_many([*generation_keys, key])
+    generations = []
+    for one_key in generation_keys:
+        generation = found.get(one_key)
+        if generation is None:
+            # A new or emptied cache: start from a number no kept entry can carry.
+            cache.add(one_key, time.time_ns(), None)
+            generation = cache.get(one_key)
+        generations.append(generation)
+    current = generations[0] if len(generations) == 1 else tuple(generations)
     kept = found.get(key)
-    if kept is not None and kept[0] == generation:
+    if kept is not None and kept[0] == current:
         return kept[1]
     value = build()
-    cache.set(key, (generation, value), timeout)
+    cache.set(key, (current, value), timeout)
     return value

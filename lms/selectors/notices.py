@@ -54,6 +54,9 @@ def notices_for(user):
 # Kept for a working day at most; every notice sent to or read by the person moves their
 # generation on (lms.services.notices), so the kept count is never a stale one.
 UNREAD_KEPT_SECONDS = 60 * 60 * 12
+# Moved on instead of each person's when a notice goes to many people at once (this week's
+# cases, to everyone): one write, and each bell counts again once.
+NOTICES_EVERYONE_GENERATION_KEY = "notices:generation:everyone"
 
 
 def notices_generation_key(user_id: int) -> str:
@@ -67,7 +70,7 @@ def notices_unread_count(user) -> int:
     built again after a notice reaches them or they read one.
     """
     return generation_cached(
-        notices_generation_key(user.pk),
+        (notices_generation_key(user.pk), NOTICES_EVERYONE_GENERATION_KEY),
         f"notices:unread:{user.pk}",
         lambda: Notice.objects.filter(user=user, read_at__isnull=True).count(),
         UNREAD_KEPT_SECONDS,

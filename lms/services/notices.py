@@ -19,7 +19,11 @@ from lms.generations import generation_bump, generations_bump
 from lms.leases import lease_claim, lease_expired
 from lms.models import EmailOptOut, Notice, NoticeEmail, User
 from lms.queue import enqueue
-from lms.selectors.notices import notice_text, notices_generation_key
+from lms.selectors.notices import (
+    NOTICES_EVERYONE_GENERATION_KEY,
+    notice_text,
+    notices_generation_key,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +32,11 @@ EMAIL_MAX_ATTEMPTS = 5
 EMAIL_MESSAGE_LOST_AFTER = dt.timedelta(minutes=1)
 EMAILS_PER_RUN = 200
 EMAILS_PER_JOB = 100
+# Up to this many people, a send moves each one's notices generation (their bells count
+# again); beyond it, the one generation everyone's count depends on: a cache write per
+# person would be thousands of writes inside the send's transaction (the database cache
+# writes rows, and SQLite holds its write lock meanwhile).
+BELLS_ONE_BY_ONE = 100
 
 
 def notices_send(*, users, kind: str, key: str, params: dict | None = None, url: str = "") -> int:
@@ -55,7 +64,10 @@ def notices_send(*, users, kind: str, key: str, params: dict | None = None, url:
             ],
             ignore_conflicts=True,  # a concurrent run told some of them a moment ago
         )
-        generations_bump(notices_generation_key(uid) for uid in fresh)  # their bells
+        if len(fresh) <= BELLS_ONE_BY_ONE:  # their bells
+            generations_bump(notices_generation_key(uid) for uid in fresh)
+        elif fresh:
+            generation_bump(NOTICES_EVERYONE_GENERATION_KEY)
         if registered.emailed and fresh:
             _outbox_fill(kind=kind, key=key, user_ids=fresh)
     return len(fresh)

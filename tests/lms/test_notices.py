@@ -220,3 +220,31 @@ def test_the_bell_count_is_kept_between_pages_and_follows_every_send_and_read(ac
     assert bell(client) == (1, True)
     client.post(reverse("lms:notices_read_all"))
     assert bell(client) == (0, True)
+
+
+def test_a_notice_to_many_people_moves_one_generation_and_every_bell_still_counts_it(
+    academy, login, monkeypatch
+):
+    """A send to more people than BELLS_ONE_BY_ONE moves the one generation every count
+    depends on (one cache write, not one per person); each bell then shows it."""
+    from lms.generations import generations_bump
+    from lms.services import notices as notices_service
+
+    monkeypatch.setattr(notices_service, "BELLS_ONE_BY_ONE", 1)
+    bumped_one_by_one = []
+    monkeypatch.setattr(
+        notices_service,
+        "generations_bump",
+        lambda keys: bumped_one_by_one.extend(keys) or generations_bump(keys),
+    )
+    first, second = login(academy.agent_a), login(academy.agent_b)
+    for client in (first, second):
+        client.get(reverse("lms:notice_settings"))  # both counts kept: 0
+    notices_send(
+        users=[academy.agent_a, academy.agent_b], kind="golive_signed_off", key="x",
+        params={"by": "张"},
+    )  # fmt: skip
+    assert bumped_one_by_one == []
+    for client in (first, second):
+        page = client.get(reverse("lms:notice_settings")).content.decode()
+        assert 'class="bell__count">1' in page
