@@ -205,7 +205,7 @@ def test_the_bell_count_is_kept_between_pages_and_follows_every_send_and_read(ac
     def bell(client):
         with CaptureQueriesContext(connection) as queries:
             page = client.get(reverse("lms:notice_settings")).content.decode()
-        counted = any('COUNT(*)' in q["sql"] and "lms_notice" in q["sql"] for q in queries)
+        counted = any("COUNT(*)" in q["sql"] and "lms_notice" in q["sql"] for q in queries)
         found = re.search(r'class="bell__count">(\d+)', page)
         return (int(found[1]) if found else 0), counted
 
