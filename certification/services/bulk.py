@@ -83,46 +83,43 @@ def cycle_bulk_issue_run(*, bulk_id: int, chunk: int = 25) -> BulkIssue | None:
         return None
     bulk = BulkIssue.objects.select_related("cycle").get(pk=bulk_id)
     queued: set[int] = set()
-    batch: list[int] = []
-
-    def render_batch():
-        if batch:
-            enqueue("certification.tasks.certificates_render_batch", list(batch))
-            queued.update(batch)
-            batch.clear()
-
+    fresh: list[int] = []  # issued by this run, not queued yet
     try:
         waiting = Result.objects.filter(cycle=bulk.cycle, passed=True, certificate__isnull=True)
         for issued, result_id in enumerate(list(waiting.values_list("pk", flat=True)), 1):
             certificate = certificate_issue(result_id=result_id, render=False)
             if certificate and certificate.render_state == Certificate.RenderState.PENDING:
-                batch.append(certificate.pk)
-            if len(batch) >= chunk:
-                render_batch()
+                fresh.append(certificate.pk)
+            if len(fresh) == chunk:
+                _renders_enqueue(fresh, chunk)
+                queued.update(fresh)
+                fresh = []
             if issued % RENEW_EVERY == 0:
                 lease_renew(runs)
-        render_batch()
-        pending = Certificate.objects.filter(
-            cycle=bulk.cycle, render_state=Certificate.RenderState.PENDING
-        )
         # Issuing is over; from here the renders' own claims and the sweeper carry on.
         lease_renew(
             runs,
             total=Certificate.objects.filter(cycle=bulk.cycle).count(),
             issued_at=timezone.now(),
         )
-        for certificate_id in list(pending.values_list("pk", flat=True)):
-            if certificate_id not in queued:
-                batch.append(certificate_id)
-            if len(batch) >= chunk:
-                render_batch()
-        render_batch()
+        # The last chunk, and whatever an interrupted run issued and left unrendered.
+        pending = Certificate.objects.filter(
+            cycle=bulk.cycle, render_state=Certificate.RenderState.PENDING
+        ).values_list("pk", flat=True)
+        _renders_enqueue([pk for pk in pending if pk not in queued], chunk)
     except Exception as exc:
         runs.update(
             status=BulkIssue.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
         )
         raise
     return bulk_issue_finish_if_done(BulkIssue.objects.get(pk=bulk_id))
+
+
+def _renders_enqueue(certificate_ids: list[int], chunk: int) -> None:
+    for start in range(0, len(certificate_ids), chunk):
+        enqueue(
+            "certification.tasks.certificates_render_batch", certificate_ids[start : start + chunk]
+        )
 
 
 def bulk_issues_refresh(*, certificate_ids) -> None:
