@@ -23,7 +23,7 @@ def generation_bump(generation_key: str) -> None:
 
 
 def generations_bump(generation_keys) -> None:
-    """`generation_bump` for many keys in one round trip (a notice to 10,000 people)."""
+    """`generation_bump` for many keys in one round trip (each recipient of a notice)."""
     keys = list(generation_keys)
     if not keys:
         return
@@ -44,15 +44,12 @@ def generation_cached(
     none of them has moved (a person's own, and one that moves for everyone at once)."""
     generation_keys = (generation_key,) if isinstance(generation_key, str) else generation_key
     found = cache.get_many([*generation_keys, key])
-    generations = []
     for one_key in generation_keys:
-        generation = found.get(one_key)
-        if generation is None:
+        if found.get(one_key) is None:
             # A new or emptied cache: start from a number no kept entry can carry.
             cache.add(one_key, time.time_ns(), None)
-            generation = cache.get(one_key)
-        generations.append(generation)
-    current = generations[0] if len(generations) == 1 else tuple(generations)
+            found[one_key] = cache.get(one_key)
+    current = tuple(found[one_key] for one_key in generation_keys)
     kept = found.get(key)
     if kept is not None and kept[0] == current:
         return kept[1]

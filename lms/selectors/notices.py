@@ -66,8 +66,8 @@ def notices_generation_key(user_id: int) -> str:
 def notices_unread_count(user) -> int:
     """
     The bell's count on every page. Kept in the shared cache under the person's own notices
-    generation: one round trip to the cache instead of a COUNT on every page; the count is
-    built again after a notice reaches them or they read one.
+    generation and the one for everyone: one round trip to the cache instead of a COUNT on
+    every page; the count is built again after a notice reaches them or they read one.
     """
     return generation_cached(
         (notices_generation_key(user.pk), NOTICES_EVERYONE_GENERATION_KEY),
