@@ -326,8 +326,7 @@ def main(argv=None) -> int:
             notes.append(f"generate_site --size {size} on PostgreSQL: {took:.0f} s")
         targets[size] = harness.django_json(size, TARGETS)
     rows += query_counts(sizes, targets)
-    load_rows = load("M", targets["M"], seconds=args.seconds, connections=args.connections)
-    rows += load_rows
+    rows += load("M", targets["M"], seconds=args.seconds, connections=args.connections)
     rows += latency_rows("L", targets["L"], seconds=args.seconds, connections=args.connections)
     rows += search_rows(seconds=args.seconds, connections=args.connections)
     rows += explain_rows("L")
