@@ -10,7 +10,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.signals import task_submitted
 
-from cases.models import CaseLibraryPage, CaseRead
+from cases.models import (
+    CaseLibraryPage,
+    CaseRead,
+    CaseWeek,
+    PracticeRun,
+    Product,
+    ProductChange,
+    Refresher,
+    ScenarioType,
+    Simulation,
+)
 from cases.practice.assignments import practice_assignments_reconcile
 from cases.practice.golive import practice_golive_requirements
 from cases.refreshers.selectors import open_refreshers_count, refresher_reread
@@ -35,6 +45,7 @@ from lms.features import (
     register_site_builder,
     register_warm_up,
 )
+from lms.person_rows import register_academy_rows, register_person_rows
 from lms.selectors.learning import share_site_roots
 
 LIBRARY_URL_KEY = "cases:library-url"
@@ -120,6 +131,9 @@ def _practice_reviewed(params: dict) -> dict:
 
 
 def register_with_core() -> None:
+    for model in (CaseRead, PracticeRun, Refresher):
+        register_person_rows(model)
+    register_academy_rows(CaseWeek, Product, ProductChange, ScenarioType, Simulation)
     task_submitted.connect(_notify_reviewers, dispatch_uid="cases_notify_reviewers")
     register_notice_kind(
         NoticeKind(

@@ -14,6 +14,22 @@ from certification.dashboard import (
     my_status_panel,
     recommendations_waiting_count,
 )
+from certification.models import (
+    Certificate,
+    Cycle,
+    ImprovementProposal,
+    Level,
+    OpeningApplication,
+    OpeningRequirement,
+    PositionOpening,
+    QAScore,
+    QATrainingPlan,
+    QATrainingRule,
+    Recommendation,
+    Registration,
+    Result,
+    TrackStep,
+)
 from certification.notice_kinds import register_certification_notice_kinds
 from certification.practice_notes import exam_practice_notes
 from certification.requirement_kinds import register_certification_requirement_kinds
@@ -38,11 +54,18 @@ from lms.features import (
     register_site_builder,
 )
 from lms.navigation import url_of
+from lms.person_rows import register_academy_rows, register_person_rows
 from lms.selectors.people import can_view_teams
 from lms.signals import attempt_graded
 
 
 def register_with_core() -> None:
+    for model in (Certificate, QAScore, QATrainingPlan, Recommendation, Registration, Result):
+        register_person_rows(model)
+    register_person_rows(OpeningApplication, person="applicant")
+    register_person_rows(ImprovementProposal, person="author")
+    register_academy_rows(Cycle, Level, OpeningRequirement, PositionOpening, QATrainingRule)
+    register_academy_rows(TrackStep)
     register_certification_notice_kinds()
     register_certification_requirement_kinds()
     register_dashboard_panel(

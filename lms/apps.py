@@ -3,6 +3,19 @@ from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 from wagtail.users.apps import WagtailUsersAppConfig
 
+# The core's models a person's kept pages are built from (lms.person_rows).
+PERSON_ROWS = ("LessonCompletion", "GoLiveStatus", "Attempt", "TrainingAssignment", "FeedbackGiven")
+ACADEMY_ROWS = (
+    "Team",
+    "Cohort",
+    "Enrolment",
+    "Quiz",
+    "QuizSection",
+    "TrainingSchedule",
+    "TrainingRound",
+    "FeedbackAdjustment",
+)
+
 
 class LmsConfig(AppConfig):
     # apps.py holds two configs (see AcademyUsersAppConfig): name the app's own explicitly.
@@ -26,6 +39,7 @@ class LmsConfig(AppConfig):
         from lms.middleware import connect_site_signals
         from lms.navigation import register_core_nav_items
         from lms.notice_kinds import register_core_notice_kinds
+        from lms.person_rows import register_academy_rows, register_person_rows
         from lms.routing import connect_route_signals
         from lms.services.notices import notice_emails_reconcile
         from lms.services.recurring import training_rounds_reconcile
@@ -42,6 +56,12 @@ class LmsConfig(AppConfig):
         register_dashboard_panel(
             DashboardPanel("training", "lms/dashboard_training.html", training_panel, order=35)
         )
+        # What a person's kept pages are built from (lms.person_rows); notices, pages and
+        # permissions have generations of their own.
+        register_person_rows(self.get_model("User"), person="pk")
+        for name in PERSON_ROWS:
+            register_person_rows(self.get_model(name))
+        register_academy_rows(*map(self.get_model, ACADEMY_ROWS))
         register_reconciler("notice_emails", notice_emails_reconcile)
         register_reconciler("training_rounds", training_rounds_reconcile)
         # The core's people and curricula first: the features' demo data refers to them.

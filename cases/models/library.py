@@ -20,6 +20,7 @@ from cases.pii import mask_in, mask_pii
 from cases.search import SEARCH_GENERATION_KEY, case_search_text
 from cases.slugs import case_free_slug
 from lms.generations import generation_bump
+from lms.person_rows import PersonRowsQuerySet
 from lms.search.pages import ChineseTitleIndexed, page_search_fields
 
 # Moves on whenever a scenario type or product is saved or deleted: the library's filter
@@ -235,6 +236,8 @@ class CaseRead(models.Model):
     )
     case = models.ForeignKey(CasePage, on_delete=models.CASCADE, related_name="reads")
     read_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PersonRowsQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "case"], name="case_read_once")]

@@ -25,6 +25,7 @@ from cases.practice.checks import graph_messages, graph_validation_error
 from cases.practice.diagram import graph_diagram
 from cases.practice.engine import END_STATES
 from cases.practice.scoring import RESPONSE_SECONDS
+from lms.person_rows import PersonRowsQuerySet
 
 
 class Mood(models.IntegerChoices):
@@ -241,6 +242,8 @@ class PracticeRun(models.Model):
         related_name="practice_reviews",
     )  # fmt: skip
     reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PersonRowsQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("practice run")

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lms.person_rows import PersonRowsQuerySet
+
 
 class ProductChange(models.Model):
     """One change to a product, as a trainer marked it."""
@@ -53,6 +55,8 @@ class Refresher(models.Model):
     assigned_at = models.DateTimeField()
     due_on = models.DateField(_("due"))
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+
+    objects = PersonRowsQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_on", "pk"]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 
 from lms.models import Position
+from lms.person_rows import PersonRowsQuerySet
 
 from .cycles import LevelCode
 
@@ -117,6 +118,8 @@ class QAScore(models.Model):
     )
     imported_at = models.DateTimeField(_("imported at"), auto_now=True)
 
+    objects = PersonRowsQuerySet.as_manager()
+
     class Meta:
         ordering = ["-period"]
         verbose_name = _("QA score")
@@ -142,6 +145,8 @@ class Recommendation(models.Model):
     recommended_by_name = models.CharField(max_length=64)
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PersonRowsQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("recommendation")

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from lms.person_rows import PersonRowsQuerySet
+
 from .cycles import Cycle, LevelCode, Result
 
 
@@ -79,6 +81,8 @@ class Certificate(models.Model):
     )
     lapse_reminded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PersonRowsQuerySet.as_manager()
 
     class Meta:
         ordering = ["-issued_on", "-pk"]

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 
+from lms.person_rows import PersonRowsQuerySet
+
 
 class LevelCode(models.TextChoices):
     """The three certification levels, lowest first; the value order is the rank order."""
@@ -200,6 +202,8 @@ class Registration(models.Model):
     level = models.CharField(max_length=16, choices=LevelCode.choices)
     registered_at = models.DateTimeField(default=timezone.now)
 
+    objects = PersonRowsQuerySet.as_manager()
+
     class Meta:
         ordering = ["-registered_at"]
         constraints = [
@@ -246,6 +250,8 @@ class Result(models.Model):
         related_name="+",
     )
     recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = PersonRowsQuerySet.as_manager()
 
     class Meta:
         ordering = ["-recorded_at"]

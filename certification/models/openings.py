@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lms.models import Position
+from lms.person_rows import PersonRowsQuerySet
 
 from .proposals import validate_quarter
 
@@ -99,6 +100,8 @@ class OpeningApplication(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PersonRowsQuerySet.as_manager()
 
     class Meta:
         ordering = ["opening", "applied_at"]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 
 from lms.formatting import number_display
+from lms.person_rows import PersonRowsQuerySet
 
 from .careers import QADimension
 
@@ -97,6 +98,8 @@ class QATrainingPlan(models.Model):
     simulations = models.ManyToManyField(
         "cases.Simulation", blank=True, related_name="+", verbose_name=_("simulations")
     )
+
+    objects = PersonRowsQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

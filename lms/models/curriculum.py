@@ -16,6 +16,7 @@ from wagtail.search import index
 from lms.blocks import RICH_TEXT_FEATURES, LessonStreamBlock
 from lms.models.feedback import FeedbackFormPage
 from lms.panels import PublishReachPanel
+from lms.person_rows import PersonRowsQuerySet
 from lms.search.pages import ChineseTitleIndexed, page_search_fields
 
 
@@ -330,6 +331,8 @@ class LessonCompletion(models.Model):
     lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="completions")
     completed_at = models.DateTimeField(_("first completed"), default=timezone.now, editable=False)
     read_at = models.DateTimeField(_("last read"), default=timezone.now, editable=False)
+
+    objects = PersonRowsQuerySet.as_manager()
 
     class Meta:
         constraints = [

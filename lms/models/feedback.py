@@ -10,6 +10,7 @@ from wagtail.contrib.forms.models import AbstractForm, AbstractFormField
 from wagtail.fields import RichTextField
 
 from lms.blocks import RICH_TEXT_FEATURES
+from lms.person_rows import PersonRowsQuerySet
 from lms.search.pages import ChineseTitleIndexed, page_search_fields
 
 
@@ -66,6 +67,8 @@ class FeedbackGiven(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feedback_given"
     )
     first_given_on = models.DateField(_("first given on"))
+
+    objects = PersonRowsQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("feedback given")

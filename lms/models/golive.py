@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lms.person_rows import PersonRowsQuerySet
+
 
 class GoLiveState(models.TextChoices):
     IN_TRAINING = "in_training", _("In training")
@@ -32,6 +34,8 @@ class GoLiveStatus(models.Model):
     )
     changed_at = models.DateTimeField(auto_now=True)
     live_since = models.DateTimeField(null=True, blank=True)
+
+    objects = PersonRowsQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("go-live status")

@@ -1,9 +1,11 @@
 """People and teams of the service centre: who works where, in which position."""
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from lms.person_rows import PersonRowsQuerySet
 
 
 class Position(models.TextChoices):
@@ -54,6 +56,11 @@ class Team(models.Model):
         return self.name
 
 
+class StaffManager(UserManager.from_queryset(PersonRowsQuerySet)):
+    """Django's user manager, whose bulk writes (an HR import) count as changes to the
+    people's own rows (lms.person_rows)."""
+
+
 class User(AbstractUser):
     """
     A member of staff who signs in to the academy. The HR record (employee number, name,
@@ -92,6 +99,8 @@ class User(AbstractUser):
     language = models.CharField(
         _("e-mail language"), max_length=10, blank=True, choices=settings.LANGUAGES
     )
+
+    objects = StaffManager()
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("staff member")

@@ -12,6 +12,8 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import PreviewableMixin
 from wagtail.search import index
 
+from lms.person_rows import PersonRowsQuerySet
+
 from .question_rules import question_problems, question_validation_error
 
 
@@ -311,6 +313,8 @@ class Attempt(models.Model):
     max_points = models.DecimalField(max_digits=7, decimal_places=2, default=0)
     percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     passed = models.BooleanField(null=True)
+
+    objects = PersonRowsQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at"]

@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lms.models.people import Position
+from lms.person_rows import PersonRowsQuerySet
 
 # The page types a schedule may assign: a whole curriculum or one of its modules.
 TARGET_TYPES = ("lms.CurriculumPage", "lms.ModulePage")
@@ -184,6 +185,8 @@ class TrainingAssignment(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="training_assignments"
     )
+
+    objects = PersonRowsQuerySet.as_manager()
 
     class Meta:
         ordering = ["round", "pk"]
