@@ -7,10 +7,14 @@ commits, so a request that read the old rows in between cannot store them as cur
 Reading an entry and its generation is one round trip (get_many).
 """
 
+import functools
+import hashlib
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
@@ -56,3 +60,20 @@ def generation_cached(
     value = build()
     cache.set(key, (current, value), timeout)
     return value
+
+
+@functools.cache
+def code_release() -> str:
+    """
+    A fingerprint of the code, templates and translations this process runs, for keys of
+    kept rendered pages: a new version builds them afresh on every server, and a server
+    not yet restarted keeps to its own. Read once a process (about 10 ms).
+    """
+    digest = hashlib.blake2b(digest_size=8)
+    root = Path(settings.BASE_DIR)
+    for folder in ("lms", "cases", "certification", "templates"):
+        for path in sorted((root / folder).rglob("*")):
+            if path.suffix in {".py", ".html", ".mo"} and path.is_file():
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()

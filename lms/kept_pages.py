@@ -1,0 +1,76 @@
+"""
+Parts of pages kept, rendered, in the shared cache for the person who asked, until anything
+they were built from changes.
+
+A kept part names the people whose rows it shows (the viewer on the dashboard, the members
+in scope on a lead's page) and depends on each one's generation (lms.person_rows), on the
+academy's shared rows, pages and permissions; its key holds the viewer, the language, the
+day (due dates and lapses move with it), the code release (a new version builds afresh) and
+whatever else selects it (a filter's query string). A part that holds forms is rendered
+with a placeholder for the form token, and each request puts its own in.
+"""
+
+import hashlib
+
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from lms.auth import GENERATION_KEY as PERMISSIONS_GENERATION_KEY
+from lms.generations import code_release, generation_cached
+from lms.person_rows import ACADEMY_GENERATION_KEY, person_generation_key
+from lms.routing import PAGES_GENERATION_KEY
+
+# Only bounds how long a part nobody asks for again takes up memory: a part is current while
+# its generations are, however old.
+KEPT_SECONDS = 60 * 60 * 12
+CSRF_PLACEHOLDER = "kept-page-csrf-token"
+# Beyond this many people in scope (HR sees everyone) a part is built every time: reading
+# thousands of generations would cost more than it saves.
+KEPT_PEOPLE_AT_MOST = 1_000
+
+
+def kept_render(template_name: str, context: dict) -> str:
+    """A kept part's template rendered without the request (no context processors run; the
+    template names everything it shows), forms carrying the placeholder token."""
+    return render_to_string(template_name, {**context, "csrf_token": CSRF_PLACEHOLDER})
+
+
+def kept_part(request, name: str, *, people, build, selector: str = "") -> SafeString:
+    """
+    `build()`'s HTML for this viewer, kept under the generations of `people` (user ids, in
+    a fixed order) and of the academy, pages and permissions. `selector` tells apart the
+    variants one viewer may ask for (a query string).
+    """
+    people = list(people)
+    if len(people) > KEPT_PEOPLE_AT_MOST:
+        return _with_token(request, str(build()))
+    generations = (
+        ACADEMY_GENERATION_KEY,
+        PAGES_GENERATION_KEY,
+        PERMISSIONS_GENERATION_KEY,
+        *map(person_generation_key, people),
+    )
+    variant = hashlib.blake2b(selector.encode(), digest_size=8).hexdigest() if selector else ""
+    key = ":".join(
+        (
+            "kept",
+            name,
+            code_release(),
+            str(request.user.pk),
+            get_language() or "",
+            timezone.localdate().isoformat(),
+            variant,
+        )
+    )
+    return _with_token(
+        request, generation_cached(generations, key, lambda: str(build()), KEPT_SECONDS)
+    )
+
+
+def _with_token(request, html: str) -> SafeString:
+    if CSRF_PLACEHOLDER in html:
+        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
+    return mark_safe(html)  # noqa: S308 - our templates' output, escaped when it was built
