@@ -46,6 +46,7 @@ from certification.services import recommendation_create, registration_create
 from lms.exports import spreadsheet_text, table_response, zip_response
 from lms.formatting import list_display
 from lms.forms import first_error
+from lms.kept_pages import kept_part, kept_render
 from lms.models import Position
 from lms.refusals import Refused
 from lms.selectors.people import staff_visible_to, teams_visible_to
@@ -160,13 +161,7 @@ def _attach_row_labels(rows) -> None:
         row["registered_labels"] = [level_labels.get(code, code) for code in row["registered"]]
 
 
-@team_viewer_required
-def team_certifications(request):
-    """
-    The lead's team certification page: each member's level, status, last result and
-    promotion eligibility, with a chart. A fixed number of queries whatever the team size;
-    promotion is worked out for the page shown unless the filter asks about it.
-    """
+def _team_certifications_html(request) -> str:
     form, rows, last_cycle, today = _team_rows(request, promotion=False)
     standings = {row["person"].pk: row["standing"] for row in rows}
     distribution = level_distribution(standings)
@@ -176,10 +171,11 @@ def team_certifications(request):
     _attach_row_labels(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "certification/team_certifications.html",
+    return kept_render(
+        "certification/team_certifications_body.html",
         {
+            "request": request,
+            "user": request.user,
             "form": form,
             "teams": teams_visible_to(request.user),
             "page": page,
@@ -194,6 +190,26 @@ def team_certifications(request):
             "can_recommend": request.user.has_perm("certification.add_recommendation"),
         },
     )
+
+
+@team_viewer_required
+def team_certifications(request):
+    """
+    The lead's team certification page: each member's level, status, last result and
+    promotion eligibility, with a chart. A fixed number of queries whatever the team size;
+    promotion is worked out for the page shown unless the filter asks about it. Kept for
+    the lead per filter (lms.kept_pages) until a member's rows or the academy's change: a
+    lead opens it several times a day, and building it reads every member's standing.
+    """
+    people = staff_visible_to(request.user).order_by("pk").values_list("pk", flat=True)
+    body = kept_part(
+        request,
+        "team_certifications",
+        people=people,
+        selector=request.GET.urlencode(),
+        build=lambda: _team_certifications_html(request),
+    )
+    return render(request, "certification/team_certifications.html", {"body": body})
 
 
 def _export_row(row) -> list[str]:

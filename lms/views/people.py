@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from lms.exports import spreadsheet_text, table_response
 from lms.filters import RosterFilter
+from lms.kept_pages import kept_part, kept_render
 from lms.models import GoLiveState, Position
 from lms.selectors.learning import completed_lessons_by_person, live_lesson_ids_by_curriculum
 from lms.selectors.people import can_view_teams, staff_visible_to, teams_visible_to
@@ -44,12 +45,7 @@ def _roster(request):
     return filterset.form, teams_visible_to(request.user), people
 
 
-@team_viewer_required
-def team_roster(request):
-    """
-    The lead's team page: every member with their onboarding progress and go-live status,
-    people awaiting sign-off first. A fixed number of queries whatever the team's size.
-    """
+def _team_roster_html(request) -> str:
     form, teams, people = _roster(request)
     people = people.select_related("golive").order_by(
         Case(When(golive__state=GoLiveState.READY, then=0), default=1),
@@ -63,10 +59,11 @@ def team_roster(request):
     _attach_row_labels(members)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "lms/team_roster.html",
+    return kept_render(
+        "lms/team_roster_body.html",
         {
+            "request": request,
+            "user": request.user,
             "form": form,
             "teams": teams.prefetch_related("leads"),
             "page": page,
@@ -75,6 +72,25 @@ def team_roster(request):
             "can_sign_off": request.user.has_perm("lms.sign_off_golive"),
         },
     )
+
+
+@team_viewer_required
+def team_roster(request):
+    """
+    The lead's team page: every member with their onboarding progress and go-live status,
+    people awaiting sign-off first. A fixed number of queries whatever the team's size.
+    Kept for the lead per filter (lms.kept_pages) until a member's rows or the academy's
+    change.
+    """
+    people = staff_visible_to(request.user).order_by("pk").values_list("pk", flat=True)
+    body = kept_part(
+        request,
+        "team_roster",
+        people=people,
+        selector=request.GET.urlencode(),
+        build=lambda: _team_roster_html(request),
+    )
+    return render(request, "lms/team_roster.html", {"body": body})
 
 
 def _attach_row_labels(members) -> None:
