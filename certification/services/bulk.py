@@ -20,6 +20,11 @@ from lms.queue import enqueue
 from lms.refusals import Refused
 
 RENEW_EVERY = 25  # certificates issued between two renewals of the run's lease
+# Certificates one task issues before it hands the run to a fresh task: about 25 s of work,
+# far inside the queue's task timeout (Q_TIMEOUT, 300 s), which kills a task outright. One
+# task for a whole close of 10,000 (4-8 minutes) was killed every time, and the run then
+# waited for its lease to run out and the reconciler before carrying on.
+ISSUE_PER_TASK = 1_000
 
 
 def cycle_bulk_issue_start(*, cycle: Cycle, actor, reason: str = "") -> BulkIssue:
@@ -67,9 +72,11 @@ def cycle_bulk_issue_run(*, bulk_id: int, chunk: int = 25) -> BulkIssue | None:
     Issue every passed result of the cycle that has no certificate yet, handing each chunk
     of new certificates to the queue to render as soon as it is issued: the cluster's other
     workers render while this one issues (at 10,000 certificates, issuing them all first
-    kept every other worker idle for a minute or more). Certificates an interrupted run
-    issued and left unrendered are queued at the end. Progress is read from the
-    certificates themselves (see `bulk_issue_progress`).
+    kept every other worker idle for a minute or more). After ISSUE_PER_TASK certificates the
+    task lets its lease go and queues the run again, to carry on where the database says
+    (if that message is lost, the reconciler finds the lapsed lease). Certificates an
+    interrupted run issued and left unrendered are queued at the end. Progress is read from
+    the certificates themselves (see `bulk_issue_progress`).
     """
     runs = BulkIssue.objects.filter(pk=bulk_id)
     claimed = lease_claim(
@@ -84,9 +91,11 @@ def cycle_bulk_issue_run(*, bulk_id: int, chunk: int = 25) -> BulkIssue | None:
     bulk = BulkIssue.objects.select_related("cycle").get(pk=bulk_id)
     queued: set[int] = set()
     fresh: list[int] = []  # issued by this run, not queued yet
+    per_task = ISSUE_PER_TASK
     try:
         waiting = Result.objects.filter(cycle=bulk.cycle, passed=True, certificate__isnull=True)
-        for issued, result_id in enumerate(list(waiting.values_list("pk", flat=True)), 1):
+        result_ids = list(waiting.values_list("pk", flat=True)[: per_task + 1])
+        for issued, result_id in enumerate(result_ids[:per_task], 1):
             certificate = certificate_issue(result_id=result_id, render=False)
             if certificate and certificate.render_state == Certificate.RenderState.PENDING:
                 fresh.append(certificate.pk)
@@ -96,6 +105,11 @@ def cycle_bulk_issue_run(*, bulk_id: int, chunk: int = 25) -> BulkIssue | None:
                 fresh = []
             if issued % RENEW_EVERY == 0:
                 lease_renew(runs)
+        if len(result_ids) > per_task:  # more to issue: a fresh task carries on
+            _renders_enqueue(fresh, chunk)
+            runs.update(lease_expires_at=timezone.now())  # let go: the next task claims it
+            enqueue("certification.tasks.cycle_bulk_issue", bulk_id)
+            return BulkIssue.objects.get(pk=bulk_id)
         # Issuing is over; from here the renders' own claims and the sweeper carry on.
         lease_renew(
             runs,

@@ -246,3 +246,50 @@ def test_a_run_hands_each_chunk_to_the_renderers_as_soon_as_it_is_issued(
     )
     assert len(everything) == len(set(everything)) == 5
     assert all(len(ids) <= 2 for ids in batches)
+
+
+def test_a_long_run_hands_over_to_fresh_tasks_and_issues_each_once(
+    academy, closed_cycle, monkeypatch
+):
+    """The queue kills a task past its timeout (300 s), and a close of 10,000 took longer
+    than that in one task: each task issues a bounded share and queues the run again."""
+    from certification.services import bulk as bulk_service
+
+    monkeypatch.setattr(bulk_service, "ISSUE_PER_TASK", 3)
+    _passed(closed_cycle, 7)
+    bulk = BulkIssue.objects.create(cycle=closed_cycle)
+    with committed():
+        bulk_service.cycle_bulk_issue_run(bulk_id=bulk.pk)  # 3, then 3, then 1
+    bulk.refresh_from_db()
+    assert bulk.status == BulkIssue.Status.DONE and bulk.attempts == 3
+    assert (bulk.total, bulk.done) == (7, 7)
+    assert _one_each(closed_cycle)
+
+
+def test_a_lost_hand_over_is_carried_on_by_the_reconciler(academy, closed_cycle, monkeypatch):
+    from certification.services import bulk as bulk_service
+
+    _passed(closed_cycle, 5)
+    bulk = BulkIssue.objects.create(cycle=closed_cycle)
+    real_enqueue = bulk_service.enqueue
+    lost = []
+
+    def enqueue(task, *args):
+        if task == "certification.tasks.cycle_bulk_issue":
+            lost.append(args)  # the hand-over's message never reaches a worker
+            return None
+        return real_enqueue(task, *args)
+
+    monkeypatch.setattr(bulk_service, "enqueue", enqueue)
+    monkeypatch.setattr(bulk_service, "ISSUE_PER_TASK", 2)
+    with committed():
+        bulk_service.cycle_bulk_issue_run(bulk_id=bulk.pk)
+    assert lost and Certificate.objects.filter(cycle=closed_cycle).count() == 2
+    bulk.refresh_from_db()
+    assert bulk.status == BulkIssue.Status.RUNNING and bulk.issued_at is None
+    monkeypatch.setattr(bulk_service, "enqueue", real_enqueue)
+    with committed():
+        jobs_reconcile()  # finds the let-go lease and queues the run: it finishes
+    bulk.refresh_from_db()
+    assert bulk.status == BulkIssue.Status.DONE
+    assert _one_each(closed_cycle)
