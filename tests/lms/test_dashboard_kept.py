@@ -102,3 +102,26 @@ def test_each_language_has_its_own_kept_sections(academy, onboarding, login):
     english, _ = visit(client)
     assert heading.format("Go-live check") in english
     assert heading.format("上线考核") not in english
+
+
+def test_a_lesson_is_kept_for_its_reader_and_shows_their_mark_at_once(
+    academy, onboarding, login, django_capture_on_commit_callbacks
+):
+    client = login(academy.newhire_a)
+    first = lesson(onboarding)
+    with CaptureQueriesContext(connection) as built:
+        page = client.get(first.url).content.decode()
+    with CaptureQueriesContext(connection) as kept:
+        again = client.get(first.url).content.decode()
+    strip = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
+    assert strip.sub("", again) == strip.sub("", page) and len(kept) < len(built)
+    assert "标记为已完成" in again or "Mark as done" in again
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("lms:lesson_complete", args=[first.pk]))
+    assert response.status_code == 302
+    done = client.get(first.url).content.decode()
+    assert 'class="badge badge--ok"' in done  # 已完成
+    # Another reader's copy is their own: not marked.
+    client.logout()
+    other = login(academy.agent_b).get(first.url).content.decode()
+    assert 'class="badge badge--ok"' not in other
