@@ -41,7 +41,7 @@ def scans(plan):
 
 
 pages = {}
-for label, status, queries in visits():
+for label, status, queries, _kept in visits():  # the built page's: every query
     found = []
     for query in queries:
         sql = query["sql"]
