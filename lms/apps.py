@@ -35,7 +35,9 @@ class LmsConfig(AppConfig):
             register_dashboard_panel,
             register_demo_loader,
             register_reconciler,
+            register_warm_up,
         )
+        from lms.generations import code_release
         from lms.middleware import connect_site_signals
         from lms.navigation import register_core_nav_items
         from lms.notice_kinds import register_core_notice_kinds
@@ -62,6 +64,8 @@ class LmsConfig(AppConfig):
         for name in PERSON_ROWS:
             register_person_rows(self.get_model(name))
         register_academy_rows(*map(self.get_model, ACADEMY_ROWS))
+        # Kept pages' keys carry the code's fingerprint: read at start, not in a request.
+        register_warm_up("code_release", code_release)
         register_reconciler("notice_emails", notice_emails_reconcile)
         register_reconciler("training_rounds", training_rounds_reconcile)
         # The core's people and curricula first: the features' demo data refers to them.
