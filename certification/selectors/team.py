@@ -52,10 +52,12 @@ def team_certification_rows(
     registered: dict[int, list[str]] = {}
     current_results = {}
     if current is not None:
-        for user_id, level in Registration.objects.filter(
+        # Not `level`: that is the filter asked for, and a loop over it once left the page
+        # filtered on the last registration's level.
+        for user_id, registered_level in Registration.objects.filter(
             cycle=current, user_id__in=ids
         ).values_list("user_id", "level"):
-            registered.setdefault(user_id, []).append(level)
+            registered.setdefault(user_id, []).append(registered_level)
         current_results = results if last_cycle == current else results_in_cycle(current, ids)
     rows = [
         {

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 
 from certification.audit import CertAction
 from certification.models import Certificate, LevelCode, QAScore, Recommendation, TrackStep
-from certification.services import certificate_revoke
+from certification.services import certificate_revoke, registration_create
 from lms.audit import audit_actor, audit_trail
 from lms.models import Position
 from tests.factories import UserFactory
@@ -103,6 +103,18 @@ def test_team_page_query_count_is_constant_in_team_size(academy, login, open_cyc
             QAScore.objects.create(user=person, period="2026Q3", score=91)
 
     assert_queries_constant(lambda: client.get(reverse("certification:team")), grow, sizes=(4, 12))
+
+
+def test_a_registration_in_the_open_cycle_leaves_every_member_on_the_team_page(
+    academy, login, open_cycle
+):
+    """A loop over the cycle's registrations once reused the name of the level filter, so
+    one registration filtered the page down to the people holding that level."""
+    registration_create(user=academy.agent_a, level=cert.level(LevelCode.JUNIOR))
+    page = login(academy.lead_a).get(reverse("certification:team")).content.decode()
+    for member in (academy.lead_a, academy.agent_a, academy.newhire_a):
+        assert member.display_name in page
+    assert "已报名" in page  # agent_a's registration shows on their row
 
 
 def test_exports_and_the_zip_hold_exactly_the_leads_team(academy, login, open_cycle):
