@@ -46,7 +46,7 @@ from certification.services import recommendation_create, registration_create
 from lms.exports import spreadsheet_text, table_response, zip_response
 from lms.formatting import list_display
 from lms.forms import first_error
-from lms.kept_pages import kept_part, kept_render
+from lms.kept_pages import kept_render, kept_team_part
 from lms.models import Position
 from lms.refusals import Refused
 from lms.selectors.people import staff_visible_to, teams_visible_to
@@ -201,13 +201,8 @@ def team_certifications(request):
     the lead per filter (lms.kept_pages) until a member's rows or the academy's change: a
     lead opens it several times a day, and building it reads every member's standing.
     """
-    people = staff_visible_to(request.user).order_by("pk").values_list("pk", flat=True)
-    body = kept_part(
-        request,
-        "team_certifications",
-        people=people,
-        selector=request.GET.urlencode(),
-        build=lambda: _team_certifications_html(request),
+    body = kept_team_part(
+        request, "team_certifications", lambda: _team_certifications_html(request)
     )
     return render(request, "certification/team_certifications.html", {"body": body})
 

@@ -22,6 +22,7 @@ from lms.auth import GENERATION_KEY as PERMISSIONS_GENERATION_KEY
 from lms.generations import code_release, generation_cached
 from lms.person_rows import ACADEMY_GENERATION_KEY, person_generation_key
 from lms.routing import PAGES_GENERATION_KEY
+from lms.selectors.people import staff_visible_to
 
 # Only bounds how long a part nobody asks for again takes up memory: a part is current while
 # its generations are, however old.
@@ -74,3 +75,10 @@ def _with_token(request, html: str) -> SafeString:
     if CSRF_PLACEHOLDER in html:
         html = html.replace(CSRF_PLACEHOLDER, get_token(request))
     return mark_safe(html)  # noqa: S308 - our templates' output, escaped when it was built
+
+
+def kept_team_part(request, name: str, build) -> SafeString:
+    """A lead's page of the people in their scope, kept per filter (the query string) under
+    every one of those people's generations: one query lists them."""
+    people = staff_visible_to(request.user).order_by("pk").values_list("pk", flat=True)
+    return kept_part(request, name, people=people, selector=request.GET.urlencode(), build=build)

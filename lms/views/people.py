@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from lms.exports import spreadsheet_text, table_response
 from lms.filters import RosterFilter
-from lms.kept_pages import kept_part, kept_render
+from lms.kept_pages import kept_render, kept_team_part
 from lms.models import GoLiveState, Position
 from lms.selectors.learning import completed_lessons_by_person, live_lesson_ids_by_curriculum
 from lms.selectors.people import can_view_teams, staff_visible_to, teams_visible_to
@@ -82,14 +82,7 @@ def team_roster(request):
     Kept for the lead per filter (lms.kept_pages) until a member's rows or the academy's
     change.
     """
-    people = staff_visible_to(request.user).order_by("pk").values_list("pk", flat=True)
-    body = kept_part(
-        request,
-        "team_roster",
-        people=people,
-        selector=request.GET.urlencode(),
-        build=lambda: _team_roster_html(request),
-    )
+    body = kept_team_part(request, "team_roster", lambda: _team_roster_html(request))
     return render(request, "lms/team_roster.html", {"body": body})
 
 
