@@ -14,6 +14,7 @@ from cases.models import (
     CaseLibraryPage,
     CaseRead,
     CaseWeek,
+    ClinicSession,
     PracticeRun,
     Product,
     ProductChange,
@@ -133,7 +134,7 @@ def _practice_reviewed(params: dict) -> dict:
 def register_with_core() -> None:
     for model in (CaseRead, PracticeRun, Refresher):
         register_person_rows(model)
-    register_academy_rows(CaseWeek, Product, ProductChange, ScenarioType, Simulation)
+    register_academy_rows(CaseWeek, ClinicSession, Product, ProductChange, ScenarioType, Simulation)
     task_submitted.connect(_notify_reviewers, dispatch_uid="cases_notify_reviewers")
     register_notice_kind(
         NoticeKind(

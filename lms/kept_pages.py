@@ -14,6 +14,7 @@ import hashlib
 
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -82,3 +83,21 @@ def kept_team_part(request, name: str, build) -> SafeString:
     every one of those people's generations: one query lists them."""
     people = staff_visible_to(request.user).order_by("pk").values_list("pk", flat=True)
     return kept_part(request, name, people=people, selector=request.GET.urlencode(), build=build)
+
+
+def kept_page_serve(page, request, body_template: str) -> TemplateResponse | None:
+    """
+    A CMS page whose body (`body_template`, rendered with the page's own context) is kept
+    for its reader: what `Page.serve` would answer, or None when it must be built as
+    Wagtail builds it (a preview, a page not saved yet, nobody signed in). The page's
+    template shows `body`.
+    """
+    if not page.pk or getattr(request, "is_preview", False) or not request.user.is_authenticated:
+        return None
+    body = kept_part(
+        request,
+        f"page:{page.pk}",
+        people=[request.user.pk],
+        build=lambda: kept_render(body_template, {**page.get_context(request), "request": request}),
+    )
+    return TemplateResponse(request, page.get_template(request), {"page": page, "body": body})

@@ -218,6 +218,14 @@ class CasePage(ChineseTitleIndexed, Page):
         moment = self.first_published_at or self.go_live_at
         return timezone.localdate(moment) if moment else None
 
+    def serve(self, request, *args, **kwargs):
+        """Kept for the reader until the case, its clinic notes or their marks change
+        (lms.kept_pages): the body's blocks are most of a case page's time."""
+        from lms.kept_pages import kept_page_serve  # imports selectors that read these models
+
+        kept = kept_page_serve(self, request, "cases/case_body.html")
+        return kept or super().serve(request, *args, **kwargs)
+
     def get_context(self, request, *args, **kwargs):
         from cases.selectors import case_takeaways
 

@@ -188,25 +188,12 @@ class LessonPage(ChineseTitleIndexed, Page):
         if lock is not None:
             context = {"page": self, "lock": lock, "module": module}
             return TemplateResponse(request, "lms/lesson_locked.html", context, status=403)
-        if (
-            not self.pk
-            or getattr(request, "is_preview", False)
-            or not request.user.is_authenticated
-        ):
-            return super().serve(request, *args, **kwargs)
         # Kept for the reader until the page or their rows change (lms.kept_pages): the body's
         # blocks, the reading path and the re-read rules are most of a lesson's time.
-        from lms.kept_pages import kept_part, kept_render  # imports the selectors, as above
+        from lms.kept_pages import kept_page_serve  # imports the selectors, as above
 
-        body = kept_part(
-            request,
-            f"lesson:{self.pk}",
-            people=[request.user.pk],
-            build=lambda: kept_render(
-                "lms/lesson_body.html", {**self.get_context(request), "request": request}
-            ),
-        )
-        return TemplateResponse(request, self.get_template(request), {"page": self, "body": body})
+        kept = kept_page_serve(self, request, "lms/lesson_body.html")
+        return kept or super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
         # Selectors read these models: a module-level import would be circular.

@@ -31,7 +31,6 @@ NOT_KEPT = {
     "lms.AttemptItem": "carried by its attempt: handing in and each review save the attempt",
     "lms.StaffImport": "an import's progress; the people it writes are User rows",
     "lms.FormSubmission": "what was sent through a form page; read by the CMS only",
-    "cases.ClinicSession": "case clinics: shown on case pages, not kept",
     "cases.SecondPersonApprovalTask": "a Wagtail workflow task",
     "cases.PracticeReply": "carried by its run: a judged reply saves the run",
     "cases.CaseSearchTerm": "the search index (its own search generation)",
