@@ -11,6 +11,7 @@ ACADEMY_ROWS = (
     "Enrolment",
     "Quiz",
     "QuizSection",
+    "Question",  # the quiz page counts the questions an attempt will hold
     "TrainingSchedule",
     "TrainingRound",
     "FeedbackAdjustment",

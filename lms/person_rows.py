@@ -8,12 +8,15 @@ Each app registers the models it owns, in `AppConfig.ready()` or its plugins:
 - **a person's own rows** (`register_person_rows(Model, person="user")`): enrolments, lesson
   completions, attempts, go-live status, results, certificates, registrations, case reads,
   practice runs, refreshers... Saving or deleting one, or changing one of its many-to-many
-  relations, moves that person's generation. So do the bulk paths (`update()`,
-  `bulk_create()`, `bulk_update()`): the model's manager must use `PersonRowsQuerySet`, and
-  registering a model whose manager does not is refused, so no write can slip past.
+  relations, moves that person's generation.
 - **the academy's shared rows** (`register_academy_rows(Model, ...)`): teams, cohorts,
-  quizzes, cycles, levels, track steps, schedules, products...: any change moves the academy
-  generation, which every kept page depends on too. Pages have their own (lms.routing).
+  quizzes and their questions, cycles, levels, track steps, schedules, products...: any change
+  moves the academy generation, which every kept page depends on too. Pages have their own
+  (lms.routing).
+
+Either way the bulk paths (`update()`, `bulk_create()`, `bulk_update()`) move the generation
+too: the model's manager must use `KeptRowsQuerySet`, and registering a model whose manager
+does not is refused, so no write can slip past.
 
 A change to more than `ONE_BY_ONE` people at once (an HR import, a bulk issue's chunk is
 fewer) moves the academy generation instead of each person's: a cache write per person,
@@ -54,14 +57,20 @@ def academy_changed(**_kwargs) -> None:
     generation_bump(ACADEMY_GENERATION_KEY)
 
 
-class PersonRowsQuerySet(models.QuerySet):
-    """The bulk writes of a registered person model move its people's generations, as a
-    save does through the signals (Django sends none for these paths)."""
+class KeptRowsQuerySet(models.QuerySet):
+    """The bulk writes of a registered model move its people's generations (a person's
+    rows) or the academy's (shared rows), as a save does through the signals (Django sends
+    none for these paths)."""
 
     def _attname(self) -> str | None:
         return _person_attname.get(self.model)
 
     def update(self, **kwargs):
+        if self.model in _academy_models:
+            changed = super().update(**kwargs)
+            if changed:
+                academy_changed()
+            return changed
         attname = self._attname()
         people = []
         if attname is not None:
@@ -96,6 +105,10 @@ class PersonRowsQuerySet(models.QuerySet):
     bulk_update.alters_data = True
 
     def _objects_changed(self, objs) -> None:
+        if self.model in _academy_models:
+            if objs:
+                academy_changed()
+            return
         attname = self._attname()
         if attname is not None:
             people_changed(getattr(obj, attname) for obj in objs)
@@ -117,13 +130,17 @@ def _person_relation_changed(sender, instance, action, reverse, model, pk_set, *
         people_changed(rows.values_list(_person_attname[model], flat=True))
 
 
-def register_person_rows(model: type[models.Model], person: str = "user") -> None:
-    """`model`'s rows belong to the person its field `person` names ("pk": the person)."""
-    if not isinstance(model._default_manager.all(), PersonRowsQuerySet):
+def _insist_on_kept_rows_manager(model: type[models.Model]) -> None:
+    if not isinstance(model._default_manager.all(), KeptRowsQuerySet):
         raise ImproperlyConfigured(
-            f"{model.__name__}'s manager must use lms.person_rows.PersonRowsQuerySet, or its "
+            f"{model.__name__}'s manager must use lms.person_rows.KeptRowsQuerySet, or its "
             "bulk writes would leave kept pages stale"
         )
+
+
+def register_person_rows(model: type[models.Model], person: str = "user") -> None:
+    """`model`'s rows belong to the person its field `person` names ("pk": the person)."""
+    _insist_on_kept_rows_manager(model)
     _person_attname[model] = "pk" if person == "pk" else model._meta.get_field(person).attname
     _person_name[model] = person
     uid = f"person-rows-{model._meta.label}"
@@ -140,6 +157,7 @@ def register_person_rows(model: type[models.Model], person: str = "user") -> Non
 def register_academy_rows(*academy_models: type[models.Model]) -> None:
     """Rows shared by everyone's pages: any change to them moves the academy generation."""
     for model in academy_models:
+        _insist_on_kept_rows_manager(model)
         _academy_models.add(model)
         uid = f"academy-rows-{model._meta.label}"
         post_save.connect(academy_changed, sender=model, dispatch_uid=uid)

@@ -20,7 +20,7 @@ from cases.pii import mask_in, mask_pii
 from cases.search import SEARCH_GENERATION_KEY, case_search_text
 from cases.slugs import case_free_slug
 from lms.generations import generation_bump
-from lms.person_rows import PersonRowsQuerySet
+from lms.person_rows import KeptRowsQuerySet
 from lms.search.pages import ChineseTitleIndexed, page_search_fields
 
 # Moves on whenever a scenario type or product is saved or deleted: the library's filter
@@ -32,6 +32,8 @@ class ScenarioType(models.Model):
     """A kind of situation (退款, 物流延误, ...), a taxonomy trainers keep."""
 
     name = models.CharField(_("name"), max_length=40, unique=True)
+
+    objects = KeptRowsQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -61,6 +63,8 @@ class Product(models.Model):
     questions = models.ManyToManyField(
         "lms.Question", blank=True, related_name="+", verbose_name=_("questions about it")
     )
+
+    objects = KeptRowsQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -245,7 +249,7 @@ class CaseRead(models.Model):
     case = models.ForeignKey(CasePage, on_delete=models.CASCADE, related_name="reads")
     read_at = models.DateTimeField(auto_now_add=True)
 
-    objects = PersonRowsQuerySet.as_manager()
+    objects = KeptRowsQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "case"], name="case_read_once")]
@@ -264,6 +268,8 @@ class CaseWeek(models.Model):
     week_start = models.DateField(_("week starting"), unique=True)
     opened_at = models.DateTimeField(auto_now_add=True)
     announced_at = models.DateTimeField(null=True, blank=True)
+
+    objects = KeptRowsQuerySet.as_manager()
 
     class Meta:
         ordering = ["-week_start"]
@@ -299,6 +305,8 @@ class ClinicSession(models.Model):
         _("show the takeaways on the cases"), default=True,
         help_text=_("Later readers of the cases see what this clinic concluded."),
     )  # fmt: skip
+
+    objects = KeptRowsQuerySet.as_manager()
 
     class Meta:
         ordering = ["-held_on"]

@@ -25,7 +25,7 @@ from cases.practice.checks import graph_messages, graph_validation_error
 from cases.practice.diagram import graph_diagram
 from cases.practice.engine import END_STATES
 from cases.practice.scoring import RESPONSE_SECONDS
-from lms.person_rows import PersonRowsQuerySet
+from lms.person_rows import KeptRowsQuerySet
 
 
 class Mood(models.IntegerChoices):
@@ -127,6 +127,8 @@ class Simulation(DraftStateMixin, RevisionMixin, PreviewableMixin, index.Indexed
         verbose_name=_("required for go-live in"),
         help_text=_("New hires of these onboarding curricula must pass it before going live."),
     )  # fmt: skip
+
+    objects = KeptRowsQuerySet.as_manager()
 
     panels = [
         FieldPanel("title"),
@@ -243,7 +245,7 @@ class PracticeRun(models.Model):
     )  # fmt: skip
     reviewed_at = models.DateTimeField(null=True, blank=True)
 
-    objects = PersonRowsQuerySet.as_manager()
+    objects = KeptRowsQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("practice run")

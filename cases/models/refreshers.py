@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from lms.person_rows import PersonRowsQuerySet
+from lms.person_rows import KeptRowsQuerySet
 
 
 class ProductChange(models.Model):
@@ -36,6 +36,8 @@ class ProductChange(models.Model):
         verbose_name=_("marked by"),
     )  # fmt: skip
 
+    objects = KeptRowsQuerySet.as_manager()
+
     class Meta:
         ordering = ["-changed_at", "-pk"]
         verbose_name = _("product change")
@@ -56,7 +58,7 @@ class Refresher(models.Model):
     due_on = models.DateField(_("due"))
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
 
-    objects = PersonRowsQuerySet.as_manager()
+    objects = KeptRowsQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_on", "pk"]

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 
 from lms.models import Position
-from lms.person_rows import PersonRowsQuerySet
+from lms.person_rows import KeptRowsQuerySet
 
 from .cycles import LevelCode
 
@@ -49,6 +49,8 @@ class TrackStep(models.Model):
     proposals_adopted = models.PositiveSmallIntegerField(
         _("improvement proposals adopted"), default=0
     )
+
+    objects = KeptRowsQuerySet.as_manager()
 
     panels = [
         FieldPanel("from_position"),
@@ -118,7 +120,7 @@ class QAScore(models.Model):
     )
     imported_at = models.DateTimeField(_("imported at"), auto_now=True)
 
-    objects = PersonRowsQuerySet.as_manager()
+    objects = KeptRowsQuerySet.as_manager()
 
     class Meta:
         ordering = ["-period"]
@@ -146,7 +148,7 @@ class Recommendation(models.Model):
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = PersonRowsQuerySet.as_manager()
+    objects = KeptRowsQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("recommendation")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 
-from lms.person_rows import PersonRowsQuerySet
+from lms.person_rows import KeptRowsQuerySet
 
 
 class LevelCode(models.TextChoices):
@@ -77,6 +77,8 @@ class Level(models.Model):
         help_text=_("Refreshers after a product change must be done before taking this exam."),
     )
 
+    objects = KeptRowsQuerySet.as_manager()
+
     panels = [
         FieldPanel("code"),
         FieldPanel("exam"),
@@ -121,6 +123,8 @@ class Cycle(models.Model):
         blank=True,
         help_text=_("Empty for the default: the end of the following half year."),
     )
+
+    objects = KeptRowsQuerySet.as_manager()
 
     panels = [
         MultiFieldPanel([FieldPanel("year"), FieldPanel("half")], heading=_("Cycle")),
@@ -202,7 +206,7 @@ class Registration(models.Model):
     level = models.CharField(max_length=16, choices=LevelCode.choices)
     registered_at = models.DateTimeField(default=timezone.now)
 
-    objects = PersonRowsQuerySet.as_manager()
+    objects = KeptRowsQuerySet.as_manager()
 
     class Meta:
         ordering = ["-registered_at"]
@@ -251,7 +255,7 @@ class Result(models.Model):
     )
     recorded_at = models.DateTimeField(default=timezone.now)
 
-    objects = PersonRowsQuerySet.as_manager()
+    objects = KeptRowsQuerySet.as_manager()
 
     class Meta:
         ordering = ["-recorded_at"]

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lms.models import Position
-from lms.person_rows import PersonRowsQuerySet
+from lms.person_rows import KeptRowsQuerySet
 
 from .proposals import validate_quarter
 
@@ -37,6 +37,8 @@ class PositionOpening(models.Model):
     opened_by_name = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = KeptRowsQuerySet.as_manager()
+
     class Meta:
         ordering = ["-quarter", "-created_at"]
         verbose_name = _("position opening")
@@ -61,6 +63,8 @@ class OpeningRequirement(models.Model):
     option = models.CharField(max_length=32, blank=True)
     target = models.DecimalField(max_digits=7, decimal_places=2)
     sort_order = models.PositiveSmallIntegerField(default=0)
+
+    objects = KeptRowsQuerySet.as_manager()
 
     class Meta:
         ordering = ["opening", "sort_order", "pk"]
@@ -101,7 +105,7 @@ class OpeningApplication(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
 
-    objects = PersonRowsQuerySet.as_manager()
+    objects = KeptRowsQuerySet.as_manager()
 
     class Meta:
         ordering = ["opening", "applied_at"]

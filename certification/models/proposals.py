@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from lms.person_rows import PersonRowsQuerySet
+from lms.person_rows import KeptRowsQuerySet
 
 QUARTER_RE = re.compile(r"^[0-9]{4}Q[1-4]$")
 
@@ -61,7 +61,7 @@ class ImprovementProposal(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField()
 
-    objects = PersonRowsQuerySet.as_manager()
+    objects = KeptRowsQuerySet.as_manager()
 
     class Meta:
         ordering = ["-quarter", "author__employee_no"]

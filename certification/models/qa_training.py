@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 
 from lms.formatting import number_display
-from lms.person_rows import PersonRowsQuerySet
+from lms.person_rows import KeptRowsQuerySet
 
 from .careers import QADimension
 
@@ -49,6 +49,8 @@ class QATrainingRule(models.Model):
     simulations = models.ManyToManyField(
         "cases.Simulation", blank=True, related_name="+", verbose_name=_("simulations")
     )
+
+    objects = KeptRowsQuerySet.as_manager()
 
     panels = [
         FieldPanel("dimension"),
@@ -99,7 +101,7 @@ class QATrainingPlan(models.Model):
         "cases.Simulation", blank=True, related_name="+", verbose_name=_("simulations")
     )
 
-    objects = PersonRowsQuerySet.as_manager()
+    objects = KeptRowsQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

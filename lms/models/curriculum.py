@@ -16,7 +16,7 @@ from wagtail.search import index
 from lms.blocks import RICH_TEXT_FEATURES, LessonStreamBlock
 from lms.models.feedback import FeedbackFormPage
 from lms.panels import PublishReachPanel
-from lms.person_rows import PersonRowsQuerySet
+from lms.person_rows import KeptRowsQuerySet
 from lms.search.pages import ChineseTitleIndexed, page_search_fields
 
 
@@ -234,6 +234,8 @@ class Cohort(models.Model):
         settings.AUTH_USER_MODEL, related_name="cohorts", blank=True, verbose_name=_("members")
     )
 
+    objects = KeptRowsQuerySet.as_manager()
+
     class Meta:
         ordering = ["-start_date"]
         verbose_name = _("cohort")
@@ -288,6 +290,8 @@ class Enrolment(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = KeptRowsQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
@@ -337,7 +341,7 @@ class LessonCompletion(models.Model):
     completed_at = models.DateTimeField(_("first completed"), default=timezone.now, editable=False)
     read_at = models.DateTimeField(_("last read"), default=timezone.now, editable=False)
 
-    objects = PersonRowsQuerySet.as_manager()
+    objects = KeptRowsQuerySet.as_manager()
 
     class Meta:
         constraints = [

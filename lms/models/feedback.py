@@ -10,7 +10,7 @@ from wagtail.contrib.forms.models import AbstractForm, AbstractFormField
 from wagtail.fields import RichTextField
 
 from lms.blocks import RICH_TEXT_FEATURES
-from lms.person_rows import PersonRowsQuerySet
+from lms.person_rows import KeptRowsQuerySet
 from lms.search.pages import ChineseTitleIndexed, page_search_fields
 
 
@@ -68,7 +68,7 @@ class FeedbackGiven(models.Model):
     )
     first_given_on = models.DateField(_("first given on"))
 
-    objects = PersonRowsQuerySet.as_manager()
+    objects = KeptRowsQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("feedback given")
@@ -103,6 +103,8 @@ class FeedbackAdjustment(models.Model):
         verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = KeptRowsQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("adjustment in response to feedback")

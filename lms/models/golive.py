@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from lms.person_rows import PersonRowsQuerySet
+from lms.person_rows import KeptRowsQuerySet
 
 
 class GoLiveState(models.TextChoices):
@@ -35,7 +35,7 @@ class GoLiveStatus(models.Model):
     changed_at = models.DateTimeField(auto_now=True)
     live_since = models.DateTimeField(null=True, blank=True)
 
-    objects = PersonRowsQuerySet.as_manager()
+    objects = KeptRowsQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("go-live status")

@@ -5,7 +5,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from lms.person_rows import PersonRowsQuerySet
+from lms.person_rows import KeptRowsQuerySet
 
 
 class Position(models.TextChoices):
@@ -47,6 +47,8 @@ class Team(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = KeptRowsQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("team")
@@ -56,7 +58,7 @@ class Team(models.Model):
         return self.name
 
 
-class StaffManager(UserManager.from_queryset(PersonRowsQuerySet)):
+class StaffManager(UserManager.from_queryset(KeptRowsQuerySet)):
     """Django's user manager, whose bulk writes (an HR import) count as changes to the
     people's own rows (lms.person_rows)."""
 

@@ -12,7 +12,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import PreviewableMixin
 from wagtail.search import index
 
-from lms.person_rows import PersonRowsQuerySet
+from lms.person_rows import KeptRowsQuerySet
 
 from .question_rules import question_problems, question_validation_error
 
@@ -76,6 +76,8 @@ class Question(PreviewableMixin, index.Indexed, ClusterableModel):
     rubric = models.TextField(_("scoring rubric"), blank=True)
     tags = ClusterTaggableManager(through=QuestionTag, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = KeptRowsQuerySet.as_manager()
 
     search_fields = [
         index.SearchField("prompt"),
@@ -206,6 +208,8 @@ class Quiz(ClusterableModel):
         _("review shows feedback and explanations"), default=True
     )
 
+    objects = KeptRowsQuerySet.as_manager()
+
     panels = [
         FieldPanel("title"),
         FieldPanel("description"),
@@ -264,6 +268,8 @@ class QuizSection(models.Model):
     )
     count = models.PositiveSmallIntegerField(_("how many to draw"), default=1)
 
+    objects = KeptRowsQuerySet.as_manager()
+
     panels = [FieldPanel("question"), FieldPanel("category"), FieldPanel("count")]
 
     class Meta:
@@ -314,7 +320,7 @@ class Attempt(models.Model):
     percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     passed = models.BooleanField(null=True)
 
-    objects = PersonRowsQuerySet.as_manager()
+    objects = KeptRowsQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at"]

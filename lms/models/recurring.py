@@ -16,7 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lms.models.people import Position
-from lms.person_rows import PersonRowsQuerySet
+from lms.person_rows import KeptRowsQuerySet
 
 # The page types a schedule may assign: a whole curriculum or one of its modules.
 TARGET_TYPES = ("lms.CurriculumPage", "lms.ModulePage")
@@ -86,6 +86,8 @@ class TrainingSchedule(models.Model):
         _("active"), default=True, help_text=_("Untick to stop opening new rounds.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = KeptRowsQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "pk"]
@@ -164,6 +166,8 @@ class TrainingRound(models.Model):
     opened_at = models.DateTimeField(_("opened at"))
     due_on = models.DateField(_("due"))
 
+    objects = KeptRowsQuerySet.as_manager()
+
     class Meta:
         ordering = ["-occurs_on", "-pk"]
         verbose_name = _("training round")
@@ -186,7 +190,7 @@ class TrainingAssignment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="training_assignments"
     )
 
-    objects = PersonRowsQuerySet.as_manager()
+    objects = KeptRowsQuerySet.as_manager()
 
     class Meta:
         ordering = ["round", "pk"]
