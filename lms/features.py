@@ -43,7 +43,9 @@ _attempt_rules: list[AttemptRulesProvider] = []
 
 def register_attempt_rules(provider: AttemptRulesProvider) -> None:
     """`provider(*, user, quiz, now) -> AttemptRules`; return `AttemptRules()` when the quiz
-    is none of the feature's business (one cheap query at most: it runs on every start)."""
+    is none of the feature's business (one cheap query at most: it runs on every start).
+    Its answer may change with the day or with rows registered in lms.person_rows, not
+    within a day on its own: a learner's quiz page is kept for the day."""
     if provider not in _attempt_rules:
         _attempt_rules.append(provider)
 

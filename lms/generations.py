@@ -42,11 +42,16 @@ def generations_bump(generation_keys) -> None:
 
 
 def generation_cached(
-    generation_key: str | tuple[str, ...], key: str, build: Callable[[], T], timeout: int
+    generation_key: str | tuple[str, ...],
+    key: str,
+    build: Callable[[], T],
+    timeout: int,
+    fresh: Callable[[T], bool] | None = None,
 ) -> T:
     """The value kept under `key` if it was built in the current generation, else `build()`,
     kept for the next request. With several generation keys, the value is current only while
-    none of them has moved (a person's own, and one that moves for everyone at once)."""
+    none of them has moved (a person's own, and one that moves for everyone at once).
+    `fresh(value)`, if given, may refuse a kept value for reasons no write marks (time)."""
     generation_keys = (generation_key,) if isinstance(generation_key, str) else generation_key
     found = cache.get_many([*generation_keys, key])
     for one_key in generation_keys:
@@ -56,7 +61,7 @@ def generation_cached(
             found[one_key] = cache.get(one_key)
     current = tuple(found[one_key] for one_key in generation_keys)
     kept = found.get(key)
-    if kept is not None and kept[0] == current:
+    if kept is not None and kept[0] == current and (fresh is None or fresh(kept[1])):
         return kept[1]
     value = build()
     cache.set(key, (current, value), timeout)

@@ -7,10 +7,15 @@ in scope on a lead's page) and depends on each one's generation (lms.person_rows
 academy's shared rows, pages and permissions; its key holds the viewer, the language, the
 day (due dates and lapses move with it), the code release (a new version builds afresh) and
 whatever else selects it (a filter's query string). A part that holds forms is rendered
-with a placeholder for the form token, and each request puts its own in.
+with a placeholder for the form token, and each request puts its own in. A part that would
+read differently at a known time with nothing written (a retake allowed from 14:30) says so
+(`KeptUntil`) and is built afresh from then on.
 """
 
+import datetime as dt
 import hashlib
+import time
+from dataclasses import dataclass
 
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -34,6 +39,15 @@ CSRF_PLACEHOLDER = "kept-page-csrf-token"
 KEPT_PEOPLE_AT_MOST = 1_000
 
 
+@dataclass(frozen=True)
+class KeptUntil:
+    """What a part's `build()` returns when the part is current only until `until` (None:
+    no such time) even if nothing it was built from is written."""
+
+    html: str
+    until: dt.datetime | None
+
+
 def kept_render(template_name: str, context: dict) -> str:
     """A kept part's template rendered without the request (no context processors run; the
     template names everything it shows), forms carrying the placeholder token."""
@@ -44,11 +58,11 @@ def kept_part(request, name: str, *, people, build, selector: str = "") -> SafeS
     """
     `build()`'s HTML for this viewer, kept under the generations of `people` (user ids, in
     a fixed order) and of the academy, pages and permissions. `selector` tells apart the
-    variants one viewer may ask for (a query string).
+    variants one viewer may ask for (a query string). `build()` may return a `KeptUntil`.
     """
     people = list(people)
     if len(people) > KEPT_PEOPLE_AT_MOST:
-        return _with_token(request, str(build()))
+        return _with_token(request, _built(build)[0])
     generations = (
         ACADEMY_GENERATION_KEY,
         PAGES_GENERATION_KEY,
@@ -67,9 +81,22 @@ def kept_part(request, name: str, *, people, build, selector: str = "") -> SafeS
             variant,
         )
     )
-    return _with_token(
-        request, generation_cached(generations, key, lambda: str(build()), KEPT_SECONDS)
+    html, _until = generation_cached(
+        generations,
+        key,
+        lambda: _built(build),
+        KEPT_SECONDS,
+        fresh=lambda kept: kept[1] is None or time.time() < kept[1],
     )
+    return _with_token(request, html)
+
+
+def _built(build) -> tuple[str, float | None]:
+    """(the part's HTML, the moment it stops being current as a timestamp, or None)."""
+    part = build()
+    if isinstance(part, KeptUntil):
+        return str(part.html), part.until.timestamp() if part.until else None
+    return str(part), None
 
 
 def _with_token(request, html: str) -> SafeString:

@@ -148,7 +148,7 @@ def attempt_start_refusal(*, user, quiz: Quiz, now=None) -> Refused | None:
         return Refused("no_attempts_left", _("You have used all your attempts at this quiz."))
     last = attempts.exclude(submitted_at=None).order_by("-submitted_at").first()
     if last and quiz.retake_wait_minutes:
-        wait_until = last.submitted_at + dt.timedelta(minutes=quiz.retake_wait_minutes)
+        wait_until = _retake_from(quiz, last.submitted_at)
         if now < wait_until:
             local = timezone.localtime(wait_until)
             return Refused(
@@ -157,6 +157,29 @@ def attempt_start_refusal(*, user, quiz: Quiz, now=None) -> Refused | None:
                 % {"time": date_format(local, "SHORT_DATETIME_FORMAT")},
             )
     return None
+
+
+def _retake_from(quiz: Quiz, submitted_at: dt.datetime) -> dt.datetime:
+    return submitted_at + dt.timedelta(minutes=quiz.retake_wait_minutes)
+
+
+def quiz_page_changes_at(*, quiz: Quiz, attempts: list[Attempt], now=None) -> dt.datetime | None:
+    """
+    When a person's quiz page (their `attempts` in play) would next read differently with
+    nothing written: a retake wait ends, an open attempt's time and grace run out. What
+    features add changes by the day (an exam window), which kept pages carry in their key.
+    """
+    now = now or timezone.now()
+    moments = [
+        a.deadline_at + _grace()
+        for a in attempts
+        if a.status == Status.IN_PROGRESS and a.deadline_at is not None
+    ]
+    submitted = [a.submitted_at for a in attempts if a.submitted_at]
+    if submitted and quiz.retake_wait_minutes:
+        moments.append(_retake_from(quiz, max(submitted)))
+    later = [moment for moment in moments if moment > now]
+    return min(later, default=None)
 
 
 def quiz_question_count(quiz: Quiz) -> int:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lms.kept_pages import KeptUntil, kept_part, kept_render
 from lms.models import Attempt, LessonPage, Quiz
 from lms.refusals import Refused
 from lms.selectors.path import lesson_path
@@ -17,6 +18,7 @@ from lms.selectors.quiz import (
     attempt_review_rights,
     attempt_start_refusal,
     attempts_in_play,
+    quiz_page_changes_at,
     quiz_question_count,
     quiz_result,
 )
@@ -43,22 +45,32 @@ def lesson_mark_complete(request, pk):
 @login_required
 def quiz_overview(request, pk):
     quiz = get_object_or_404(Quiz, pk=pk)
-    attempts = list(attempts_in_play(user=request.user, quiz=quiz).order_by("-number"))
-    result = quiz_result(user=request.user, quiz=quiz, attempts=attempts[::-1])
-    open_attempt = next((a for a in attempts if a.status == Attempt.Status.IN_PROGRESS), None)
-    refusal = None if open_attempt else attempt_start_refusal(user=request.user, quiz=quiz)
-    return render(
+    # A learner returns to this page between attempts and from the dashboard: kept for them
+    # until their attempts, the quiz or its questions change, or a retake wait ends.
+    body = kept_part(
         request,
-        "lms/quiz_overview.html",
+        f"quiz:{quiz.pk}",
+        people=[request.user.pk],
+        build=lambda: _quiz_overview_body(request.user, quiz),
+    )
+    return render(request, "lms/quiz_overview.html", {"quiz": quiz, "body": body})
+
+
+def _quiz_overview_body(user, quiz: Quiz) -> KeptUntil:
+    attempts = list(attempts_in_play(user=user, quiz=quiz).order_by("-number"))
+    open_attempt = next((a for a in attempts if a.status == Attempt.Status.IN_PROGRESS), None)
+    html = kept_render(
+        "lms/quiz_overview_body.html",
         {
             "quiz": quiz,
-            "result": result,
+            "result": quiz_result(user=user, quiz=quiz, attempts=attempts[::-1]),
             "attempts": attempts,
             "open_attempt": open_attempt,
-            "refusal": refusal,
+            "refusal": None if open_attempt else attempt_start_refusal(user=user, quiz=quiz),
             "question_count": quiz_question_count(quiz),
         },
     )
+    return KeptUntil(html, quiz_page_changes_at(quiz=quiz, attempts=attempts))
 
 
 @require_POST
