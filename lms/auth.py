@@ -33,6 +33,11 @@ def permissions_changed(**_kwargs) -> None:
     generation_bump(GENERATION_KEY)
 
 
+def permissions_cache_keys(user_id: int) -> tuple[str, str]:
+    """(the generation, the person's entry): what every page's menu reads."""
+    return GENERATION_KEY, f"perms:user:{user_id}"
+
+
 class CachedPermissionsBackend(ModelBackend):
     def get_all_permissions(self, user_obj, obj=None):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
@@ -40,11 +45,9 @@ class CachedPermissionsBackend(ModelBackend):
         if hasattr(user_obj, "_perm_cache"):
             return user_obj._perm_cache
         from_rows = super().get_all_permissions
+        generation_key, key = permissions_cache_keys(user_obj.pk)
         perms = generation_cached(
-            GENERATION_KEY,
-            f"perms:user:{user_obj.pk}",
-            lambda: frozenset(from_rows(user_obj, obj)),
-            TIMEOUT,
+            generation_key, key, lambda: frozenset(from_rows(user_obj, obj)), TIMEOUT
         )
         user_obj._perm_cache = set(perms)
         return user_obj._perm_cache

@@ -4,13 +4,17 @@ library's filter fields, search results) has a *generation* number in the shared
 moved on whenever what its entries were built from changes, and an entry is used only while
 it carries the current generation. The number moves at once and again when the change
 commits, so a request that read the old rows in between cannot store them as current.
-Reading an entry and its generation is one round trip (get_many).
+Reading an entry and its generation is one round trip (get_many); the entries every page
+asks for (its site, the person's permissions, the bell) are read ahead together in one
+(`reading_ahead`, from lms.middleware.KeptSiteMiddleware).
 """
 
 import functools
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TypeVar
 
@@ -19,6 +23,34 @@ from django.core.cache import cache
 from django.db import transaction
 
 T = TypeVar("T")
+
+# What the request being served fetched ahead: {key: value or None}.
+_read_ahead: ContextVar[dict | None] = ContextVar("generations_read_ahead", default=None)
+
+
+@contextmanager
+def reading_ahead(keys: Iterable[str]):
+    """
+    Within the block, `generation_cached` finds these keys (entries and their generations,
+    fetched now in one round trip) without asking the shared cache again. An entry is taken
+    once, and any bump in the block drops them all: a request that writes reads afresh.
+    """
+    keys = list(dict.fromkeys(keys))
+    found = cache.get_many(keys) if keys else {}
+    token = _read_ahead.set({key: found.get(key) for key in keys})
+    try:
+        yield
+    finally:
+        _read_ahead.reset(token)
+
+
+def _taken_from_read_ahead(keys: list[str]) -> dict | None:
+    ahead = _read_ahead.get()
+    if not ahead or any(key not in ahead for key in keys):
+        return None
+    found = {key: ahead[key] for key in keys if ahead[key] is not None}
+    del ahead[keys[-1]]  # the entry: asked again, it may be the one this request stored
+    return found
 
 
 def generation_bump(generation_key: str) -> None:
@@ -36,6 +68,9 @@ def generations_bump(generation_keys) -> None:
     def bump():
         now = time.time_ns()
         cache.set_many(dict.fromkeys(keys, now), None)
+        ahead = _read_ahead.get()
+        if ahead:
+            ahead.clear()
 
     bump()
     transaction.on_commit(bump)
@@ -53,7 +88,10 @@ def generation_cached(
     none of them has moved (a person's own, and one that moves for everyone at once).
     `fresh(value)`, if given, may refuse a kept value for reasons no write marks (time)."""
     generation_keys = (generation_key,) if isinstance(generation_key, str) else generation_key
-    found = cache.get_many([*generation_keys, key])
+    wanted = [*generation_keys, key]
+    found = _taken_from_read_ahead(wanted)
+    if found is None:
+        found = cache.get_many(wanted)
     for one_key in generation_keys:
         if found.get(one_key) is None:
             # A new or emptied cache: start from a number no kept entry can carry.

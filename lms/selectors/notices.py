@@ -69,11 +69,21 @@ def notices_unread_count(user) -> int:
     generation and the one for everyone: one round trip to the cache instead of a COUNT on
     every page; the count is built again after a notice reaches them or they read one.
     """
+    *generation_keys, key = notices_unread_cache_keys(user.pk)
     return generation_cached(
-        (notices_generation_key(user.pk), NOTICES_EVERYONE_GENERATION_KEY),
-        f"notices:unread:{user.pk}",
+        tuple(generation_keys),
+        key,
         lambda: Notice.objects.filter(user=user, read_at__isnull=True).count(),
         UNREAD_KEPT_SECONDS,
+    )
+
+
+def notices_unread_cache_keys(user_id: int) -> tuple[str, str, str]:
+    """(the person's notices generation, everyone's, the count): what the bell reads."""
+    return (
+        notices_generation_key(user_id),
+        NOTICES_EVERYONE_GENERATION_KEY,
+        f"notices:unread:{user_id}",
     )
 
 
