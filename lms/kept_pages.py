@@ -54,11 +54,14 @@ def kept_render(template_name: str, context: dict) -> str:
     return render_to_string(template_name, {**context, "csrf_token": CSRF_PLACEHOLDER})
 
 
-def kept_part(request, name: str, *, people, build, selector: str = "") -> SafeString:
+def kept_part(
+    request, name: str, *, people, build, selector: str = "", generations: tuple[str, ...] = ()
+) -> SafeString:
     """
     `build()`'s HTML for this viewer, kept under the generations of `people` (user ids, in
-    a fixed order) and of the academy, pages and permissions. `selector` tells apart the
-    variants one viewer may ask for (a query string). `build()` may return a `KeptUntil`.
+    a fixed order), of the academy, pages and permissions, and any more a feature keeps
+    (`generations`: its search index). `selector` tells apart the variants one viewer may
+    ask for (a query string). `build()` may return a `KeptUntil`.
     """
     people = list(people)
     if len(people) > KEPT_PEOPLE_AT_MOST:
@@ -67,6 +70,7 @@ def kept_part(request, name: str, *, people, build, selector: str = "") -> SafeS
         ACADEMY_GENERATION_KEY,
         PAGES_GENERATION_KEY,
         PERMISSIONS_GENERATION_KEY,
+        *generations,
         *map(person_generation_key, people),
     )
     variant = hashlib.blake2b(selector.encode(), digest_size=8).hexdigest() if selector else ""
@@ -112,19 +116,37 @@ def kept_team_part(request, name: str, build) -> SafeString:
     return kept_part(request, name, people=people, selector=request.GET.urlencode(), build=build)
 
 
-def kept_page_serve(page, request, body_template: str) -> TemplateResponse | None:
+def kept_page_serve(
+    page,
+    request,
+    body_template: str,
+    *,
+    selector: str = "",
+    generations: tuple[str, ...] = (),
+    **context_overrides,
+) -> TemplateResponse | None:
     """
     A CMS page whose body (`body_template`, rendered with the page's own context) is kept
     for its reader: what `Page.serve` would answer, or None when it must be built as
     Wagtail builds it (a preview, a page not saved yet, nobody signed in). The page's
-    template shows `body`.
+    template shows `body`. A routable page passes its route's `context_overrides` and, as
+    `selector`, what tells its routes and queries apart.
     """
     if not page.pk or getattr(request, "is_preview", False) or not request.user.is_authenticated:
         return None
+
+    def build():
+        context = {**page.get_context(request), **context_overrides, "request": request}
+        return kept_render(body_template, context)
+
     body = kept_part(
         request,
         f"page:{page.pk}",
         people=[request.user.pk],
-        build=lambda: kept_render(body_template, {**page.get_context(request), "request": request}),
+        selector=selector,
+        generations=generations,
+        build=build,
     )
-    return TemplateResponse(request, page.get_template(request), {"page": page, "body": body})
+    return TemplateResponse(
+        request, page.get_template(request), {"page": page, **context_overrides, "body": body}
+    )

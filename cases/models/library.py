@@ -112,11 +112,31 @@ class CaseLibraryPage(ChineseTitleIndexed, RoutablePageMixin, Page):
 
     @path("")
     def library(self, request):
-        return self.render(request)
+        return self._kept_or_built(request, searching=False)
 
     @path("search/")
     def search(self, request):
-        return self.render(request, context_overrides={"searching": True})
+        return self._kept_or_built(request, searching=True)
+
+    def _kept_or_built(self, request, *, searching: bool):
+        """
+        The list or a search's results, kept for the reader per query string until a case,
+        the filters' choices, the search's words or their own reads change (lms.kept_pages):
+        going back to the results from a case is the commonest visit. A search is logged when
+        its results are built: going back to them is not a new search.
+        """
+        from lms.kept_pages import kept_page_serve  # imports selectors that read these models
+
+        overrides = {"searching": searching or bool(request.GET.get("q", "").strip())}
+        kept = kept_page_serve(
+            self,
+            request,
+            "cases/case_library_body.html",
+            selector=request.get_full_path(),
+            generations=(SEARCH_GENERATION_KEY, TAXONOMY_CACHE_KEY),
+            **overrides,
+        )
+        return kept or self.render(request, context_overrides=overrides)
 
     def get_context(self, request, *args, **kwargs):
         # Imported here: the listing reads CasePage, so a module-level import would be
