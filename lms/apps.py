@@ -11,7 +11,10 @@ ACADEMY_ROWS = (
     "Enrolment",
     "Quiz",
     "QuizSection",
-    "Question",  # the quiz page counts the questions an attempt will hold
+    # The quiz page counts the questions an attempt will hold; a start draws from a plan of
+    # them and their choices kept under the academy generation (lms.services.quiz).
+    "Question",
+    "Choice",
     "TrainingSchedule",
     "TrainingRound",
     "FeedbackAdjustment",

@@ -153,6 +153,8 @@ class Choice(models.Model):
     is_correct = models.BooleanField(_("correct"), default=False)
     feedback = models.CharField(_("feedback"), max_length=255, blank=True)
 
+    objects = KeptRowsQuerySet.as_manager()
+
     panels = [FieldPanel("text"), FieldPanel("is_correct"), FieldPanel("feedback")]
 
     class Meta:

@@ -8,16 +8,19 @@ import datetime as dt
 import json
 import random
 import unicodedata
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lms.formatting import number_display
+from lms.generations import generation_cached
 from lms.models import Attempt, AttemptItem, Question, QuestionKind, Quiz
+from lms.person_rows import ACADEMY_GENERATION_KEY
 from lms.refusals import Refused
 from lms.selectors.learning import reviewable_items_for
 from lms.selectors.quiz import attempt_is_overdue, attempt_start_refusal, attempts_overdue
@@ -28,44 +31,93 @@ from lms.signals import attempt_graded
 Status = Attempt.Status
 MAX_WRITTEN_LENGTH = 2000
 _random = random.SystemRandom()
+# Only bounds how long a plan nobody draws from again stays in memory.
+DRAW_PLAN_SECONDS = 60 * 60
 
 
 # --- Starting -----------------------------------------------------------------------
 
 
-def _draw_questions(quiz: Quiz) -> list[Question]:
+@dataclass(frozen=True)
+class _BankQuestion:
+    """What an attempt keeps of a question when it is drawn."""
+
+    pk: int
+    points: Decimal
+    choice_ids: tuple[int, ...]
+    answer_key: object
+
+
+@dataclass(frozen=True)
+class _DrawPlan:
+    """A quiz's sections, the pools its categories offer, and each question it may draw."""
+
+    sections: tuple[tuple[int | None, int | None, int], ...]
+    pools: dict[int, list[int]]
+    questions: dict[int, _BankQuestion]
+
+
+def _draw_plan(quiz: Quiz) -> _DrawPlan:
     """
-    The attempt's questions in order, with their choices: fixed ones, and `count` drawn at
-    random from each category section without repeating a question. The draw reads only the
-    pools' ids, then loads the questions drawn: a category may hold hundreds of questions
-    and the go-live spike starts 500 attempts at once.
+    Kept in the shared cache under the academy generation (quizzes, their sections,
+    questions and choices are the academy's rows, lms.person_rows): the go-live spike starts
+    hundreds of attempts at the same quiz at once, and each would read the same pools.
     """
-    drawn: list[int] = []
-    seen: set[int] = set()
-    sections = list(
+    return generation_cached(
+        ACADEMY_GENERATION_KEY,
+        f"quiz:draw-plan:{quiz.pk}",
+        lambda: _draw_plan_built(quiz),
+        DRAW_PLAN_SECONDS,
+    )
+
+
+def _draw_plan_built(quiz: Quiz) -> _DrawPlan:
+    sections = tuple(
         quiz.sections.order_by("sort_order", "pk").values_list(
             "question_id", "category_id", "count"
         )
     )
     category_ids = {category_id for _q, category_id, _n in sections if category_id}
+    fixed_ids = {question_id for question_id, _c, _n in sections if question_id}
     pools: dict[int, list[int]] = {cid: [] for cid in category_ids}
-    for pk, category_id in Question.objects.filter(category_id__in=category_ids).values_list(
-        "pk", "category_id"
-    ):
-        pools[category_id].append(pk)
-    for question_id, category_id, count in sections:
+    questions = {}
+    bank = (
+        Question.objects.filter(Q(category_id__in=category_ids) | Q(pk__in=fixed_ids))
+        .order_by("pk")
+        .prefetch_related("choices")
+    )
+    for question in bank:
+        if question.category_id in pools:
+            pools[question.category_id].append(question.pk)
+        questions[question.pk] = _BankQuestion(
+            pk=question.pk,
+            points=Decimal(question.points),
+            choice_ids=tuple(choice.pk for choice in question.choices.all()),
+            answer_key=_answer_key(question),
+        )
+    return _DrawPlan(sections=sections, pools=pools, questions=questions)
+
+
+def _draw_questions(quiz: Quiz) -> list[_BankQuestion]:
+    """
+    The attempt's questions in order: fixed ones, and `count` drawn at random from each
+    category section without repeating a question, from the quiz's kept draw plan.
+    """
+    plan = _draw_plan(quiz)
+    drawn: list[int] = []
+    seen: set[int] = set()
+    for question_id, category_id, count in plan.sections:
         if question_id:
             candidates, count = [question_id], 1
         else:
-            candidates = pools[category_id]
-        available = [pk for pk in candidates if pk not in seen]
+            candidates = plan.pools[category_id]
+        available = [pk for pk in candidates if pk not in seen and pk in plan.questions]
         chosen = _random.sample(available, min(count, len(available)))
         drawn.extend(chosen)
         seen.update(chosen)
     if quiz.shuffle_questions:
         _random.shuffle(drawn)
-    loaded = Question.objects.filter(pk__in=drawn).prefetch_related("choices").in_bulk()
-    return [loaded[pk] for pk in drawn if pk in loaded]  # one deleted meanwhile is left out
+    return [plan.questions[pk] for pk in drawn]
 
 
 def _answer_key(question: Question):
@@ -96,13 +148,11 @@ def attempt_start(*, user, quiz: Quiz, now=None) -> Attempt:
     if not questions:
         raise Refused("empty", _("This quiz has no questions yet."))
     choices_by_question: dict[int, list[int]] = {}
-    keys: dict[int, object] = {}
     for question in questions:
-        ids = [choice.pk for choice in question.choices.all()]
+        ids = list(question.choice_ids)
         if quiz.shuffle_choices:
             _random.shuffle(ids)
         choices_by_question[question.pk] = ids
-        keys[question.pk] = _answer_key(question)
     try:
         with transaction.atomic():
             number = (
@@ -117,16 +167,16 @@ def attempt_start(*, user, quiz: Quiz, now=None) -> Attempt:
                 if quiz.time_limit_minutes
                 else None,
                 pass_mark_percent=quiz.pass_mark_percent,
-                max_points=sum(Decimal(q.points) for q in questions),
+                max_points=sum(q.points for q in questions),
             )
             AttemptItem.objects.bulk_create(
                 AttemptItem(
                     attempt=attempt,
                     position=position,
-                    question=question,
+                    question_id=question.pk,
                     choice_order=choices_by_question[question.pk],
-                    answer_key=keys[question.pk],
-                    max_points=Decimal(question.points),
+                    answer_key=question.answer_key,
+                    max_points=question.points,
                 )
                 for position, question in enumerate(questions, start=1)
             )

@@ -27,7 +27,6 @@ NOT_KEPT = {
     "lms.FeedbackFormField": "a feedback form's fields, part of its page (pages generation)",
     "lms.QuestionCategory": "the quiz page counts questions (academy rows), not categories",
     "lms.QuestionTag": "the question bank",
-    "lms.Choice": "the question bank",
     "lms.AttemptItem": "carried by its attempt: handing in and each review save the attempt",
     "lms.StaffImport": "an import's progress; the people it writes are User rows",
     "lms.FormSubmission": "what was sent through a form page; read by the CMS only",
