@@ -311,10 +311,15 @@ def _mark(item: AttemptItem) -> None:
 
 def attempt_finalise_if_marked(attempt: Attempt, now=None) -> Attempt:
     """Total the points once every item is marked; passes and go-live follow from here."""
-    items = list(attempt.items.all())
+    return _finalised(attempt, list(attempt.items.all()), now)
+
+
+def _finalised(attempt: Attempt, items: list[AttemptItem], now=None, also=()) -> Attempt:
+    """`attempt_finalise_if_marked` with its items in hand, saving the fields in `also` in
+    the same write (handing in: one UPDATE, one move of the person's generation)."""
     if any(item.points is None for item in items):
         attempt.status = Status.AWAITING_REVIEW
-        attempt.save(update_fields=["status"])
+        attempt.save(update_fields=[*also, "status"])
         return attempt
     attempt.points = sum((item.points for item in items), Decimal(0))
     attempt.percent = (
@@ -325,7 +330,7 @@ def attempt_finalise_if_marked(attempt: Attempt, now=None) -> Attempt:
     attempt.passed = attempt.percent >= attempt.pass_mark_percent
     attempt.status = Status.GRADED
     attempt.graded_at = now or timezone.now()
-    attempt.save(update_fields=["points", "percent", "passed", "status", "graded_at"])
+    attempt.save(update_fields=[*also, "points", "percent", "passed", "status", "graded_at"])
 
     if attempt.passed:
         transaction.on_commit(
@@ -359,9 +364,7 @@ def _close(attempt: Attempt, *, now, auto: bool) -> Attempt:
     _marks_save(items)
     attempt.submitted_at = now
     attempt.auto_submitted = auto
-    attempt.status = Status.AWAITING_REVIEW
-    attempt.save(update_fields=["submitted_at", "auto_submitted", "status"])
-    return attempt_finalise_if_marked(attempt, now)
+    return _finalised(attempt, items, now, also=["submitted_at", "auto_submitted"])
 
 
 @transaction.atomic
