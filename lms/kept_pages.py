@@ -31,8 +31,12 @@ from lms.routing import PAGES_GENERATION_KEY
 from lms.selectors.people import staff_visible_to
 
 # Only bounds how long a part nobody asks for again takes up memory: a part is current while
-# its generations are, however old.
+# its generations are, however old. One part a person (the dashboard) lasts the working day;
+# a reader's copy of a CMS page, of which a person may open dozens, half a morning; one per
+# query string (a search's results), the few minutes of going back to them.
 KEPT_SECONDS = 60 * 60 * 12
+KEPT_PAGE_SECONDS = 60 * 60 * 2
+KEPT_VARIANT_SECONDS = 60 * 15
 CSRF_PLACEHOLDER = "kept-page-csrf-token"
 # Beyond this many people in scope (HR sees everyone) a part is built every time: reading
 # thousands of generations would cost more than it saves.
@@ -55,7 +59,14 @@ def kept_render(template_name: str, context: dict) -> str:
 
 
 def kept_part(
-    request, name: str, *, people, build, selector: str = "", generations: tuple[str, ...] = ()
+    request,
+    name: str,
+    *,
+    people,
+    build,
+    selector: str = "",
+    generations: tuple[str, ...] = (),
+    seconds: int = KEPT_SECONDS,
 ) -> SafeString:
     """
     `build()`'s HTML for this viewer, kept under the generations of `people` (user ids, in
@@ -89,7 +100,7 @@ def kept_part(
         generations,
         key,
         lambda: _built(build),
-        KEPT_SECONDS,
+        seconds,
         fresh=lambda kept: kept[1] is None or time.time() < kept[1],
     )
     return _with_token(request, html)
@@ -145,6 +156,7 @@ def kept_page_serve(
         people=[request.user.pk],
         selector=selector,
         generations=generations,
+        seconds=KEPT_VARIANT_SECONDS if selector else KEPT_PAGE_SECONDS,
         build=build,
     )
     return TemplateResponse(

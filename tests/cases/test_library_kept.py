@@ -55,3 +55,29 @@ def test_a_new_case_a_synonym_and_a_read_mark_show_at_once(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("cases:read", args=[lost.pk]))
     assert "已读" in visit(client, q="快递")[0]
+
+
+def test_results_are_kept_minutes_and_a_case_hours_not_the_whole_day(academy, login):
+    # A person opens dozens of cases and searches a day: their copies must not fill the
+    # shared cache for twelve hours (lms.kept_pages).
+    from unittest import mock
+
+    from lms import kept_pages
+
+    case = build_case("快递延误三天，客户要求赔偿", scenario="物流延误")
+    timeouts = []
+    real = kept_pages.generation_cached
+
+    def spy(generations, key, build, timeout, **kwargs):
+        timeouts.append((key.split(":")[1], timeout))
+        return real(generations, key, build, timeout, **kwargs)
+
+    client = login(academy.agent_a)
+    with mock.patch.object(kept_pages, "generation_cached", spy):
+        visit(client, q="物流延误")
+        assert client.get(case.url).status_code == 200
+    assert timeouts == [
+        ("page", kept_pages.KEPT_VARIANT_SECONDS),
+        ("page", kept_pages.KEPT_PAGE_SECONDS),
+    ]
+    assert kept_pages.KEPT_VARIANT_SECONDS <= 30 * 60 < kept_pages.KEPT_PAGE_SECONDS
