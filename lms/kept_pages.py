@@ -114,6 +114,22 @@ def _built(build) -> tuple[str, float | None]:
     return str(part), None
 
 
+def kept_answer(request, name: str, build):
+    """
+    A reader's answer that decides which page they get (a lesson's module lock), kept as a
+    part is, under their own, the academy's, the pages' and the permissions' generations:
+    asked before a kept part is used, it would otherwise cost the part's saving back.
+    """
+    generations = (
+        ACADEMY_GENERATION_KEY,
+        PAGES_GENERATION_KEY,
+        PERMISSIONS_GENERATION_KEY,
+        person_generation_key(request.user.pk),
+    )
+    key = ":".join(("kept-answer", name, code_release(), str(request.user.pk)))
+    return generation_cached(generations, key, lambda: (build(),), KEPT_PAGE_SECONDS)[0]
+
+
 def _with_token(request, html: str) -> SafeString:
     if CSRF_PLACEHOLDER in html:
         html = html.replace(CSRF_PLACEHOLDER, get_token(request))

@@ -181,19 +181,31 @@ class LessonPage(ChineseTitleIndexed, Page):
     def serve(self, request, *args, **kwargs):
         """A lesson of a module still locked behind an earlier module's quiz says why."""
         # Selectors read these models: a module-level import would be circular.
-        from lms.selectors.course import module_lock
+        from lms.kept_pages import kept_answer, kept_page_serve
 
-        module = self.get_parent() if self.pk else None
-        lock = module_lock(user=request.user, module=module) if module else None
+        if not self.pk:  # a preview of a lesson not saved yet: no module to be locked by
+            lock = None
+        elif request.user.is_authenticated:
+            # The module, its earlier siblings and their quizzes' states, asked on every
+            # visit: kept for the reader under the same generations as the lesson's body.
+            lock = kept_answer(
+                request, f"lesson-lock:{self.pk}", lambda: self._module_lock(request.user)
+            )
+        else:
+            lock = self._module_lock(request.user)
         if lock is not None:
-            context = {"page": self, "lock": lock, "module": module}
+            context = {"page": self, "lock": lock, "module": self.get_parent()}
             return TemplateResponse(request, "lms/lesson_locked.html", context, status=403)
         # Kept for the reader until the page or their rows change (lms.kept_pages): the body's
         # blocks, the reading path and the re-read rules are most of a lesson's time.
-        from lms.kept_pages import kept_page_serve  # imports the selectors, as above
 
         kept = kept_page_serve(self, request, "lms/lesson_body.html")
         return kept or super().serve(request, *args, **kwargs)
+
+    def _module_lock(self, user):
+        from lms.selectors.course import module_lock  # as in serve
+
+        return module_lock(user=user, module=self.get_parent())
 
     def get_context(self, request, *args, **kwargs):
         # Selectors read these models: a module-level import would be circular.

@@ -9,6 +9,8 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from lms.models import LessonCompletion, LessonPage, ModulePage
@@ -195,6 +197,25 @@ def test_the_next_module_stays_locked_until_the_required_quiz_is_passed(academy,
     assert client.get(lessons[2].url).status_code == 200
     client.post(reverse("lms:lesson_complete", args=[lessons[2].pk]))
     assert LessonCompletion.objects.filter(user=person, lesson=lessons[2]).exists()
+
+
+def test_a_locked_lessons_answer_is_kept_until_the_gate_changes(
+    academy, course, login, django_capture_on_commit_callbacks
+):
+    curriculum, _quiz = course
+    lessons = _lessons(curriculum)
+    first, _second = _modules(curriculum)
+    client = login(academy.newhire_a)
+    with CaptureQueriesContext(connection) as built:
+        assert client.get(lessons[2].url).status_code == 403
+    with CaptureQueriesContext(connection) as kept:
+        assert client.get(lessons[2].url).status_code == 403
+    assert len(kept) < len(built)  # the module, its gates and their states not read again
+    # The trainer makes the gate optional and publishes: the lesson opens at once.
+    with django_capture_on_commit_callbacks(execute=True):
+        first.quiz_required = False
+        first.save_revision().publish()
+    assert client.get(lessons[2].url).status_code == 200
 
 
 def test_a_lock_holds_every_later_module_and_a_quiz_not_required_holds_none(academy):
