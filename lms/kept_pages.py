@@ -77,13 +77,7 @@ def kept_part(
     people = list(people)
     if len(people) > KEPT_PEOPLE_AT_MOST:
         return _with_token(request, _built(build)[0])
-    generations = (
-        ACADEMY_GENERATION_KEY,
-        PAGES_GENERATION_KEY,
-        PERMISSIONS_GENERATION_KEY,
-        *generations,
-        *map(person_generation_key, people),
-    )
+    generations = _generations_of(people, generations)
     variant = hashlib.blake2b(selector.encode(), digest_size=8).hexdigest() if selector else ""
     key = ":".join(
         (
@@ -120,14 +114,21 @@ def kept_answer(request, name: str, build):
     part is, under their own, the academy's, the pages' and the permissions' generations:
     asked before a kept part is used, it would otherwise cost the part's saving back.
     """
-    generations = (
+    generations = _generations_of([request.user.pk])
+    key = ":".join(("kept-answer", name, code_release(), str(request.user.pk)))
+    return generation_cached(generations, key, lambda: (build(),), KEPT_PAGE_SECONDS)[0]
+
+
+def _generations_of(people, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """What every kept part depends on: the academy's shared rows, pages, permissions, a
+    feature's own (`extra`) and each person's rows it shows."""
+    return (
         ACADEMY_GENERATION_KEY,
         PAGES_GENERATION_KEY,
         PERMISSIONS_GENERATION_KEY,
-        person_generation_key(request.user.pk),
+        *extra,
+        *map(person_generation_key, people),
     )
-    key = ":".join(("kept-answer", name, code_release(), str(request.user.pk)))
-    return generation_cached(generations, key, lambda: (build(),), KEPT_PAGE_SECONDS)[0]
 
 
 def _with_token(request, html: str) -> SafeString:

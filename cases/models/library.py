@@ -145,8 +145,7 @@ class CaseLibraryPage(ChineseTitleIndexed, RoutablePageMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         listing = case_library_listing(request, self)
-        context.update(listing)
-        context["searching"] = bool(listing["query"])  # the search route says so anyway
+        context.update(listing)  # whether it is a search, the title's, is the route's
         return context
 
 

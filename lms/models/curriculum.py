@@ -198,7 +198,6 @@ class LessonPage(ChineseTitleIndexed, Page):
             return TemplateResponse(request, "lms/lesson_locked.html", context, status=403)
         # Kept for the reader until the page or their rows change (lms.kept_pages): the body's
         # blocks, the reading path and the re-read rules are most of a lesson's time.
-
         kept = kept_page_serve(self, request, "lms/lesson_body.html")
         return kept or super().serve(request, *args, **kwargs)
 
