@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from lms.features import attempt_rules
+from lms.features import AttemptRules, attempt_rules
 from lms.models import Attempt, AttemptItem, Question, Quiz
 from lms.refusals import Refused
 
@@ -135,20 +135,51 @@ def attempts_by_quiz(*, user, quizzes) -> tuple[dict[int, list[Attempt]], dict[i
     return by_quiz, waiting
 
 
-def attempt_start_refusal(*, user, quiz: Quiz, now=None) -> Refused | None:
-    """Why this person may not start a new attempt now, or None when they may."""
+@dataclass(frozen=True)
+class QuizStanding:
+    """
+    A person's attempts at a quiz, newest first, with the rules features set for it now:
+    read once for the quiz page or a start, which ask several questions of them (is one
+    open, how many count, when was the last handed in, what number comes next).
+    """
+
+    rules: AttemptRules
+    attempts: list[Attempt]
+
+    @property
+    def in_play(self) -> list[Attempt]:
+        """The attempts the rules count now (see `attempts_in_play`)."""
+        since = self.rules.counts_from
+        return [a for a in self.attempts if since is None or a.started_at >= since]
+
+    @property
+    def open_attempt(self) -> Attempt | None:
+        return next((a for a in self.attempts if a.status == Status.IN_PROGRESS), None)
+
+    @property
+    def next_number(self) -> int:
+        return max((a.number for a in self.attempts), default=0) + 1
+
+
+def quiz_standing(*, user, quiz: Quiz, now=None) -> QuizStanding:
+    """One read of the person's attempts at the quiz, and its rules (what features read)."""
+    rules = attempt_rules(user=user, quiz=quiz, now=now or timezone.now())
+    attempts = list(Attempt.objects.filter(user=user, quiz=quiz).order_by("-number"))
+    return QuizStanding(rules=rules, attempts=attempts)
+
+
+def attempt_start_refusal(*, standing: QuizStanding, quiz: Quiz, now=None) -> Refused | None:
+    """Why this person (their `standing` at the quiz) may not start a new attempt now, or
+    None when they may."""
     now = now or timezone.now()
-    rules = attempt_rules(user=user, quiz=quiz, now=now)
-    if rules.refusal:
-        return Refused("quiz_closed", rules.refusal)
-    attempts = Attempt.objects.filter(user=user, quiz=quiz)
-    if rules.counts_from:
-        attempts = attempts.filter(started_at__gte=rules.counts_from)
-    if quiz.max_attempts is not None and attempts.count() >= quiz.max_attempts:
+    if standing.rules.refusal:
+        return Refused("quiz_closed", standing.rules.refusal)
+    in_play = standing.in_play
+    if quiz.max_attempts is not None and len(in_play) >= quiz.max_attempts:
         return Refused("no_attempts_left", _("You have used all your attempts at this quiz."))
-    last = attempts.exclude(submitted_at=None).order_by("-submitted_at").first()
-    if last and quiz.retake_wait_minutes:
-        wait_until = _retake_from(quiz, last.submitted_at)
+    last_submitted = max((a.submitted_at for a in in_play if a.submitted_at), default=None)
+    if last_submitted and quiz.retake_wait_minutes:
+        wait_until = _retake_from(quiz, last_submitted)
         if now < wait_until:
             local = timezone.localtime(wait_until)
             return Refused(

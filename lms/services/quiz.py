@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +23,12 @@ from lms.models import Attempt, AttemptItem, Question, QuestionKind, Quiz
 from lms.person_rows import ACADEMY_GENERATION_KEY
 from lms.refusals import Refused
 from lms.selectors.learning import reviewable_items_for
-from lms.selectors.quiz import attempt_is_overdue, attempt_start_refusal, attempts_overdue
+from lms.selectors.quiz import (
+    attempt_is_overdue,
+    attempt_start_refusal,
+    attempts_overdue,
+    quiz_standing,
+)
 from lms.services.golive import golive_refresh
 from lms.services.notices import notices_send
 from lms.signals import attempt_graded
@@ -132,18 +137,36 @@ def attempt_start(*, user, quiz: Quiz, now=None) -> Attempt:
     """
     Resume the person's open attempt, or start a new one if the rules allow. Two requests
     racing here get the same attempt: the database allows one open attempt per person and
-    quiz, and the loser of the race returns the winner's.
+    quiz (and one attempt per number), and the loser of the race returns the winner's.
+    The person's attempts are read once, for all the rules; the draw comes from the quiz's
+    kept plan: the go-live spike starts hundreds at once.
     """
     now = now or timezone.now()
-    open_attempt = Attempt.objects.filter(user=user, quiz=quiz, status=Status.IN_PROGRESS).first()
-    if open_attempt is not None:
-        if not attempt_is_overdue(open_attempt, now):
-            return open_attempt
-        attempt_close(attempt_id=open_attempt.pk, now=now, auto=True)
-    refusal = attempt_start_refusal(user=user, quiz=quiz, now=now)
-    if refusal:
-        raise refusal
+    for _try in range(2):
+        standing = quiz_standing(user=user, quiz=quiz, now=now)
+        open_attempt = standing.open_attempt
+        if open_attempt is not None:
+            if not attempt_is_overdue(open_attempt, now):
+                return open_attempt
+            attempt_close(attempt_id=open_attempt.pk, now=now, auto=True)
+            standing = quiz_standing(user=user, quiz=quiz, now=now)  # it counts now
+        refusal = attempt_start_refusal(standing=standing, quiz=quiz, now=now)
+        if refusal:
+            raise refusal
+        try:
+            return _attempt_create(user=user, quiz=quiz, number=standing.next_number, now=now)
+        except IntegrityError:
+            # Another request took this number or opened an attempt a moment ago: use the
+            # open one; if it was handed in already, look again (that one counts now).
+            existing = Attempt.objects.filter(
+                user=user, quiz=quiz, status=Status.IN_PROGRESS
+            ).first()
+            if existing is not None:
+                return existing
+    raise Refused("busy", _("Starting the quiz did not work. Please try again."))
 
+
+def _attempt_create(*, user, quiz: Quiz, number: int, now) -> Attempt:
     questions = _draw_questions(quiz)
     if not questions:
         raise Refused("empty", _("This quiz has no questions yet."))
@@ -153,39 +176,29 @@ def attempt_start(*, user, quiz: Quiz, now=None) -> Attempt:
         if quiz.shuffle_choices:
             _random.shuffle(ids)
         choices_by_question[question.pk] = ids
-    try:
-        with transaction.atomic():
-            number = (
-                Attempt.objects.filter(user=user, quiz=quiz).aggregate(n=Max("number"))["n"] or 0
-            ) + 1
-            attempt = Attempt.objects.create(
-                user=user,
-                quiz=quiz,
-                number=number,
-                started_at=now,
-                deadline_at=now + dt.timedelta(minutes=quiz.time_limit_minutes)
-                if quiz.time_limit_minutes
-                else None,
-                pass_mark_percent=quiz.pass_mark_percent,
-                max_points=sum(q.points for q in questions),
+    with transaction.atomic():
+        attempt = Attempt.objects.create(
+            user=user,
+            quiz=quiz,
+            number=number,
+            started_at=now,
+            deadline_at=now + dt.timedelta(minutes=quiz.time_limit_minutes)
+            if quiz.time_limit_minutes
+            else None,
+            pass_mark_percent=quiz.pass_mark_percent,
+            max_points=sum(q.points for q in questions),
+        )
+        AttemptItem.objects.bulk_create(
+            AttemptItem(
+                attempt=attempt,
+                position=position,
+                question_id=question.pk,
+                choice_order=choices_by_question[question.pk],
+                answer_key=question.answer_key,
+                max_points=question.points,
             )
-            AttemptItem.objects.bulk_create(
-                AttemptItem(
-                    attempt=attempt,
-                    position=position,
-                    question_id=question.pk,
-                    choice_order=choices_by_question[question.pk],
-                    answer_key=question.answer_key,
-                    max_points=question.points,
-                )
-                for position, question in enumerate(questions, start=1)
-            )
-    except IntegrityError:
-        # Another request started an attempt at the same moment: use that one.
-        existing = Attempt.objects.filter(user=user, quiz=quiz, status=Status.IN_PROGRESS).first()
-        if existing is None:
-            raise
-        return existing
+            for position, question in enumerate(questions, start=1)
+        )
     return attempt
 
 
@@ -199,7 +212,9 @@ def _normalise_response(item: AttemptItem, raw):
     if raw in (None, "", []):
         return None
     if kind == QuestionKind.WRITTEN:
-        text = str(raw).strip()
+        if not isinstance(raw, str):  # a list or an object is no reply (a forged request)
+            raise invalid
+        text = raw.strip()
         if any(unicodedata.category(char) == "Cc" and char not in "\t\n\r" for char in text):
             # NUL and the like: PostgreSQL refuses them in JSON, and no reader wants them.
             raise Refused(
@@ -271,19 +286,25 @@ def attempt_save_answers(
     """
     now = now or timezone.now()
     attempt = _locked_open_attempt(attempt_id=attempt_id, user=user, revision=revision, now=now)
-    items = {item.pk: item for item in attempt.items.select_related("question")}
+    _answers_apply(attempt.items.select_related("question"), answers, now)
+    attempt.revision += 1
+    attempt.save(update_fields=["revision"])
+    return attempt
+
+
+def _answers_apply(items, answers: dict[int, object], now) -> None:
+    """Check every answer against its item, then write them all (one UPDATE); a refused
+    answer writes nothing."""
+    by_id = {item.pk: item for item in items}
     changed = []
     for item_id, raw in answers.items():
-        item = items.get(int(item_id))
+        item = by_id.get(int(item_id))
         if item is None:
             raise Refused("invalid_answer", _("That question is not part of this attempt."))
         item.response = _normalise_response(item, raw)
         item.saved_at = now
         changed.append(item)
     AttemptItem.objects.bulk_update(changed, ["response", "saved_at"])
-    attempt.revision += 1
-    attempt.save(update_fields=["revision"])
-    return attempt
 
 
 # --- Submitting and grading ---------------------------------------------------------
@@ -357,14 +378,14 @@ def _marks_save(items: list[AttemptItem]) -> None:
         )
 
 
-def _close(attempt: Attempt, *, now, auto: bool) -> Attempt:
-    items = list(attempt.items.select_related("question"))
+def _close(attempt: Attempt, *, now, auto: bool, items=None, also=()) -> Attempt:
+    items = list(attempt.items.select_related("question")) if items is None else items
     for item in items:
         _mark(item)
     _marks_save(items)
     attempt.submitted_at = now
     attempt.auto_submitted = auto
-    return _finalised(attempt, items, now, also=["submitted_at", "auto_submitted"])
+    return _finalised(attempt, items, now, also=[*also, "submitted_at", "auto_submitted"])
 
 
 @transaction.atomic
@@ -375,18 +396,20 @@ def attempt_submit(
     Hand in an attempt: apply the final answers and grade it, exactly once. A duplicate or
     stale submission is refused and changes nothing. Past the deadline (and its grace) the
     answers sent now are not accepted: the attempt is graded on what was saved in time.
+    The attempt is locked and its items read once, and written once with its new revision.
     """
     now = now or timezone.now()
     attempt = _lock_unsubmitted(attempt_id=attempt_id, user=user)
+    items = list(attempt.items.select_related("question"))
     if attempt_is_overdue(attempt, now):
-        return _close(attempt, now=now, auto=True)
+        return _close(attempt, now=now, auto=True, items=items)
     if revision != attempt.revision:
         raise _stale_refusal()
-    if answers:
-        attempt = attempt_save_answers(
-            attempt_id=attempt.pk, user=user, answers=answers, revision=revision, now=now
-        )
-    return _close(attempt, now=now, auto=False)
+    if not answers:
+        return _close(attempt, now=now, auto=False, items=items)
+    _answers_apply(items, answers, now)
+    attempt.revision += 1
+    return _close(attempt, now=now, auto=False, items=items, also=["revision"])
 
 
 @transaction.atomic

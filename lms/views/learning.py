@@ -1,6 +1,7 @@
 """Learner actions: completing lessons, taking quizzes, reviewing results."""
 
 import json
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,10 +18,10 @@ from lms.selectors.path import lesson_path
 from lms.selectors.quiz import (
     attempt_review_rights,
     attempt_start_refusal,
-    attempts_in_play,
     quiz_page_changes_at,
     quiz_question_count,
     quiz_result,
+    quiz_standing,
 )
 from lms.selectors.review import attempt_review_items
 from lms.services.learning import lesson_complete
@@ -57,7 +58,8 @@ def quiz_overview(request, pk):
 
 
 def _quiz_overview_body(user, quiz: Quiz) -> KeptUntil:
-    attempts = list(attempts_in_play(user=user, quiz=quiz).order_by("-number"))
+    standing = quiz_standing(user=user, quiz=quiz)
+    attempts = standing.in_play
     open_attempt = next((a for a in attempts if a.status == Attempt.Status.IN_PROGRESS), None)
     html = kept_render(
         "lms/quiz_overview_body.html",
@@ -66,7 +68,9 @@ def _quiz_overview_body(user, quiz: Quiz) -> KeptUntil:
             "result": quiz_result(user=user, quiz=quiz, attempts=attempts[::-1]),
             "attempts": attempts,
             "open_attempt": open_attempt,
-            "refusal": None if open_attempt else attempt_start_refusal(user=user, quiz=quiz),
+            "refusal": None
+            if open_attempt
+            else attempt_start_refusal(standing=standing, quiz=quiz),
             "question_count": quiz_question_count(quiz),
         },
     )
@@ -92,17 +96,25 @@ def _own_attempt(request, pk) -> Attempt:
     return attempt
 
 
-def _answers_from_form(post, attempt: Attempt) -> dict:
-    """Form fields are named q<item id>; multiple choice sends several values."""
+_ANSWER_FIELD = re.compile(r"q([0-9]{1,18})(_present)?")
+
+
+def _answers_from_form(post) -> dict:
+    """
+    Form fields are named q<item id>; a multiple-choice question also sends q<id>_present
+    (so that no box ticked still answers it) and may send several values. Read without the
+    items: the service checks every answer against its item when it hands in.
+    """
     answers = {}
-    for item in attempt.items.select_related("question"):
-        key = f"q{item.pk}"
-        if item.question.kind == "multiple":
-            values = post.getlist(key)
-            if values or f"{key}_present" in post:
-                answers[item.pk] = values
-        elif key in post:
-            answers[item.pk] = post[key]
+    for key in post:
+        match = _ANSWER_FIELD.fullmatch(key)
+        if match is None:
+            continue
+        field = f"q{match[1]}"
+        if f"{field}_present" in post:
+            answers[int(match[1])] = post.getlist(field)
+        else:
+            answers[int(match[1])] = post[field]
     return answers
 
 
@@ -163,8 +175,8 @@ def _autosave_payload(body: bytes) -> tuple[dict[int, object], int]:
 @require_POST
 @login_required
 def attempt_save(request, pk):
-    """Autosave from the quiz page: {"revision": n, "answers": {item id: answer}} as JSON."""
-    attempt = _own_attempt(request, pk)
+    """Autosave from the quiz page: {"revision": n, "answers": {item id: answer}} as JSON.
+    The service locks the person's own attempt (another's is "not_found"): read once."""
     try:
         answers, revision = _autosave_payload(request.body)
     except ValueError:
@@ -173,9 +185,11 @@ def attempt_save(request, pk):
         )
     try:
         attempt = attempt_save_answers(
-            attempt_id=attempt.pk, user=request.user, answers=answers, revision=revision
+            attempt_id=pk, user=request.user, answers=answers, revision=revision
         )
     except Refused as refusal:
+        if refusal.code == "not_found":
+            raise Http404 from None
         return JsonResponse(
             {"ok": False, "code": refusal.code, "message": refusal.message}, status=409
         )
@@ -191,23 +205,27 @@ def attempt_save(request, pk):
 @require_POST
 @login_required
 def attempt_hand_in(request, pk):
-    attempt = _own_attempt(request, pk)
+    # The service locks the person's own attempt (another's is "not_found"): read once.
     try:
         revision = int(request.POST.get("revision", "-1"))
         attempt = attempt_submit(
-            attempt_id=attempt.pk,
+            attempt_id=pk,
             user=request.user,
             revision=revision,
-            answers=_answers_from_form(request.POST, attempt),
+            answers=_answers_from_form(request.POST),
         )
     except Refused as refusal:
+        if refusal.code == "not_found":
+            raise Http404 from None
         messages.error(request, refusal.message)
         if refusal.code == "stale":
-            return redirect("lms:attempt", pk=attempt.pk)
-        return redirect("lms:attempt_result", pk=attempt.pk)
+            return redirect("lms:attempt", pk=pk)
+        return redirect("lms:attempt_result", pk=pk)
     except ValueError:
+        if not Attempt.objects.filter(pk=pk, user=request.user).exists():
+            raise Http404 from None
         messages.error(request, _("The submission could not be read. Please try again."))
-        return redirect("lms:attempt", pk=attempt.pk)
+        return redirect("lms:attempt", pk=pk)
     if attempt.auto_submitted:
         messages.warning(
             request, _("Time was up: the answers saved before the deadline have been graded.")
