@@ -293,3 +293,70 @@ def test_a_lost_hand_over_is_carried_on_by_the_reconciler(academy, closed_cycle,
     bulk.refresh_from_db()
     assert bulk.status == BulkIssue.Status.DONE
     assert _one_each(closed_cycle)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_chunk_is_issued_in_one_commit_and_queued_for_rendering_after_it(
+    closed_cycle, monkeypatch
+):
+    """A chunk of certificates is one transaction (one commit, one hold of the cycle's lock:
+    the issuing worker spent half its time waiting for the database); its renders are queued
+    only once it has committed, or a renderer would find nothing to claim."""
+    from django.db import connection
+
+    from certification.services import bulk as bulk_service
+
+    _passed(closed_cycle, 5)
+    bulk = BulkIssue.objects.create(cycle=closed_cycle)
+    queued = []  # (inside a transaction?, the batch)
+    monkeypatch.setattr(
+        bulk_service,
+        "enqueue",
+        lambda task, *args: queued.append((connection.in_atomic_block, task, args)),
+    )
+    commits = []
+    real_issue = bulk_service.certificate_issue
+
+    def issue(**kwargs):
+        commits.append(connection.in_atomic_block)
+        return real_issue(**kwargs)
+
+    monkeypatch.setattr(bulk_service, "certificate_issue", issue)
+    bulk_service.cycle_bulk_issue_run(bulk_id=bulk.pk, chunk=2)
+
+    assert commits == [True] * 5  # each issued inside its chunk's transaction
+    renders = [args[0] for _inside, task, args in queued if task.endswith("render_batch")]
+    assert sorted(pk for ids in renders for pk in ids) == sorted(
+        Certificate.objects.filter(cycle=closed_cycle).values_list("pk", flat=True)
+    )
+    assert not any(inside for inside, _task, _args in queued)  # all queued after commits
+
+
+def test_a_chunk_that_fails_half_way_issues_none_of_it_and_the_run_carries_on(
+    academy, closed_cycle, monkeypatch
+):
+    from certification.services import bulk as bulk_service
+
+    _passed(closed_cycle, 5)
+    bulk = BulkIssue.objects.create(cycle=closed_cycle)
+    real_issue = bulk_service.certificate_issue
+    calls = []
+
+    def failing_fifth(**kwargs):
+        calls.append(kwargs["result_id"])
+        if len(calls) == 5:
+            raise RuntimeError("the database went away")
+        return real_issue(**kwargs)
+
+    monkeypatch.setattr(bulk_service, "certificate_issue", failing_fifth)
+    with committed(), pytest.raises(RuntimeError):
+        bulk_service.cycle_bulk_issue_run(bulk_id=bulk.pk, chunk=3)
+    # The first chunk stands; of the second, the one issued before the failure went with
+    # it: nothing half-issued.
+    assert Certificate.objects.filter(cycle=closed_cycle).count() == 3
+    bulk.refresh_from_db()
+    assert bulk.status == BulkIssue.Status.FAILED
+    monkeypatch.setattr(bulk_service, "certificate_issue", real_issue)
+    with committed():
+        cycle_bulk_issue_start(cycle=closed_cycle, actor=academy.admin)
+    assert _one_each(closed_cycle)
