@@ -19,6 +19,7 @@ from lms.leases import lease_claim, lease_renew
 from lms.queue import enqueue
 from lms.refusals import Refused
 
+RENEW_EVERY = 25  # certificates issued between two renewals of the run's lease
 # Certificates one task issues before it hands the run to a fresh task: about 25 s of work,
 # far inside the queue's task timeout (Q_TIMEOUT, 300 s), which kills a task outright. One
 # task for a whole close of 10,000 (4-8 minutes) was killed every time, and the run then
@@ -68,13 +69,10 @@ def cycle_bulk_issue_start(*, cycle: Cycle, actor, reason: str = "") -> BulkIssu
 
 def cycle_bulk_issue_run(*, bulk_id: int, chunk: int = 25) -> BulkIssue | None:
     """
-    Issue every passed result of the cycle that has no certificate yet, a chunk at a time in
-    one transaction (one commit and one hold of the cycle's lock for `chunk` certificates
-    instead of one each: the issuing worker spent half its time waiting for the database),
-    handing each chunk to the queue to render once it is committed: the cluster's other
+    Issue every passed result of the cycle that has no certificate yet, handing each chunk
+    of new certificates to the queue to render as soon as it is issued: the cluster's other
     workers render while this one issues (at 10,000 certificates, issuing them all first
-    kept every other worker idle for a minute or more). The run's lease is renewed after
-    every chunk. After ISSUE_PER_TASK certificates the
+    kept every other worker idle for a minute or more). After ISSUE_PER_TASK certificates the
     task lets its lease go and queues the run again, to carry on where the database says
     (if that message is lost, the reconciler finds the lapsed lease). Certificates an
     interrupted run issued and left unrendered are queued at the end. Progress is read from
@@ -97,20 +95,16 @@ def cycle_bulk_issue_run(*, bulk_id: int, chunk: int = 25) -> BulkIssue | None:
     try:
         waiting = Result.objects.filter(cycle=bulk.cycle, passed=True, certificate__isnull=True)
         result_ids = list(waiting.values_list("pk", flat=True)[: per_task + 1])
-        todo = result_ids[:per_task]
-        for start in range(0, len(todo), chunk):
-            with transaction.atomic():
-                for result_id in todo[start : start + chunk]:
-                    certificate = certificate_issue(result_id=result_id, render=False)
-                    if certificate and certificate.render_state == Certificate.RenderState.PENDING:
-                        fresh.append(certificate.pk)
-            # Committed: the renders may be queued (a render of a row not yet committed
-            # would find nothing to claim and wait for the sweeper).
-            if len(fresh) >= chunk:
+        for issued, result_id in enumerate(result_ids[:per_task], 1):
+            certificate = certificate_issue(result_id=result_id, render=False)
+            if certificate and certificate.render_state == Certificate.RenderState.PENDING:
+                fresh.append(certificate.pk)
+            if len(fresh) == chunk:
                 _renders_enqueue(fresh, chunk)
                 queued.update(fresh)
                 fresh = []
-            lease_renew(runs)
+            if issued % RENEW_EVERY == 0:
+                lease_renew(runs)
         if len(result_ids) > per_task:  # more to issue: a fresh task carries on
             _renders_enqueue(fresh, chunk)
             runs.update(lease_expires_at=timezone.now())  # let go: the next task claims it

@@ -61,14 +61,10 @@ def _status_index_draw() -> int:
     return max(STATUS_LIST_MIN_BITS, (highest.first() or 0) + 1)
 
 
-def certificate_credential_sign(
-    certificate: Certificate, *, key: SigningKey | None = None, created: bool = False
-) -> bool:
+def certificate_credential_sign(certificate: Certificate, *, key: SigningKey | None = None) -> bool:
     """
     Build and sign the certificate's credential, once: a certificate that has one keeps
-    it. False when no signing key is configured (the reconciler tries again). `created`:
-    the caller made the certificate in the transaction it is in, so no one else can hold or
-    sign it, and it is not locked and read again (a cycle's close issues thousands).
+    it. False when no signing key is configured (the reconciler tries again).
     """
     if certificate.credential:
         return True
@@ -82,9 +78,7 @@ def certificate_credential_sign(
         try:
             with transaction.atomic():
                 locked = (
-                    certificate
-                    if created
-                    else Certificate.objects.select_for_update(of=("self",))
+                    Certificate.objects.select_for_update(of=("self",))
                     .select_related("result__attempt")
                     .get(pk=certificate.pk)
                 )
@@ -107,11 +101,7 @@ def certificate_credential_sign(
                 locked.save(update_fields=["credential", "status_index"])
                 verification_cache_clear_on_commit(locked)
         except IntegrityError:
-            # Another certificate took the index between the draw and the save. The
-            # certificate in hand carries the failed draw: it is drawn again from scratch.
-            if created:
-                certificate.credential, certificate.status_index = "", None
-            continue
+            continue  # another certificate took the index between the draw and the save
         certificate.credential = locked.credential
         certificate.status_index = locked.status_index
         return True

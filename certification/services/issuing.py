@@ -9,7 +9,7 @@ from base64 import b32encode
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Q, When
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -70,15 +70,11 @@ def certificate_issue(
         with transaction.atomic():
             # Serial numbers count per cycle and level: one issuer at a time per cycle.
             cycle = Cycle.objects.select_for_update().get(pk=result.cycle_id)
-            # The result's own certificate, else a current one of the person at this level
-            # and cycle: one query, the result's first.
             existing = (
-                Certificate.objects.filter(
-                    Q(result=result)
-                    | Q(user=result.user, cycle=cycle, level=result.level, revoked_at=None)
-                )
-                .order_by(Case(When(result=result, then=0), default=1))
-                .first()
+                Certificate.objects.filter(result=result).first()
+                or Certificate.objects.filter(
+                    user=result.user, cycle=cycle, level=result.level, revoked_at=None
+                ).first()
             )
             if existing:
                 return existing
@@ -104,7 +100,7 @@ def certificate_issue(
             audit_record(certificate, CertAction.ISSUED, serial=certificate.serial)
             _supersede_earlier(certificate)
             # Signed now, from the frozen fields: what the holder downloads never changes.
-            certificate_credential_sign(certificate, created=True)
+            certificate_credential_sign(certificate)
             notices_send(
                 users=[result.user_id],
                 kind="cert_issued",

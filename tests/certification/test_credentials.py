@@ -291,23 +291,3 @@ def test_malformed_codes_share_a_page_that_carries_nobodys_path(academy, client,
     assert first.status_code == second.status_code == 404
     assert first.content == second.content
     assert b"first-visitor-path" not in second.content and b'name="next"' not in second.content
-
-
-def test_a_status_index_taken_between_draw_and_save_is_drawn_again_at_issue(
-    academy, client, open_cycle, monkeypatch
-):
-    """At issue the new certificate is signed in hand (not locked and read again); when its
-    first drawn index turns out taken, the failed draw must not pass for a credential."""
-    from certification.services import credentials as credentials_service
-
-    first = cert.certificate(academy.agent_a, open_cycle)
-    draws = iter([first.status_index, 4242])
-    monkeypatch.setattr(credentials_service, "_status_index_draw", lambda: next(draws))
-    second = cert.certificate(academy.agent_b, open_cycle)
-    second.refresh_from_db()
-    assert second.status_index == 4242
-    stored = json.loads(second.credential)
-    statuses = stored["credentialStatus"]
-    statuses = statuses if isinstance(statuses, list) else [statuses]
-    assert {status["statusListIndex"] for status in statuses} == {"4242"}
-    assert outsider.verifies(client, stored)
