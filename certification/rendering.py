@@ -229,10 +229,27 @@ class _StaticImages(dict):
             super().__setitem__(url, image)
 
 
+class _RenderImages(dict):
+    """
+    One render's image cache: what the thread keeps, plus everything this render stores.
+    WeasyPrint also keeps a raster image's bytes in the cache under keys of its own and reads
+    them back when it writes the PDF, so a cache that dropped them (the kept one alone) made
+    any `data:` PNG fail with a KeyError at the end of the render.
+    """
+
+    def __init__(self, kept: _StaticImages):
+        super().__init__(kept)
+        self._kept = kept
+
+    def __setitem__(self, key, value):
+        super().__setitem__(key, value)
+        self._kept[key] = value  # only the project's static images stay
+
+
 def _image_cache() -> dict:
     if not hasattr(_fonts, "images"):
         _fonts.images = _StaticImages()
-    return _fonts.images
+    return _RenderImages(_fonts.images)
 
 
 def _certificate_stylesheet() -> CSS:

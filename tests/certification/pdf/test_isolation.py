@@ -378,3 +378,25 @@ def test_the_link_printed_on_the_pdf_opens_the_certificates_verification_page(
         page = response.read().decode()
     assert issued.serial in page and "王芳" in page
     assert issued.pdf_sha256 in page
+
+
+def test_an_inline_raster_image_renders_and_is_not_kept(fresh_font_config):
+    """WeasyPrint keeps a raster image's bytes in the image cache until it writes the PDF: the
+    cache that keeps only the project's static images between renders must still hold them
+    for the render itself."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("1", (21, 21), 1).save(picture, format="PNG")
+    data = base64.b64encode(picture.getvalue()).decode()
+    html = (
+        f'<p>二维码</p><img src="data:image/png;base64,{data}" style="width:20mm">'
+        f'<img src="{rendering.STATIC_SCHEME}:img/logo.svg" style="width:10mm">'
+    )
+    for _ in range(2):  # the second render with the logo kept from the first
+        pdf = rendering.html_pdf(html)
+        assert pdf.startswith(b"%PDF-") and b"/Subtype /Image" in pdf
+    assert set(rendering._fonts.images) == {f"{rendering.STATIC_SCHEME}:img/logo.svg"}
