@@ -51,20 +51,10 @@ class QuizResult:
         return bool(self.counted and self.counted.passed)
 
 
-def attempts_in_play(*, user, quiz: Quiz, now=None):
-    """
-    The attempts the quiz's rules count now: all of them, unless a feature says the count
-    starts later (a certification exam counts only the current cycle's attempts).
-    """
-    attempts = Attempt.objects.filter(user=user, quiz=quiz)
-    counts_from = attempt_rules(user=user, quiz=quiz, now=now or timezone.now()).counts_from
-    return attempts.filter(started_at__gte=counts_from) if counts_from else attempts
-
-
 def quiz_result(*, user, quiz: Quiz, attempts: list[Attempt] | None = None) -> QuizResult:
     """The result under the quiz's grading rule (pass `attempts` to avoid the query)."""
     if attempts is None:
-        attempts = list(attempts_in_play(user=user, quiz=quiz).order_by("number"))
+        attempts = quiz_standing(user=user, quiz=quiz).in_play[::-1]  # oldest first
     graded = [a for a in attempts if a.status == Status.GRADED]
     counted = None
     if graded:
@@ -148,7 +138,8 @@ class QuizStanding:
 
     @property
     def in_play(self) -> list[Attempt]:
-        """The attempts the rules count now (see `attempts_in_play`)."""
+        """The attempts the rules count now: all of them, unless a feature says the count
+        starts later (a certification exam counts only the current cycle's attempts)."""
         since = self.rules.counts_from
         return [a for a in self.attempts if since is None or a.started_at >= since]
 
