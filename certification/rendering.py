@@ -20,6 +20,7 @@ and for a machine where the compact font has not been built.
 """
 
 import datetime as dt
+import io
 import mimetypes
 import re
 import signal
@@ -30,6 +31,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote
 
+import pikepdf
 import segno
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -70,6 +72,10 @@ MINIMAL_HTML = "<p>Kefu Academy</p>"
 # smaller, and smaller again, so that it always stays on one line.
 HOLDER_NAME_WIDTHS = ((12, ""), (40, "long"))
 HOLDER_NAME_LONGEST = "longer"
+# The page is drawn in two layers (see certificate_pdf): the template renders either, or both.
+PART_WHOLE, PART_FIXED, PART_HOLDER = "whole", "fixed", "holder"
+# Fixed layers a worker thread keeps: one per level and issuer name, so three in practice.
+FIXED_LAYERS_KEPT = 16
 # Printed dates are part of the frozen artefact, so they do not follow the active locale.
 MONTHS_EN = (
     "January",
@@ -323,30 +329,80 @@ def certificate_font_url() -> str:
     return ""
 
 
-def certificate_html(certificate: Certificate) -> str:
+def certificate_html(certificate: Certificate, *, part: str = PART_WHOLE) -> str:
     """
-    The certificate as HTML. Only the fields frozen at issue are used, never the user row,
-    so rendering again later prints exactly what was issued.
+    The certificate as HTML: the whole page, or one of its two layers (`PART_FIXED`, what
+    every certificate of the level shares; `PART_HOLDER`, this certificate's own text). Only
+    the fields frozen at issue are used, never the user row, so rendering again later prints
+    exactly what was issued.
     """
-    url = verification_url(certificate.verification_code)
+    fixed, holder = part in (PART_WHOLE, PART_FIXED), part in (PART_WHOLE, PART_HOLDER)
     context = {
         "certificate": certificate,
-        "holder_name_size": holder_name_size(certificate.holder_name),
-        "percent": score_display(certificate.percent),
-        "issued_zh": _date_zh(certificate.issued_on),
-        "issued_en": _date_en(certificate.issued_on),
-        "expires_zh": _date_zh(certificate.expires_on),
-        "expires_en": _date_en(certificate.expires_on),
-        "verification_url": url,
-        "qr_svg": qr_svg(url),
+        "part": part,
+        "fixed": fixed,
+        "holder": holder,
+        "holder_name_size": holder_name_size(certificate.holder_name) if holder else "",
         "logo_url": f"{STATIC_SCHEME}:img/logo.svg",
     }
+    if holder:
+        url = verification_url(certificate.verification_code)
+        context |= {
+            "percent": score_display(certificate.percent),
+            "issued_zh": _date_zh(certificate.issued_on),
+            "issued_en": _date_en(certificate.issued_on),
+            "expires_zh": _date_zh(certificate.expires_on),
+            "expires_en": _date_en(certificate.expires_on),
+            "verification_url": url,
+            "qr_svg": qr_svg(url),
+        }
     return render_to_string(TEMPLATE, context)
 
 
+def _fixed_key(certificate: Certificate) -> tuple:
+    """Everything the fixed layer prints, and the font it is set in."""
+    return (
+        certificate.issuer_name,
+        certificate.level_name_zh,
+        certificate.level_name_en,
+        certificate_font_url(),
+    )
+
+
+def _fixed_layer(certificate: Certificate) -> pikepdf.Page:
+    """
+    The fixed layer's page for this certificate's level, rendered once per worker thread and
+    kept (a handful at most: one per level and issuer name a worker meets).
+    """
+    layers = getattr(_fonts, "fixed_layers", None)
+    if layers is None or len(layers) >= FIXED_LAYERS_KEPT:
+        _fonts.fixed_layers = layers = {}
+    key = _fixed_key(certificate)
+    if key not in layers:
+        pdf = html_pdf(certificate_html(certificate, part=PART_FIXED), stylesheet=True)
+        layers[key] = pikepdf.open(io.BytesIO(pdf))  # the page lives as long as its Pdf
+    return layers[key].pages[0]
+
+
 def certificate_pdf(certificate: Certificate) -> bytes:
-    """The certificate's PDF: one A4 landscape page."""
-    return html_pdf(certificate_html(certificate), stylesheet=True)
+    """
+    The certificate's PDF: one A4 landscape page, the holder's layer laid over the fixed
+    layer of the level as a form XObject. WeasyPrint lays out only the holder's text, QR
+    code and footer values per certificate; the heading, frame, logo, labels and signature
+    line are laid out once per worker. The page looks exactly as the whole page rendered
+    in one go (tests/certification/pdf/test_layers.py compares them pixel by pixel) and its
+    text layer carries both layers' text: the fixed first, then the holder's.
+    """
+    fixed = _fixed_layer(certificate)
+    holder = html_pdf(certificate_html(certificate, part=PART_HOLDER), stylesheet=True)
+    out = io.BytesIO()
+    with (
+        render_time_limit(settings.CERTIFICATE_RENDER_TIMEOUT_SECONDS),
+        pikepdf.open(io.BytesIO(holder)) as document,
+    ):
+        document.pages[0].add_underlay(fixed)
+        document.save(out, compress_streams=True)
+    return out.getvalue()
 
 
 def minimal_pdf() -> bytes:

@@ -1,11 +1,12 @@
 """What the certificate PDF tests share: the page size, font names and how to read a PDF."""
 
 import contextlib
+import io
 import re
 import shutil
-import zlib
 from pathlib import Path
 
+import pikepdf
 import pytest
 from django.conf import settings as django_settings
 
@@ -24,24 +25,38 @@ RARE_CHARACTERS = ("堃", "𠀾")
 
 
 def pdf_objects(pdf: bytes) -> bytes:
-    """The PDF with every Flate stream decompressed beside it, so objects can be searched."""
-    parts = [pdf]
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.DOTALL):
-        with contextlib.suppress(zlib.error):  # not Flate (an image, say): nothing to read
-            parts.append(zlib.decompress(stream))
+    """Every object of the PDF as text, streams decoded (object streams included), so that
+    objects can be searched. Read with pikepdf (qpdf): a regular expression over the raw
+    file missed objects whenever compressed bytes happened to look like a stream's end."""
+    parts = []
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        for thing in document.objects:
+            if isinstance(thing, pikepdf.Stream):
+                parts.append(repr(thing.stream_dict).encode())
+                with contextlib.suppress(pikepdf.PdfError):  # an image codec: nothing to read
+                    parts.append(thing.read_bytes())
+            elif isinstance(thing, pikepdf.Dictionary | pikepdf.Array):
+                parts.append(repr(thing).encode())
     return b"\n".join(parts)
 
 
 def page_sizes(pdf: bytes) -> list[tuple[float, float]]:
-    objects = pdf_objects(pdf)
-    pages = re.findall(rb"/Type\s*/Page(?![A-Za-z])", objects)
-    boxes = re.findall(rb"/MediaBox\s*\[\s*([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)", objects)
-    assert len(boxes) == len(pages), "every page should carry its own MediaBox"
-    return [(float(x1) - float(x0), float(y1) - float(y0)) for x0, y0, x1, y1 in boxes]
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        boxes = [[float(value) for value in page.mediabox] for page in document.pages]
+    return [(x1 - x0, y1 - y0) for x0, y0, x1, y1 in boxes]
 
 
 def embedded_fonts(pdf: bytes) -> set[bytes]:
-    return set(re.findall(rb"/BaseFont\s*/([A-Z]{6}\+[\w-]+)", pdf_objects(pdf)))
+    """The subset fonts' names, e.g. ABCDEF+Kefu-Certificate-Serif, on the page and in the
+    form XObjects it draws (the certificate's fixed layer is one)."""
+    names = set()
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        for thing in document.objects:
+            if isinstance(thing, pikepdf.Dictionary) and thing.get("/Type") == "/Font":
+                name = str(thing.get("/BaseFont", ""))[1:]
+                if re.fullmatch(r"[A-Z]{6}\+[\w-]+", name):
+                    names.add(name.encode())
+    return names
 
 
 def assert_one_a4_landscape_page(pdf: bytes) -> None:

@@ -1,0 +1,159 @@
+"""
+A certificate is drawn as two layers (certification.rendering.certificate_pdf): the level's
+fixed layer, rendered once per worker, under the holder's own. Holders, employers and
+printers must get the page the whole template lays out in one go, to the pixel.
+"""
+
+import datetime as dt
+import io
+import re
+import shutil
+import subprocess
+import threading
+from decimal import Decimal
+
+import pikepdf
+import pytest
+from PIL import Image, ImageChops
+
+from certification import rendering
+from certification.models import LevelCode
+from certification.rendering import certificate_html, certificate_pdf, html_pdf
+from tests.certification.pdf.support import PDFTOTEXT, assert_one_a4_landscape_page
+from tests.factories import certification as cert
+
+PDFTOPPM = shutil.which("pdftoppm")  # poppler-utils, as pdftotext
+needs_poppler = pytest.mark.skipif(
+    PDFTOPPM is None or PDFTOTEXT is None, reason="poppler-utils is not installed"
+)
+# Anti-aliasing may shift a grey level at an edge; a box out of place by a pixel changes
+# hundreds of pixels by far more than this.
+GREY_LEVELS_OF_NOISE = 48
+
+
+def picture(pdf: bytes, dpi: int = 100) -> Image.Image:
+    png = subprocess.run(  # noqa: S603 - a fixed local tool fed our own PDF
+        [PDFTOPPM, "-r", str(dpi), "-png", "-singlefile", "-"],  # no root: to stdout
+        input=pdf,
+        capture_output=True,
+        check=True,
+    ).stdout
+    return Image.open(io.BytesIO(png)).convert("L")
+
+
+def pixels_apart(one: Image.Image, other: Image.Image) -> int:
+    assert one.size == other.size
+    histogram = ImageChops.difference(one, other).histogram()
+    return sum(histogram[GREY_LEVELS_OF_NOISE:])
+
+
+def whole_page_pdf(certificate) -> bytes:
+    """The template laid out in one go: what the layers must add up to."""
+    return html_pdf(certificate_html(certificate), stylesheet=True)
+
+
+def text_of(pdf: bytes) -> str:
+    text = subprocess.run(  # noqa: S603 - a fixed local tool fed our own PDF
+        [PDFTOTEXT, "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    return re.sub(r"\s+", "", text)  # letter-spacing spreads characters apart
+
+
+# Everything that moves text about: name lengths and their size classes, a character only
+# the system font has, no employee number, a statement long enough to wrap, dates and
+# scores of other widths.
+VARIANTS = {
+    "short chinese name": {},
+    "latin name, smaller class": {"holder_name": "Alexandra Wilhelmina Montgomery-Smith"},
+    "very long name, smallest class": {
+        "holder_name": "阿卜杜热合曼·买买提依明·艾则孜·阿不都热西提·吐尔洪·玉苏普江"
+    },
+    "rare character, no employee number": {"holder_name": "王堃", "holder_employee_no": ""},
+    "statement over two lines": {
+        "cycle_name_zh": "2026年下半年（补考与重新认证特别批次）",
+        "percent": Decimal("61.25"),
+        "issued_on": dt.date(2026, 9, 30),
+    },
+    "full marks": {"percent": Decimal("100")},
+}
+
+
+@needs_poppler
+@pytest.mark.parametrize("changes", VARIANTS.values(), ids=VARIANTS.keys())
+def test_the_layered_certificate_is_the_whole_page_to_the_pixel(issued, changes):
+    for field, value in changes.items():
+        setattr(issued, field, value)
+    layered = certificate_pdf(issued)
+    assert_one_a4_landscape_page(layered)
+    whole = picture(whole_page_pdf(issued))
+    drawn = picture(layered)
+    assert pixels_apart(whole, drawn) == 0
+    # And the comparison can see a misplaced line: the whole page against another holder's.
+    issued.holder_name = "李" if issued.holder_name != "李" else "张"
+    assert pixels_apart(whole, picture(whole_page_pdf(issued))) > 100
+
+
+@needs_poppler
+def test_the_text_layer_carries_both_layers(issued):
+    text = text_of(certificate_pdf(issued))
+    for fixed in [
+        "服务技能认证证书",
+        "CERTIFICATEOFSERVICESKILLS",
+        "中级·Intermediate",
+        "证书编号",
+        "培训负责人",
+        "兹证明",
+    ]:
+        assert fixed in text, fixed
+    for own in [
+        "王芳",
+        issued.serial,
+        "成绩92.5%",
+        "2026年下半年",
+        "扫码验证",
+        issued.verification_code,
+    ]:
+        assert own in text, own
+
+
+def test_the_pdf_keeps_the_holders_title_and_author(issued):
+    pdf = certificate_pdf(issued)
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        assert str(document.docinfo["/Title"]) == f"服务技能认证证书 {issued.serial}"
+        assert str(document.docinfo["/Author"]) == issued.issuer_name
+
+
+def test_the_fixed_layer_is_rendered_once_per_level_in_a_worker(issued, academy, monkeypatch):
+    colleague = cert.certificate(academy.agent_b, issued.cycle, LevelCode.INTERMEDIATE)
+    senior = cert.certificate(academy.lead_a, issued.cycle, LevelCode.SENIOR)
+    monkeypatch.setattr(rendering, "_fonts", threading.local())  # a worker's first render
+    parts = []
+    real = rendering.certificate_html
+
+    def recording(certificate, *, part=rendering.PART_WHOLE):
+        parts.append(part)
+        return real(certificate, part=part)
+
+    monkeypatch.setattr(rendering, "certificate_html", recording)
+    for certificate in [issued, colleague, issued, senior, colleague]:
+        assert_one_a4_landscape_page(certificate_pdf(certificate))
+    assert parts.count(rendering.PART_HOLDER) == 5
+    assert parts.count(rendering.PART_FIXED) == 2  # intermediate once, senior once
+
+
+@needs_poppler
+def test_each_level_is_printed_on_its_own_fixed_layer(issued, academy):
+    senior = cert.certificate(academy.lead_a, issued.cycle, LevelCode.SENIOR)
+    certificate_pdf(issued)  # the intermediate layer is kept first
+    text = text_of(certificate_pdf(senior))
+    assert "高级·Senior" in text
+    assert "中级" not in text
+
+
+@needs_poppler
+def test_a_new_issuer_name_gets_a_new_fixed_layer(issued):
+    certificate_pdf(issued)
+    issued.issuer_name = "华东客服中心"
+    text = text_of(certificate_pdf(issued))
+    assert text.count("华东客服中心") == 2  # the heading and the signature line
+    assert "客服学院" not in text
