@@ -36,7 +36,7 @@ import segno
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-from weasyprint import CSS, HTML
+from weasyprint import CSS, HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -76,6 +76,12 @@ HOLDER_NAME_LONGEST = "longer"
 PART_WHOLE, PART_FIXED, PART_HOLDER = "whole", "fixed", "holder"
 # Fixed layers a worker thread keeps: one per level and issuer name, so three in practice.
 FIXED_LAYERS_KEPT = 16
+# The QR code: a standard QR code (no micro variant) with level M error correction (15 %),
+# printed in the certificate's ink into the template's `.qr` box.
+QR_OPTIONS = {"error": "m", "micro": False}
+QR_BOX_CLASS = "qr"
+QR_INK = "0.1216 0.1647 0.2157 rg"  # #1f2a37, as the SVG's dark="#1f2a37"
+PT_PER_PX = 0.75  # CSS pixels (1/96 in) to PDF points (1/72 in)
 # Printed dates are part of the frozen artefact, so they do not follow the active locale.
 MONTHS_EN = (
     "January",
@@ -277,18 +283,11 @@ def _certificate_stylesheet() -> CSS:
     return cached[1]
 
 
-def html_pdf(html: str, *, stylesheet: bool = False) -> bytes:
-    """
-    Trusted HTML to PDF, with the restricted fetcher and within the time limit; with the
-    certificate's stylesheet when `stylesheet`.
-    """
+@contextmanager
+def _within_time_limit():
     try:
         with render_time_limit(settings.CERTIFICATE_RENDER_TIMEOUT_SECONDS):
-            stylesheets = [_certificate_stylesheet()] if stylesheet else []
-            document = HTML(string=html, url_fetcher=RestrictedURLFetcher())
-            return document.write_pdf(
-                stylesheets=stylesheets, font_config=_font_config(), cache=_image_cache()
-            )
+            yield
     except CertificateRenderTimeout:
         # Stopped anywhere, perhaps half-way through loading the @font-face (which WeasyPrint
         # would then take as loaded): the next render starts from a fresh configuration.
@@ -298,9 +297,28 @@ def html_pdf(html: str, *, stylesheet: bool = False) -> bytes:
         raise
 
 
+def _laid_out(html: str, *, stylesheet: bool) -> Document:
+    stylesheets = [_certificate_stylesheet()] if stylesheet else []
+    return HTML(string=html, url_fetcher=RestrictedURLFetcher()).render(
+        stylesheets=stylesheets, font_config=_font_config(), cache=_image_cache()
+    )
+
+
+def html_pdf(html: str, *, stylesheet: bool = False) -> bytes:
+    """
+    Trusted HTML to PDF, with the restricted fetcher and within the time limit; with the
+    certificate's stylesheet when `stylesheet`.
+    """
+    with _within_time_limit():
+        return _laid_out(html, stylesheet=stylesheet).write_pdf()
+
+
 def qr_svg(data: str) -> str:
-    """An inline <svg> QR code: one vector path, crisp at any size and cheap to render."""
-    return segno.make(data, error="m", micro=False).svg_inline(
+    """
+    An inline <svg> QR code, for the whole page in one document (the reference the layered
+    certificate is compared with); the certificate itself draws the same code in PDF.
+    """
+    return segno.make(data, **QR_OPTIONS).svg_inline(
         border=0, omitsize=True, dark="#1f2a37", svgclass="qr-code"
     )
 
@@ -354,7 +372,8 @@ def certificate_html(certificate: Certificate, *, part: str = PART_WHOLE) -> str
             "expires_zh": _date_zh(certificate.expires_on),
             "expires_en": _date_en(certificate.expires_on),
             "verification_url": url,
-            "qr_svg": qr_svg(url),
+            # The layered certificate draws its QR code itself (certificate_pdf).
+            "qr_svg": qr_svg(url) if part == PART_WHOLE else "",
         }
     return render_to_string(TEMPLATE, context)
 
@@ -387,22 +406,79 @@ def _fixed_layer(certificate: Certificate) -> pikepdf.Page:
 def certificate_pdf(certificate: Certificate) -> bytes:
     """
     The certificate's PDF: one A4 landscape page, the holder's layer laid over the fixed
-    layer of the level as a form XObject. WeasyPrint lays out only the holder's text, QR
-    code and footer values per certificate; the heading, frame, logo, labels and signature
-    line are laid out once per worker. The page looks exactly as the whole page rendered
-    in one go (tests/certification/pdf/test_layers.py compares them pixel by pixel) and its
-    text layer carries both layers' text: the fixed first, then the holder's.
+    layer of the level as a form XObject, and the QR code drawn into the box the holder's
+    layer keeps for it. WeasyPrint lays out only the holder's text per certificate; the
+    heading, frame, logo, labels and signature line are laid out once per worker, and the
+    QR code is filled rectangles written here (WeasyPrint parsing its SVG path was a sixth
+    of the render). The page looks exactly as the whole page rendered in one go
+    (tests/certification/pdf/test_layers.py compares them pixel by pixel) and its text
+    layer carries both layers' text: the fixed first, then the holder's.
     """
-    fixed = _fixed_layer(certificate)
-    holder = html_pdf(certificate_html(certificate, part=PART_HOLDER), stylesheet=True)
     out = io.BytesIO()
-    with (
-        render_time_limit(settings.CERTIFICATE_RENDER_TIMEOUT_SECONDS),
-        pikepdf.open(io.BytesIO(holder)) as document,
-    ):
-        document.pages[0].add_underlay(fixed)
-        document.save(out, compress_streams=True)
+    with _within_time_limit():
+        fixed = _fixed_layer(certificate)
+        layout = _laid_out(certificate_html(certificate, part=PART_HOLDER), stylesheet=True)
+        qr_box = _box_of(layout, QR_BOX_CLASS)
+        with pikepdf.open(io.BytesIO(layout.write_pdf())) as document:
+            page = document.pages[0]
+            page.add_underlay(fixed)
+            code = segno.make(verification_url(certificate.verification_code), **QR_OPTIONS)
+            page.add_overlay(_qr_form(document, code), _pdf_rectangle(qr_box, page))
+            document.save(out, compress_streams=True)
     return out.getvalue()
+
+
+def _box_of(layout: Document, css_class: str):
+    """The first box on the page laid out for an element of that class (WeasyPrint has no
+    public walk of a laid-out page's boxes: `_page_box` is its root)."""
+    boxes = [layout.pages[0]._page_box]
+    while boxes:
+        box = boxes.pop(0)
+        element = box.element
+        if element is not None and css_class in (element.get("class") or "").split():
+            return box
+        # An absolutely placed box (the footer) sits in a placeholder that hands on
+        # everything asked of it, its children included.
+        boxes.extend(getattr(box, "children", ()))
+    raise ValueError(f"the certificate template has no .{css_class} box")
+
+
+def _pdf_rectangle(box, page: pikepdf.Page) -> pikepdf.Rectangle:
+    """A laid-out box's content area in the page's PDF coordinates (points, from the bottom
+    left; WeasyPrint lays out in CSS pixels from the top left)."""
+    left, top = box.content_box_x() * PT_PER_PX, box.content_box_y() * PT_PER_PX
+    width, height = box.width * PT_PER_PX, box.height * PT_PER_PX
+    page_top = float(page.mediabox[3])
+    return pikepdf.Rectangle(left, page_top - top - height, left + width, page_top - top)
+
+
+def _qr_form(document: pikepdf.Pdf, code: segno.QRCode) -> pikepdf.Stream:
+    """
+    The QR code as a form XObject one unit per module: each row's runs of dark modules as
+    rectangles, filled as one path (so no seam shows between rows), in the certificate's ink.
+    """
+    rows = code.matrix
+    size = len(rows)
+    ops = [QR_INK]
+    for index, row in enumerate(rows):
+        y = size - 1 - index
+        column = 0
+        while column < size:
+            if row[column]:
+                start = column
+                while column < size and row[column]:
+                    column += 1
+                ops.append(f"{start} {y} {column - start} 1 re")
+            else:
+                column += 1
+    ops.append("f")
+    return pikepdf.Stream(
+        document,
+        "\n".join(ops).encode(),
+        Type=pikepdf.Name.XObject,
+        Subtype=pikepdf.Name.Form,
+        BBox=[0, 0, size, size],
+    )
 
 
 def minimal_pdf() -> bytes:

@@ -4,11 +4,13 @@ import contextlib
 import io
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pikepdf
 import pytest
 from django.conf import settings as django_settings
+from PIL import Image
 
 from certification.rendering import (
     CERTIFICATE_FONT_FAMILY,
@@ -17,6 +19,11 @@ from certification.rendering import (
 A4_LANDSCAPE_POINTS = (841.89, 595.28)  # 297 mm x 210 mm
 LOGO = Path(django_settings.BASE_DIR) / "static" / "img" / "logo.svg"
 PDFTOTEXT = shutil.which("pdftotext")  # poppler-utils; the text-layer test needs it
+PDFTOPPM = shutil.which("pdftoppm")  # poppler-utils: the page as a picture
+needs_poppler = pytest.mark.skipif(
+    PDFTOPPM is None or PDFTOTEXT is None, reason="poppler-utils is not installed"
+)
+DPI = 100
 COMPACT_FONT_NAME = re.compile(rb"[A-Z]{6}\+" + CERTIFICATE_FONT_FAMILY.replace(" ", "-").encode())
 SYSTEM_FONT_NAME = re.compile(rb"[A-Z]{6}\+Noto-Serif-CJK-SC")
 # Not in GB2312, so not in the compact font, but in the system's Noto Serif CJK SC: a
@@ -64,3 +71,14 @@ def assert_one_a4_landscape_page(pdf: bytes) -> None:
     sizes = page_sizes(pdf)
     assert len(sizes) == 1, f"expected one page, got {len(sizes)}"
     assert sizes[0] == pytest.approx(A4_LANDSCAPE_POINTS, abs=0.5)
+
+
+def picture(pdf: bytes, dpi: int = DPI) -> Image.Image:
+    """The page as poppler draws it, in grey levels."""
+    png = subprocess.run(  # noqa: S603 - a fixed local tool fed our own PDF
+        [PDFTOPPM, "-r", str(dpi), "-png", "-singlefile", "-"],  # no root: to stdout
+        input=pdf,
+        capture_output=True,
+        check=True,
+    ).stdout
+    return Image.open(io.BytesIO(png)).convert("L")

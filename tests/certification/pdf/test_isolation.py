@@ -247,7 +247,7 @@ def test_a_render_over_the_time_limit_raises(issued, settings):
     settings.CERTIFICATE_RENDER_TIMEOUT_SECONDS = 0.3
     started = time.monotonic()
     with (
-        mock.patch.object(HTML, "write_pdf", lambda *args, **kwargs: time.sleep(10)),
+        mock.patch.object(HTML, "render", lambda *args, **kwargs: time.sleep(10)),
         pytest.raises(CertificateRenderTimeout, match=r"longer than 0\.3 seconds"),
     ):
         certificate_pdf(issued)
@@ -261,7 +261,7 @@ def test_a_render_stopped_by_the_time_limit_leaves_no_half_loaded_font_behind(
     loaded = rendering._fonts.config
     settings.CERTIFICATE_RENDER_TIMEOUT_SECONDS = 0.3
     with (
-        mock.patch.object(HTML, "write_pdf", lambda *args, **kwargs: time.sleep(10)),
+        mock.patch.object(HTML, "render", lambda *args, **kwargs: time.sleep(10)),
         pytest.raises(CertificateRenderTimeout),
     ):
         certificate_pdf(issued)
@@ -287,7 +287,7 @@ def test_a_render_timeout_is_recorded_on_the_certificate(issued, settings):
     Certificate.objects.filter(pk=issued.pk).update(
         render_state=Certificate.RenderState.PENDING, render_attempts=0, render_tried_at=None
     )
-    with mock.patch.object(HTML, "write_pdf", lambda *args, **kwargs: time.sleep(10)):
+    with mock.patch.object(HTML, "render", lambda *args, **kwargs: time.sleep(10)):
         certificate_render(certificate_id=issued.pk)
     issued.refresh_from_db()
     assert issued.render_state == Certificate.RenderState.PENDING  # retried later
@@ -317,7 +317,7 @@ def test_an_outer_alarm_due_first_still_ends_the_render_and_then_fires():
     signal.setitimer(signal.ITIMER_REAL, 0.3)  # sooner than CERTIFICATE_RENDER_TIMEOUT_SECONDS
     try:
         with (
-            mock.patch.object(HTML, "write_pdf", lambda *args, **kwargs: time.sleep(10)),
+            mock.patch.object(HTML, "render", lambda *args, **kwargs: time.sleep(10)),
             pytest.raises(CertificateRenderTimeout),
         ):
             minimal_pdf()
