@@ -248,10 +248,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # WeasyPrint logs seven progress lines per PDF at INFO: too loud for a queue worker.
+    # WeasyPrint logs seven progress lines per PDF at INFO: too loud for a queue worker; so
+    # is pikepdf's line on loading (certificates are composed with it).
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "weasyprint.progress": {"level": "WARNING"},
+        "pikepdf": {"level": "WARNING"},
     },
 }
 
