@@ -28,6 +28,7 @@ import threading
 import time
 import unicodedata
 from contextlib import contextmanager
+from itertools import groupby
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -80,7 +81,7 @@ FIXED_LAYERS_KEPT = 16
 # printed in the certificate's ink into the template's `.qr` box.
 QR_OPTIONS = {"error": "m", "micro": False}
 QR_BOX_CLASS = "qr"
-QR_INK = "0.1216 0.1647 0.2157 rg"  # #1f2a37, as the SVG's dark="#1f2a37"
+QR_INK = "#1f2a37"
 PT_PER_PX = 0.75  # CSS pixels (1/96 in) to PDF points (1/72 in)
 # Printed dates are part of the frozen artefact, so they do not follow the active locale.
 MONTHS_EN = (
@@ -319,7 +320,7 @@ def qr_svg(data: str) -> str:
     certificate is compared with); the certificate itself draws the same code in PDF.
     """
     return segno.make(data, **QR_OPTIONS).svg_inline(
-        border=0, omitsize=True, dark="#1f2a37", svgclass="qr-code"
+        border=0, omitsize=True, dark=QR_INK, svgclass="qr-code"
     )
 
 
@@ -457,20 +458,16 @@ def _qr_form(document: pikepdf.Pdf, code: segno.QRCode) -> pikepdf.Stream:
     The QR code as a form XObject one unit per module: each row's runs of dark modules as
     rectangles, filled as one path (so no seam shows between rows), in the certificate's ink.
     """
-    rows = code.matrix
-    size = len(rows)
-    ops = [QR_INK]
-    for index, row in enumerate(rows):
-        y = size - 1 - index
-        column = 0
-        while column < size:
-            if row[column]:
-                start = column
-                while column < size and row[column]:
-                    column += 1
-                ops.append(f"{start} {y} {column - start} 1 re")
-            else:
-                column += 1
+    size = len(code.matrix)
+    red, green, blue = (int(QR_INK[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    ops = [f"{red:.4f} {green:.4f} {blue:.4f} rg"]
+    for index, row in enumerate(code.matrix):
+        y, column = size - 1 - index, 0
+        for dark, run in groupby(row):
+            width = len(list(run))
+            if dark:
+                ops.append(f"{column} {y} {width} 1 re")
+            column += width
     ops.append("f")
     return pikepdf.Stream(
         document,

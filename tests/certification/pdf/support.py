@@ -82,3 +82,12 @@ def picture(pdf: bytes, dpi: int = DPI) -> Image.Image:
         check=True,
     ).stdout
     return Image.open(io.BytesIO(png)).convert("L")
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The PDF's text layer as pdftotext reads it, without whitespace: letter-spacing spreads
+    the characters of a name apart and a long address wraps."""
+    text = subprocess.run(  # noqa: S603 - a fixed local tool fed our own PDF
+        [PDFTOTEXT, "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    return re.sub(r"\s+", "", text)

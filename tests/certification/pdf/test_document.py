@@ -5,8 +5,6 @@ fields.
 
 import contextlib
 import io
-import re
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -32,6 +30,7 @@ from tests.certification.pdf.support import (
     embedded_fonts,
     needs_poppler,
     pdf_objects,
+    pdf_text,
     picture,
 )
 
@@ -120,10 +119,7 @@ def test_a_name_character_outside_the_compact_font_is_set_in_the_system_font(iss
     assert any(COMPACT_FONT_NAME.fullmatch(font) for font in fonts), fonts
     assert any(SYSTEM_FONT_NAME.fullmatch(font) for font in fonts), fonts
     if PDFTOTEXT:
-        text = subprocess.run(  # noqa: S603 - a fixed local tool fed our own PDF
-            [PDFTOTEXT, "-", "-"], input=pdf, capture_output=True, check=True
-        ).stdout.decode()
-        assert f"王{character}" in re.sub(r"\s+", "", text)
+        assert f"王{character}" in pdf_text(pdf)
 
 
 def test_the_certificate_prints_the_frozen_fields(issued):
@@ -149,11 +145,7 @@ def test_the_certificate_prints_the_frozen_fields(issued):
 
 @pytest.mark.skipif(PDFTOTEXT is None, reason="pdftotext (poppler-utils) is not installed")
 def test_the_text_layer_carries_the_holder_name_and_serial(issued):
-    text = subprocess.run(  # noqa: S603 - a fixed local tool fed our own PDF
-        [PDFTOTEXT, "-", "-"], input=certificate_pdf(issued), capture_output=True, check=True
-    ).stdout.decode()
-    # Letter-spacing makes pdftotext put spaces between the characters of the name.
-    squeezed = re.sub(r"\s+", "", text)
+    squeezed = pdf_text(certificate_pdf(issued))
     assert "王芳" in squeezed
     assert issued.serial in squeezed
     assert "服务技能认证证书" in squeezed

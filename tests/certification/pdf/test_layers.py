@@ -8,8 +8,6 @@ one go: to the pixel, and the same QR code in the same place.
 import datetime as dt
 import io
 import math
-import re
-import subprocess
 import threading
 from decimal import Decimal
 
@@ -24,9 +22,9 @@ from certification.rendering import certificate_html, certificate_pdf, html_pdf
 from certification.selectors import verification_url
 from tests.certification.pdf.support import (
     DPI,
-    PDFTOTEXT,
     assert_one_a4_landscape_page,
     needs_poppler,
+    pdf_text,
     picture,
 )
 from tests.factories import certification as cert
@@ -46,13 +44,6 @@ def pixels_apart(one: Image.Image, other: Image.Image) -> int:
 def whole_page_pdf(certificate) -> bytes:
     """The template laid out in one go: what the layers must add up to."""
     return html_pdf(certificate_html(certificate), stylesheet=True)
-
-
-def text_of(pdf: bytes) -> str:
-    text = subprocess.run(  # noqa: S603 - a fixed local tool fed our own PDF
-        [PDFTOTEXT, "-", "-"], input=pdf, capture_output=True, check=True
-    ).stdout.decode()
-    return re.sub(r"\s+", "", text)  # letter-spacing spreads characters apart
 
 
 # Everything that moves text about: name lengths and their size classes, a character only
@@ -135,7 +126,7 @@ def test_the_layered_certificate_is_the_whole_page_to_the_pixel(issued, changes)
 
 @needs_poppler
 def test_the_text_layer_carries_both_layers(issued):
-    text = text_of(certificate_pdf(issued))
+    text = pdf_text(certificate_pdf(issued))
     for fixed in [
         "服务技能认证证书",
         "CERTIFICATEOFSERVICESKILLS",
@@ -185,7 +176,7 @@ def test_the_fixed_layer_is_rendered_once_per_level_in_a_worker(issued, academy,
 def test_each_level_is_printed_on_its_own_fixed_layer(issued, academy):
     senior = cert.certificate(academy.lead_a, issued.cycle, LevelCode.SENIOR)
     certificate_pdf(issued)  # the intermediate layer is kept first
-    text = text_of(certificate_pdf(senior))
+    text = pdf_text(certificate_pdf(senior))
     assert "高级·Senior" in text
     assert "中级" not in text
 
@@ -194,6 +185,6 @@ def test_each_level_is_printed_on_its_own_fixed_layer(issued, academy):
 def test_a_new_issuer_name_gets_a_new_fixed_layer(issued):
     certificate_pdf(issued)
     issued.issuer_name = "华东客服中心"
-    text = text_of(certificate_pdf(issued))
+    text = pdf_text(certificate_pdf(issued))
     assert text.count("华东客服中心") == 2  # the heading and the signature line
     assert "客服学院" not in text
