@@ -128,8 +128,12 @@ dev: install ## Auto-reloading development server (DEBUG on) with demo data
 	$(MANAGE) setup_schedules
 	$(MANAGE) runserver $(HOST):$(PORT)
 
+# One test process per core (pytest-xdist, each with its own test database); TEST_WORKERS=0
+# runs the suite in this one process.
+TEST_WORKERS ?= logical
+
 test: install-dev ## Install everything and run the whole suite (unit, integration, browser)
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 verify-credential: install ## Verify a credential as an outsider would: make verify-credential URL=https://…/badge.json
 	@test -n "$(URL)" || { echo "usage: make verify-credential URL=https://academy.example.cn/verify/<code>/badge.json"; exit 2; }
