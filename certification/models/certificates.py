@@ -101,7 +101,13 @@ class Certificate(models.Model):
                 name="certificate_once_per_level",
             )
         ]
-        indexes = [models.Index(fields=["user", "expires_on"])]
+        indexes = [
+            models.Index(fields=["user", "expires_on"]),
+            # The next serial of a cycle and level is the last one plus one: read from the
+            # end of this index, not by sorting every serial the cycle has issued so far
+            # (that grew with each certificate of a close of 10,000).
+            models.Index(fields=["cycle", "level", "serial"], name="certificate_serials"),
+        ]
 
     def __str__(self):
         return self.serial

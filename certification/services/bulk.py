@@ -12,8 +12,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from certification.credentials.keys import SigningKeyMissing
 from certification.models import BulkIssue, Certificate, Cycle, Result
 from certification.selectors import bulk_issue_progress, bulk_issue_stuck, cycle_exam_is_open
+from certification.services.credentials import signing_key_on_record
 from certification.services.issuing import certificate_issue
 from lms.leases import lease_claim, lease_renew
 from lms.queue import enqueue
@@ -89,6 +91,10 @@ def cycle_bulk_issue_run(*, bulk_id: int, chunk: int = 25) -> BulkIssue | None:
     if not claimed:
         return None
     bulk = BulkIssue.objects.select_related("cycle").get(pk=bulk_id)
+    try:
+        key = signing_key_on_record()  # once per task, not once per certificate
+    except SigningKeyMissing:
+        key = None  # each certificate says so; the reconciler signs them once there is one
     queued: set[int] = set()
     fresh: list[int] = []  # issued by this run, not queued yet
     per_task = ISSUE_PER_TASK
@@ -96,7 +102,7 @@ def cycle_bulk_issue_run(*, bulk_id: int, chunk: int = 25) -> BulkIssue | None:
         waiting = Result.objects.filter(cycle=bulk.cycle, passed=True, certificate__isnull=True)
         result_ids = list(waiting.values_list("pk", flat=True)[: per_task + 1])
         for issued, result_id in enumerate(result_ids[:per_task], 1):
-            certificate = certificate_issue(result_id=result_id, render=False)
+            certificate = certificate_issue(result_id=result_id, render=False, key=key)
             if certificate and certificate.render_state == Certificate.RenderState.PENDING:
                 fresh.append(certificate.pk)
             if len(fresh) == chunk:

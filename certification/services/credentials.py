@@ -42,6 +42,14 @@ def issuer_key_record(key: SigningKey) -> IssuerKey:
     return record
 
 
+def signing_key_on_record() -> SigningKey:
+    """The configured signing key, its public half on record. A run that signs many
+    certificates takes it once. Raises SigningKeyMissing when none is configured."""
+    key = signing_key_configured()
+    issuer_key_record(key)
+    return key
+
+
 def _pass_mark(certificate: Certificate) -> int | None:
     """The pass mark the holder sat under: their attempt's, else the level's exam's."""
     result = certificate.result
@@ -61,49 +69,63 @@ def _status_index_draw() -> int:
     return max(STATUS_LIST_MIN_BITS, (highest.first() or 0) + 1)
 
 
-def certificate_credential_sign(certificate: Certificate, *, key: SigningKey | None = None) -> bool:
+def certificate_credential_sign(
+    certificate: Certificate, *, key: SigningKey | None = None, new: bool = False
+) -> bool:
     """
     Build and sign the certificate's credential, once: a certificate that has one keeps
-    it. False when no signing key is configured (the reconciler tries again).
+    it. False when no signing key is configured (the reconciler tries again). `key` is
+    one already on record (see `signing_key_on_record`); without it the configured key is
+    looked up and recorded. `new`: the certificate was created in the caller's transaction
+    (issuing, under the cycle's lock), so nobody else can see it, let alone sign it: it is
+    signed as it is in hand, without locking it and reading it again.
     """
     if certificate.credential:
         return True
-    try:
-        key = key or signing_key_configured()
-    except SigningKeyMissing as missing:
-        logger.warning("Certificate %s issued without a credential: %s", certificate, missing)
-        return False
-    issuer_key_record(key)
+    if key is None:
+        try:
+            key = signing_key_on_record()
+        except SigningKeyMissing as missing:
+            logger.warning("Certificate %s issued without a credential: %s", certificate, missing)
+            return False
+    if new:
+        return _credential_save(certificate, key)
+    with transaction.atomic():
+        locked = (
+            Certificate.objects.select_for_update(of=("self",))
+            .select_related("result__attempt")
+            .get(pk=certificate.pk)
+        )
+        signed = bool(locked.credential) or _credential_save(locked, key)
+    certificate.credential = locked.credential
+    certificate.status_index = locked.status_index
+    return signed
+
+
+def _credential_save(certificate: Certificate, key: SigningKey) -> bool:
+    """Sign the certificate as it is in hand with a free status index and save the
+    credential (the index is part of what is signed: a taken one means signing again)."""
+    unsigned = certificate.status_index
     for _ in range(2):
+        index = _status_index_draw()
+        document = achievement_credential(
+            certificate, pass_mark=_pass_mark(certificate), status_index=index
+        )
+        signed = proof_attach(
+            document,
+            key=key,
+            verification_method=verification_method_id(key.public_multibase),
+            created=now_utc(),
+        )
+        certificate.credential = json.dumps(signed, ensure_ascii=False, indent=2)
+        certificate.status_index = index
         try:
             with transaction.atomic():
-                locked = (
-                    Certificate.objects.select_for_update(of=("self",))
-                    .select_related("result__attempt")
-                    .get(pk=certificate.pk)
-                )
-                if locked.credential:
-                    certificate.credential = locked.credential
-                    certificate.status_index = locked.status_index
-                    return True
-                index = _status_index_draw()
-                document = achievement_credential(
-                    locked, pass_mark=_pass_mark(locked), status_index=index
-                )
-                signed = proof_attach(
-                    document,
-                    key=key,
-                    verification_method=verification_method_id(key.public_multibase),
-                    created=now_utc(),
-                )
-                locked.credential = json.dumps(signed, ensure_ascii=False, indent=2)
-                locked.status_index = index
-                locked.save(update_fields=["credential", "status_index"])
-                verification_cache_clear_on_commit(locked)
-        except IntegrityError:
-            continue  # another certificate took the index between the draw and the save
-        certificate.credential = locked.credential
-        certificate.status_index = locked.status_index
+                certificate.save(update_fields=["credential", "status_index"])
+        except IntegrityError:  # another certificate took the index since the draw
+            certificate.credential, certificate.status_index = "", unsigned
+            continue
+        verification_cache_clear_on_commit(certificate)
         return True
     return False
 
@@ -112,7 +134,7 @@ def certificates_sign_pending() -> int:
     """Sign certificates issued without a credential (no key then; or issued before
     credentials existed). Bounded per run; nothing to do without a key."""
     try:
-        key = signing_key_configured()
+        key = signing_key_on_record()
     except SigningKeyMissing:
         return 0
     pending = Certificate.objects.filter(credential="").order_by("pk")[:SIGN_PER_RUN]

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from certification.audit import CertAction
+from certification.credentials.keys import SigningKey
 from certification.models import (
     LEVEL_NAME_EN,
     LEVEL_NAME_ZH,
@@ -39,19 +40,24 @@ def verification_code_new() -> str:
 
 
 def _serial(cycle: Cycle, level: str) -> str:
-    prefix = f"{LEVEL_SERIAL[level]}-{cycle.code}-"
+    """The cycle and level's next serial: every serial of a cycle and level has the same
+    prefix (here and in the synthetic centre), so the last one is the end of an index."""
     last = (
-        Certificate.objects.filter(serial__startswith=prefix)
+        Certificate.objects.filter(cycle=cycle, level=level)
         .order_by("-serial")
         .values_list("serial", flat=True)
         .first()
     )
     number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{number:05d}"
+    return f"{LEVEL_SERIAL[level]}-{cycle.code}-{number:05d}"
 
 
 def certificate_issue(
-    *, result_id: int, today: dt.date | None = None, render: bool = True
+    *,
+    result_id: int,
+    today: dt.date | None = None,
+    render: bool = True,
+    key: SigningKey | None = None,
 ) -> Certificate | None:
     """
     Issue the certificate for a passed result, exactly once: a retried job or a second
@@ -60,24 +66,28 @@ def certificate_issue(
     the person at the same or a lower level are superseded. Its Open Badges credential is
     signed in the same transaction (later by the reconciler when no key is configured).
     The PDF is rendered afterwards in the background (`render=False` when the caller
-    queues the renders itself).
+    queues the renders itself). `key`: the signing key, already on record, when the caller
+    issues many (see `signing_key_on_record`).
     """
     today = today or timezone.localdate()
-    result = Result.objects.select_related("user", "cycle").get(pk=result_id)
+    # The attempt gives the pass mark the credential states.
+    result = Result.objects.select_related("user", "cycle", "attempt").get(pk=result_id)
     if not result.passed:
         return None
     try:
         with transaction.atomic():
             # Serial numbers count per cycle and level: one issuer at a time per cycle.
             cycle = Cycle.objects.select_for_update().get(pk=result.cycle_id)
-            existing = (
-                Certificate.objects.filter(result=result).first()
-                or Certificate.objects.filter(
-                    user=result.user, cycle=cycle, level=result.level, revoked_at=None
-                ).first()
+            # The result's own certificate, else the person's current one at this level
+            # (each is unique, so two rows at most: one read).
+            issued = list(
+                Certificate.objects.filter(
+                    Q(result=result)
+                    | Q(user=result.user, cycle=cycle, level=result.level, revoked_at=None)
+                )[:2]
             )
-            if existing:
-                return existing
+            if issued:
+                return next((c for c in issued if c.result_id == result.pk), issued[0])
             certificate = Certificate.objects.create(
                 serial=_serial(cycle, result.level),
                 verification_code=verification_code_new(),
@@ -100,7 +110,7 @@ def certificate_issue(
             audit_record(certificate, CertAction.ISSUED, serial=certificate.serial)
             _supersede_earlier(certificate)
             # Signed now, from the frozen fields: what the holder downloads never changes.
-            certificate_credential_sign(certificate)
+            certificate_credential_sign(certificate, key=key, new=True)
             notices_send(
                 users=[result.user_id],
                 kind="cert_issued",

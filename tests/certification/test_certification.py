@@ -178,6 +178,32 @@ def test_serial_numbers_count_up_per_cycle_and_level(academy, levels, open_cycle
     assert serials == [f"JR-{open_cycle.code}-0000{n}" for n in (1, 2, 3)]
 
 
+@needs_postgres
+def test_the_next_serial_is_read_from_the_end_of_an_index_not_sorted(academy, levels, open_cycle):
+    """At a close of 10,000 the next serial was found by sorting every serial the cycle and
+    level had issued so far, once per certificate. The planner is steered off sequential
+    scans and sorts (as it is at size L, where they cost): the query must then be served,
+    in order, by an index."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from certification.services.issuing import _serial
+
+    for person in (academy.agent_a, academy.agent_b):
+        cert.certificate(person, open_cycle, LevelCode.JUNIOR)
+    with CaptureQueriesContext(connection) as read:
+        serial = _serial(open_cycle, LevelCode.JUNIOR)
+    assert serial == f"JR-{open_cycle.code}-00003"
+    (query,) = read.captured_queries
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("EXPLAIN " + query["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan Backward using certificate_serials" in plan, plan
+    assert "Sort" not in plan, plan
+
+
 def test_issuing_the_same_pass_twice_gives_one_certificate(academy, levels, open_cycle):
     result = cert.passed_result(academy.agent_a, open_cycle, LevelCode.JUNIOR)
     with committed():
