@@ -15,6 +15,7 @@ the parameters too, so the trail still names who acted after their account is go
 import datetime as dt
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 from wagtail.log_actions import LogFormatter
@@ -30,12 +31,40 @@ def audit_record(
     never taken from the request's log context, so a learner passing a quiz is not
     recorded as the one who moved their own go-live status.
     """
-    return ModelLogEntry.objects.log_action(
-        instance,
-        action,
-        user=actor,
-        timestamp=at or timezone.now(),
-        data={**params, "actor_name": actor.get_full_name() if actor else ""},
+    (entry,) = audit_record_each([(instance, params)], action, actor=actor, at=at)
+    return entry
+
+
+def audit_record_each(
+    records, action: str, *, actor=None, at: dt.datetime | None = None
+) -> list[ModelLogEntry]:
+    """
+    `audit_record` for many instances of one model at once, each with its own params
+    (`records`: pairs of instance and params), in one INSERT: a bulk run's certificates.
+    The action must be registered, as Wagtail's `log_action` checks; its other check (that
+    the content type and the actor exist, a read each) is left to the foreign keys.
+    """
+    records = list(records)
+    if not records:
+        return []
+    if any(instance.pk is None for instance, _params in records):
+        raise ValueError(f"{action}: an instance without a primary key cannot be audited")
+    probe = ModelLogEntry(action=action)
+    probe.clean()  # an unregistered action fails here, not in the History view
+    content_type = ContentType.objects.get_for_model(records[0][0], for_concrete_model=False)
+    timestamp = at or timezone.now()
+    actor_name = actor.get_full_name() if actor else ""
+    return ModelLogEntry.objects.bulk_create(
+        ModelLogEntry(
+            content_type=content_type,
+            object_id=str(instance.pk),
+            label=ModelLogEntry.objects.get_instance_title(instance),
+            action=action,
+            user=actor,
+            timestamp=timestamp,
+            data={**params, "actor_name": actor_name},
+        )
+        for instance, params in records
     )
 
 

@@ -20,6 +20,7 @@ from certification.services.credentials import (
 from certification.services.issuing import (
     TEMPLATE_VERSION,
     certificate_issue,
+    certificates_issue,
     verification_code_new,
 )
 from certification.services.promotion import recommendation_create
@@ -49,6 +50,7 @@ __all__ = [
     "certificate_render_again",
     "certificate_render_enqueue",
     "certificate_revoke",
+    "certificates_issue",
     "certificates_remind_lapsing",
     "certificates_render_pending",
     "certificates_sign_pending",

@@ -16,12 +16,11 @@ from certification.credentials.keys import SigningKeyMissing
 from certification.models import BulkIssue, Certificate, Cycle, Result
 from certification.selectors import bulk_issue_progress, bulk_issue_stuck, cycle_exam_is_open
 from certification.services.credentials import signing_key_on_record
-from certification.services.issuing import certificate_issue
+from certification.services.issuing import certificates_issue
 from lms.leases import lease_claim, lease_renew
 from lms.queue import enqueue
 from lms.refusals import Refused
 
-RENEW_EVERY = 25  # certificates issued between two renewals of the run's lease
 # Certificates one task issues before it hands the run to a fresh task: about 25 s of work,
 # far inside the queue's task timeout (Q_TIMEOUT, 300 s), which kills a task outright. One
 # task for a whole close of 10,000 (4-8 minutes) was killed every time, and the run then
@@ -101,16 +100,18 @@ def cycle_bulk_issue_run(*, bulk_id: int, chunk: int = 25) -> BulkIssue | None:
     try:
         waiting = Result.objects.filter(cycle=bulk.cycle, passed=True, certificate__isnull=True)
         result_ids = list(waiting.values_list("pk", flat=True)[: per_task + 1])
-        for issued, result_id in enumerate(result_ids[:per_task], 1):
-            certificate = certificate_issue(result_id=result_id, render=False, key=key)
-            if certificate and certificate.render_state == Certificate.RenderState.PENDING:
-                fresh.append(certificate.pk)
-            if len(fresh) == chunk:
+        for start in range(0, min(len(result_ids), per_task), chunk):
+            issued = certificates_issue(
+                result_ids=result_ids[start : min(start + chunk, per_task)], key=key
+            )
+            fresh.extend(
+                c.pk for c in issued.values() if c.render_state == Certificate.RenderState.PENDING
+            )
+            if len(fresh) >= chunk:
                 _renders_enqueue(fresh, chunk)
                 queued.update(fresh)
                 fresh = []
-            if issued % RENEW_EVERY == 0:
-                lease_renew(runs)
+            lease_renew(runs)
         if len(result_ids) > per_task:  # more to issue: a fresh task carries on
             _renders_enqueue(fresh, chunk)
             runs.update(lease_expires_at=timezone.now())  # let go: the next task claims it

@@ -50,35 +50,43 @@ def signing_key_on_record() -> SigningKey:
     return key
 
 
-def _pass_mark(certificate: Certificate) -> int | None:
-    """The pass mark the holder sat under: their attempt's, else the level's exam's."""
+def _pass_mark(certificate: Certificate, exams: dict[str, int | None]) -> int | None:
+    """The pass mark the holder sat under: their attempt's, else the level's exam's (read
+    once per level into `exams`)."""
     result = certificate.result
     if result is not None and result.attempt_id:
         return result.attempt.pass_mark_percent
-    level = Level.objects.select_related("exam").filter(code=certificate.level).first()
-    return level.exam.pass_mark_percent if level else None
+    if certificate.level not in exams:
+        level = Level.objects.select_related("exam").filter(code=certificate.level).first()
+        exams[certificate.level] = level.exam.pass_mark_percent if level else None
+    return exams[certificate.level]
 
 
-def _status_index_draw() -> int:
+def _status_indexes_draw(count: int) -> list[int]:
+    """`count` distinct free places on the status list, at random: one read per round of
+    draws (a taken place is drawn again)."""
+    chosen: set[int] = set()
     for _ in range(INDEX_DRAWS):
-        index = secrets.randbelow(STATUS_LIST_MIN_BITS)
-        if not Certificate.objects.filter(status_index=index).exists():
-            return index
+        if len(chosen) == count:
+            return list(chosen)
+        drawn = {secrets.randbelow(STATUS_LIST_MIN_BITS) for _ in range(count - len(chosen))}
+        drawn -= chosen
+        taken = Certificate.objects.filter(status_index__in=drawn).values_list(
+            "status_index", flat=True
+        )
+        chosen |= drawn - set(taken)
     # The first list is crowded: continue in the next step of the same size.
     highest = Certificate.objects.order_by("-status_index").values_list("status_index", flat=True)
-    return max(STATUS_LIST_MIN_BITS, (highest.first() or 0) + 1)
+    start = max(STATUS_LIST_MIN_BITS, (highest.first() or 0) + 1)
+    return [*chosen, *range(start, start + count - len(chosen))]
 
 
-def certificate_credential_sign(
-    certificate: Certificate, *, key: SigningKey | None = None, new: bool = False
-) -> bool:
+def certificate_credential_sign(certificate: Certificate, *, key: SigningKey | None = None) -> bool:
     """
-    Build and sign the certificate's credential, once: a certificate that has one keeps
-    it. False when no signing key is configured (the reconciler tries again). `key` is
-    one already on record (see `signing_key_on_record`); without it the configured key is
-    looked up and recorded. `new`: the certificate was created in the caller's transaction
-    (issuing, under the cycle's lock), so nobody else can see it, let alone sign it: it is
-    signed as it is in hand, without locking it and reading it again.
+    Build and sign the credential of a certificate issued earlier (the reconciler's part),
+    once: a certificate that has one keeps it. False when no signing key is configured
+    (the reconciler tries again). `key` is one already on record (see
+    `signing_key_on_record`); without it the configured key is looked up and recorded.
     """
     if certificate.credential:
         return True
@@ -88,44 +96,69 @@ def certificate_credential_sign(
         except SigningKeyMissing as missing:
             logger.warning("Certificate %s issued without a credential: %s", certificate, missing)
             return False
-    if new:
-        return _credential_save(certificate, key)
     with transaction.atomic():
         locked = (
             Certificate.objects.select_for_update(of=("self",))
             .select_related("result__attempt")
             .get(pk=certificate.pk)
         )
-        signed = bool(locked.credential) or _credential_save(locked, key)
+        signed = bool(locked.credential) or _credentials_save([locked], key)
     certificate.credential = locked.credential
     certificate.status_index = locked.status_index
     return signed
 
 
-def _credential_save(certificate: Certificate, key: SigningKey) -> bool:
-    """Sign the certificate as it is in hand with a free status index and save the
-    credential (the index is part of what is signed: a taken one means signing again)."""
-    unsigned = certificate.status_index
+def certificates_credential_sign_new(
+    certificates: list[Certificate], *, key: SigningKey | None = None
+) -> bool:
+    """
+    Sign the credentials of certificates created in the caller's transaction (issuing,
+    under the cycle's lock): nobody else can see them, let alone sign them, so each is
+    signed as it is in hand, without locking it and reading it again. False when no
+    signing key is configured (the reconciler signs them once there is one).
+    """
+    if key is None:
+        try:
+            key = signing_key_on_record()
+        except SigningKeyMissing as missing:
+            for certificate in certificates:
+                logger.warning(
+                    "Certificate %s issued without a credential: %s", certificate, missing
+                )
+            return False
+    return _credentials_save(certificates, key)
+
+
+def _credentials_save(certificates: list[Certificate], key: SigningKey) -> bool:
+    """Sign each certificate as it is in hand, with a free status index, and save the
+    credentials (an index is part of what is signed: one taken meanwhile means drawing and
+    signing again)."""
+    unsigned = [(c.credential, c.status_index) for c in certificates]
+    exams: dict[str, int | None] = {}
     for _ in range(2):
-        index = _status_index_draw()
-        document = achievement_credential(
-            certificate, pass_mark=_pass_mark(certificate), status_index=index
-        )
-        signed = proof_attach(
-            document,
-            key=key,
-            verification_method=verification_method_id(key.public_multibase),
-            created=now_utc(),
-        )
-        certificate.credential = json.dumps(signed, ensure_ascii=False, indent=2)
-        certificate.status_index = index
+        for certificate, index in zip(
+            certificates, _status_indexes_draw(len(certificates)), strict=True
+        ):
+            document = achievement_credential(
+                certificate, pass_mark=_pass_mark(certificate, exams), status_index=index
+            )
+            signed = proof_attach(
+                document,
+                key=key,
+                verification_method=verification_method_id(key.public_multibase),
+                created=now_utc(),
+            )
+            certificate.credential = json.dumps(signed, ensure_ascii=False, indent=2)
+            certificate.status_index = index
         try:
             with transaction.atomic():
-                certificate.save(update_fields=["credential", "status_index"])
-        except IntegrityError:  # another certificate took the index since the draw
-            certificate.credential, certificate.status_index = "", unsigned
+                Certificate.objects.bulk_update(certificates, ["credential", "status_index"])
+        except IntegrityError:  # another certificate took an index since the draw
+            for certificate, (credential, index) in zip(certificates, unsigned, strict=True):
+                certificate.credential, certificate.status_index = credential, index
             continue
-        verification_cache_clear_on_commit(certificate)
+        for certificate in certificates:
+            verification_cache_clear_on_commit(certificate)
         return True
     return False
 

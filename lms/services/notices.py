@@ -7,6 +7,7 @@ outbox row with a lease first, and the reconciler finishes rows a dead worker le
 
 import datetime as dt
 import logging
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -46,30 +47,55 @@ def notices_send(*, users, kind: str, key: str, params: dict | None = None, url:
     address who did not turn this kind off also get an e-mail, after the commit. Returns
     how many notices are new; a second call with the same key creates nothing.
     """
+    ids = {getattr(user, "pk", user) for user in users}
+    return notices_send_each(
+        kind=kind, notices=[NoticeDraft(uid, key, params or {}, url) for uid in ids]
+    )
+
+
+@dataclass(frozen=True)
+class NoticeDraft:
+    """One person's notice: whom, its once-only key, its parameters, where it leads."""
+
+    user_id: int
+    key: str
+    params: dict = field(default_factory=dict)
+    url: str = ""
+
+
+def notices_send_each(*, kind: str, notices) -> int:
+    """
+    `notices_send` for notices of one kind that differ in key and parameters (a bulk run's
+    "your certificate is issued", one per certificate), in a few statements for all of
+    them. Each (person, key) is told once; returns how many notices are new.
+    """
     registered = notice_kind(kind)
     if registered is None:
         raise ValueError(f"unknown notice kind {kind!r}: register it in lms.features")
-    ids = {getattr(user, "pk", user) for user in users}
-    if not ids:
+    drafts = {(draft.user_id, draft.key): draft for draft in notices}
+    if not drafts:
         return 0
     with transaction.atomic():
         existing = set(
-            Notice.objects.filter(key=key, user_id__in=ids).values_list("user_id", flat=True)
+            Notice.objects.filter(
+                user_id__in={uid for uid, _key in drafts}, key__in={key for _uid, key in drafts}
+            ).values_list("user_id", "key")
         )
-        fresh = ids - existing
+        fresh = [draft for pair, draft in drafts.items() if pair not in existing]
         Notice.objects.bulk_create(
             [
-                Notice(user_id=uid, key=key, kind=kind, params=params or {}, url=url)
-                for uid in fresh
+                Notice(user_id=d.user_id, key=d.key, kind=kind, params=d.params, url=d.url)
+                for d in fresh
             ],
             ignore_conflicts=True,  # a concurrent run told some of them a moment ago
         )
-        if len(fresh) <= BELLS_ONE_BY_ONE:  # their bells
-            generations_bump(notices_generation_key(uid) for uid in fresh)
-        elif fresh:
+        told = {draft.user_id for draft in fresh}
+        if len(told) <= BELLS_ONE_BY_ONE:  # their bells
+            generations_bump(notices_generation_key(uid) for uid in told)
+        else:
             generation_bump(NOTICES_EVERYONE_GENERATION_KEY)
         if registered.emailed and fresh:
-            _outbox_fill(kind=kind, key=key, user_ids=fresh)
+            _outbox_fill(kind=kind, pairs={(draft.user_id, draft.key) for draft in fresh})
     return len(fresh)
 
 
@@ -102,17 +128,20 @@ def assignment_notices_send(
     )
 
 
-def _outbox_fill(*, kind: str, key: str, user_ids) -> None:
+def _outbox_fill(*, kind: str, pairs: set[tuple[int, str]]) -> None:
+    """Owe an e-mail for each new (person, key) notice whose person takes mail of `kind`."""
     mailed = (
-        User.objects.filter(pk__in=user_ids, is_active=True)
+        User.objects.filter(pk__in={uid for uid, _key in pairs}, is_active=True)
         .exclude(email="")
         .exclude(pk__in=EmailOptOut.objects.filter(kind=kind).values("user_id"))
     )
-    notice_ids = list(
-        Notice.objects.filter(key=key, user__in=mailed, email__isnull=True).values_list(
-            "pk", flat=True
-        )
-    )
+    notice_ids = [
+        pk
+        for pk, uid, key in Notice.objects.filter(
+            key__in={key for _uid, key in pairs}, user__in=mailed, email__isnull=True
+        ).values_list("pk", "user_id", "key")
+        if (uid, key) in pairs
+    ]
     NoticeEmail.objects.bulk_create(
         [NoticeEmail(notice_id=pk) for pk in notice_ids], ignore_conflicts=True
     )

@@ -1,6 +1,7 @@
 """Cycles, exams, results, issuing exactly once, revoking, superseding and lapse reminders."""
 
 import datetime as dt
+import json
 import re
 from decimal import Decimal
 from unittest import mock
@@ -187,13 +188,13 @@ def test_the_next_serial_is_read_from_the_end_of_an_index_not_sorted(academy, le
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from certification.services.issuing import _serial
+    from certification.services.issuing import _serial_last_number
 
     for person in (academy.agent_a, academy.agent_b):
         cert.certificate(person, open_cycle, LevelCode.JUNIOR)
     with CaptureQueriesContext(connection) as read:
-        serial = _serial(open_cycle, LevelCode.JUNIOR)
-    assert serial == f"JR-{open_cycle.code}-00003"
+        last = _serial_last_number(open_cycle, LevelCode.JUNIOR)
+    assert last == 2
     (query,) = read.captured_queries
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
@@ -202,6 +203,97 @@ def test_the_next_serial_is_read_from_the_end_of_an_index_not_sorted(academy, le
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Index Only Scan Backward using certificate_serials" in plan, plan
     assert "Sort" not in plan, plan
+
+
+def test_a_batch_issues_exactly_as_one_at_a_time_would(academy, client, levels, open_cycle):
+    """A bulk run issues its chunks in a few statements for all of them; every rule holds
+    as if they were issued one after another in the results' order: serials per level,
+    earlier certificates superseded (one issued earlier in the same batch included), one
+    signed credential, one audit entry and one notice each; issuing again adds nothing."""
+    from certification.services import certificates_issue
+    from tests.certification import credential_check as outsider
+
+    past = cert.cycle(2026, 1, open_now=False)
+    earlier = cert.certificate(academy.agent_b, past, LevelCode.JUNIOR)
+    results = [
+        cert.passed_result(academy.agent_a, open_cycle, LevelCode.JUNIOR),
+        cert.passed_result(academy.agent_b, open_cycle, LevelCode.JUNIOR),
+        cert.passed_result(academy.agent_a, open_cycle, LevelCode.INTERMEDIATE),
+        cert.passed_result(academy.agent_c, open_cycle, LevelCode.JUNIOR),
+    ]
+    failed = Result.objects.create(
+        user=academy.newhire_a, cycle=open_cycle, level=LevelCode.JUNIOR, passed=False, percent=50
+    )
+    with committed():
+        issued = certificates_issue(result_ids=[r.pk for r in results] + [failed.pk])
+
+    assert set(issued) == {r.pk for r in results}  # the failed result gets nothing
+    assert issued.new == {c.pk for c in issued.values()}
+    made = {r.pk: Certificate.objects.get(result=r) for r in results}
+    junior_a, junior_b, intermediate_a, junior_c = (made[r.pk] for r in results)
+    code = open_cycle.code
+    assert [junior_a.serial, junior_b.serial, junior_c.serial] == [
+        f"JR-{code}-00001",
+        f"JR-{code}-00002",
+        f"JR-{code}-00003",
+    ]
+    assert intermediate_a.serial == f"IM-{code}-00001"
+    # Superseded: agent B's earlier junior, and agent A's junior issued just before.
+    earlier.refresh_from_db()
+    assert earlier.superseded_by == junior_b
+    assert junior_a.superseded_by == intermediate_a
+    assert intermediate_a.superseded_by is None and junior_c.superseded_by is None
+    assert audit_trail(earlier).filter(action=CertAction.SUPERSEDED).get().data["serial"] == (
+        junior_b.serial
+    )
+    assert audit_trail(junior_a).filter(action=CertAction.SUPERSEDED).get().data["serial"] == (
+        intermediate_a.serial
+    )
+    indexes = set()
+    for certificate in made.values():
+        assert audit_trail(certificate).filter(action=CertAction.ISSUED).count() == 1
+        assert outsider.verifies(client, json.loads(certificate.credential))
+        indexes.add(certificate.status_index)
+        notice = Notice.objects.get(user=certificate.user, key=f"cert_issued:{certificate.pk}")
+        assert notice.params == {"level": certificate.level, "serial": certificate.serial}
+    assert len(indexes) == 4
+
+    with committed():
+        again = certificates_issue(result_ids=[r.pk for r in results])
+    assert again.new == set()
+    assert {pk: c.pk for pk, c in again.items()} == {pk: c.pk for pk, c in made.items()}
+    assert Certificate.objects.count() == 5
+    told = Notice.objects.filter(kind="cert_issued").exclude(key=f"cert_issued:{earlier.pk}")
+    assert told.count() == 4
+
+
+def test_a_batchs_statements_do_not_grow_with_its_certificates(levels, open_cycle, settings):
+    """A close of 10,000 issued one at a time made some twenty statements per certificate;
+    a chunk makes the same number whatever its size. (The shared cache is kept in memory
+    here: in production it is Redis, and the database cache writes a row a key.)"""
+    memory = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    settings.CACHES = {"default": {**memory, "LOCATION": "shared"}, "local": memory}
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from certification.services import certificates_issue
+
+    earlier = cert.cycle(2025, 2, open_now=False)
+
+    def statements(size: int) -> int:
+        people = [UserFactory() for _ in range(size)]
+        for person in people:
+            cert.certificate(person, earlier, LevelCode.JUNIOR)  # superseded by the new one
+        ids = [cert.passed_result(p, open_cycle, LevelCode.JUNIOR).pk for p in people]
+        with CaptureQueriesContext(connection) as done:
+            issued = certificates_issue(result_ids=ids)
+        assert len(issued.new) == size
+        cache_table = django_settings.CACHES["default"].get("LOCATION", "")
+        for q in done.captured_queries:
+            print(q["sql"][:160])
+        return sum(cache_table not in q["sql"] for q in done.captured_queries)
+
+    assert statements(3) == statements(9)
 
 
 def test_issuing_the_same_pass_twice_gives_one_certificate(academy, levels, open_cycle):
