@@ -60,8 +60,10 @@ from lms.signals import attempt_graded
 
 
 def register_with_core() -> None:
-    for model in (Certificate, QAScore, QATrainingPlan, Recommendation, Registration, Result):
+    for model in (QAScore, QATrainingPlan, Recommendation, Registration, Result):
         register_person_rows(model)
+    # A render's claim (when a worker took it) shows nowhere; its outcome does.
+    register_person_rows(Certificate, unseen=("render_tried_at",))
     register_person_rows(OpeningApplication, person="applicant")
     register_person_rows(ImprovementProposal, person="author")
     register_academy_rows(Cycle, Level, OpeningRequirement, PositionOpening, QATrainingRule)

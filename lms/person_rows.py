@@ -37,6 +37,9 @@ ONE_BY_ONE = 100
 _person_attname: dict[type[models.Model], str] = {}
 _person_name: dict[type[models.Model], str] = {}
 _academy_models: set[type[models.Model]] = set()
+# Columns of a person's rows that no page shows (a job's own bookkeeping, such as when a
+# render was claimed): writing only these moves no generation.
+_unseen: dict[type[models.Model], frozenset[str]] = {}
 
 
 def person_generation_key(user_id: int) -> str:
@@ -72,6 +75,8 @@ class KeptRowsQuerySet(models.QuerySet):
                 academy_changed()
             return changed
         attname = self._attname()
+        if kwargs.keys() <= _unseen.get(self.model, frozenset()):
+            return super().update(**kwargs)
         people = []
         if attname is not None:
             # One indexed read of whose rows these are, before they change.
@@ -114,7 +119,9 @@ class KeptRowsQuerySet(models.QuerySet):
             people_changed(getattr(obj, attname) for obj in objs)
 
 
-def _person_row_changed(sender, instance, **_kwargs) -> None:
+def _person_row_changed(sender, instance, update_fields=None, **_kwargs) -> None:
+    if update_fields and set(update_fields) <= _unseen.get(sender, frozenset()):
+        return
     people_changed([getattr(instance, _person_attname[sender])])
 
 
@@ -138,9 +145,13 @@ def _insist_on_kept_rows_manager(model: type[models.Model]) -> None:
         )
 
 
-def register_person_rows(model: type[models.Model], person: str = "user") -> None:
-    """`model`'s rows belong to the person its field `person` names ("pk": the person)."""
+def register_person_rows(
+    model: type[models.Model], person: str = "user", *, unseen: tuple[str, ...] = ()
+) -> None:
+    """`model`'s rows belong to the person its field `person` names ("pk": the person).
+    `unseen`: columns no page shows; a write of only these leaves the pages kept."""
     _insist_on_kept_rows_manager(model)
+    _unseen[model] = frozenset(unseen)
     _person_attname[model] = "pk" if person == "pk" else model._meta.get_field(person).attname
     _person_name[model] = person
     uid = f"person-rows-{model._meta.label}"

@@ -72,17 +72,17 @@ def certificate_render(*, certificate_id: int, now=None) -> Certificate | None:
         f"certificates/{certificate.serial}-{certificate.verification_code[:8]}.pdf",
         ContentFile(pdf),
     )
+    certificate.pdf = name
+    certificate.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+    certificate.render_state = Certificate.RenderState.READY
+    certificate.render_attempts += 1
+    certificate.render_error = ""
     with transaction.atomic():
-        Certificate.objects.filter(pk=certificate_id).update(
-            pdf=name,
-            pdf_sha256=hashlib.sha256(pdf).hexdigest(),
-            render_state=Certificate.RenderState.READY,
-            render_attempts=certificate.render_attempts + 1,
-            render_error="",
+        certificate.save(
+            update_fields=["pdf", "pdf_sha256", "render_state", "render_attempts", "render_error"]
         )
         audit_record(certificate, CertAction.RENDERED)
         verification_cache_clear_on_commit(certificate)
-    certificate.refresh_from_db()
     return certificate
 
 

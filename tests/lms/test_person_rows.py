@@ -114,6 +114,40 @@ def test_the_bulk_paths_move_the_generations_of_the_people_written():
 
 
 @pytest.mark.django_db
+def test_a_column_no_page_shows_moves_nothing_and_the_rest_of_the_row_still_does():
+    """A certificate's render claim (when a worker took it) is on no page: a close of
+    10,000 claimed each render with a write that moved its holder's generation and first
+    read whose it was. What the holder sees (the PDF ready) still moves it."""
+    from certification.models import Certificate, LevelCode
+    from tests.factories import certification as cert
+
+    anna, bo = UserFactory(), UserFactory()
+    cycle = cert.cycle(2026, 2)
+    certificate = cert.certificate(anna, cycle, LevelCode.JUNIOR)
+
+    def reset():
+        cache.set_many({person_generation_key(p.pk): 1 for p in (anna, bo)}, None)
+
+    def moved():
+        return {p for p in (anna, bo) if generation(person_generation_key(p.pk)) != 1}
+
+    reset()
+    claimed = Certificate.objects.filter(pk=certificate.pk)
+    assert claimed.update(render_tried_at=timezone.now()) == 1
+    certificate.render_tried_at = timezone.now()
+    certificate.save(update_fields=["render_tried_at"])
+    assert moved() == set()
+    assert Certificate.objects.get(pk=certificate.pk).render_tried_at is not None
+
+    claimed.update(render_tried_at=None, render_state=Certificate.RenderState.PENDING)
+    assert moved() == {anna}
+    reset()
+    certificate.render_state = Certificate.RenderState.READY
+    certificate.save(update_fields=["render_state", "render_tried_at"])
+    assert moved() == {anna}
+
+
+@pytest.mark.django_db
 def test_a_persons_groups_move_their_generation():
     from django.contrib.auth.models import Group
 
