@@ -82,6 +82,7 @@ FIXED_LAYERS_KEPT = 16
 QR_OPTIONS = {"error": "m", "micro": False}
 QR_BOX_CLASS = "qr"
 QR_INK = "#1f2a37"
+_QR_INK_RG = " ".join(f"{int(QR_INK[i : i + 2], 16) / 255:.4f}" for i in (1, 3, 5)) + " rg"
 PT_PER_PX = 0.75  # CSS pixels (1/96 in) to PDF points (1/72 in)
 # Printed dates are part of the frozen artefact, so they do not follow the active locale.
 MONTHS_EN = (
@@ -459,8 +460,7 @@ def _qr_form(document: pikepdf.Pdf, code: segno.QRCode) -> pikepdf.Stream:
     rectangles, filled as one path (so no seam shows between rows), in the certificate's ink.
     """
     size = len(code.matrix)
-    red, green, blue = (int(QR_INK[i : i + 2], 16) / 255 for i in (1, 3, 5))
-    ops = [f"{red:.4f} {green:.4f} {blue:.4f} rg"]
+    ops = [_QR_INK_RG]
     for index, row in enumerate(code.matrix):
         y, column = size - 1 - index, 0
         for dark, run in groupby(row):

@@ -100,10 +100,9 @@ def cycle_bulk_issue_run(*, bulk_id: int, chunk: int = 25) -> BulkIssue | None:
     try:
         waiting = Result.objects.filter(cycle=bulk.cycle, passed=True, certificate__isnull=True)
         result_ids = list(waiting.values_list("pk", flat=True)[: per_task + 1])
-        for start in range(0, min(len(result_ids), per_task), chunk):
-            issued = certificates_issue(
-                result_ids=result_ids[start : min(start + chunk, per_task)], key=key
-            )
+        to_issue = result_ids[:per_task]
+        for start in range(0, len(to_issue), chunk):
+            issued = certificates_issue(result_ids=to_issue[start : start + chunk], key=key)
             fresh.extend(
                 c.pk for c in issued.values() if c.render_state == Certificate.RenderState.PENDING
             )

@@ -90,12 +90,9 @@ def certificate_credential_sign(certificate: Certificate, *, key: SigningKey | N
     """
     if certificate.credential:
         return True
+    key = key or _signing_key_or_warn([certificate])
     if key is None:
-        try:
-            key = signing_key_on_record()
-        except SigningKeyMissing as missing:
-            logger.warning("Certificate %s issued without a credential: %s", certificate, missing)
-            return False
+        return False
     with transaction.atomic():
         locked = (
             Certificate.objects.select_for_update(of=("self",))
@@ -117,16 +114,19 @@ def certificates_credential_sign_new(
     signed as it is in hand, without locking it and reading it again. False when no
     signing key is configured (the reconciler signs them once there is one).
     """
-    if key is None:
-        try:
-            key = signing_key_on_record()
-        except SigningKeyMissing as missing:
-            for certificate in certificates:
-                logger.warning(
-                    "Certificate %s issued without a credential: %s", certificate, missing
-                )
-            return False
-    return _credentials_save(certificates, key)
+    key = key or _signing_key_or_warn(certificates)
+    return key is not None and _credentials_save(certificates, key)
+
+
+def _signing_key_or_warn(certificates: list[Certificate]) -> SigningKey | None:
+    """The configured key, on record; None, with a warning for each certificate, when no
+    key is configured."""
+    try:
+        return signing_key_on_record()
+    except SigningKeyMissing as missing:
+        for certificate in certificates:
+            logger.warning("Certificate %s issued without a credential: %s", certificate, missing)
+        return None
 
 
 def _credentials_save(certificates: list[Certificate], key: SigningKey) -> bool:
@@ -135,6 +135,7 @@ def _credentials_save(certificates: list[Certificate], key: SigningKey) -> bool:
     signing again)."""
     unsigned = [(c.credential, c.status_index) for c in certificates]
     exams: dict[str, int | None] = {}
+    method = verification_method_id(key.public_multibase)
     for _ in range(2):
         for certificate, index in zip(
             certificates, _status_indexes_draw(len(certificates)), strict=True
@@ -145,7 +146,7 @@ def _credentials_save(certificates: list[Certificate], key: SigningKey) -> bool:
             signed = proof_attach(
                 document,
                 key=key,
-                verification_method=verification_method_id(key.public_multibase),
+                verification_method=method,
                 created=now_utc(),
             )
             certificate.credential = json.dumps(signed, ensure_ascii=False, indent=2)
