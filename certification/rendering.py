@@ -19,6 +19,7 @@ render. The system font stays next in the font-family, for rare characters of a 
 and for a machine where the compact font has not been built.
 """
 
+import copy
 import datetime as dt
 import io
 import mimetypes
@@ -27,6 +28,7 @@ import signal
 import threading
 import time
 import unicodedata
+from collections.abc import Sequence
 from contextlib import contextmanager
 from itertools import groupby
 from pathlib import Path
@@ -349,6 +351,11 @@ def certificate_font_url() -> str:
     return ""
 
 
+def certificate_title(certificate: Certificate) -> str:
+    """The PDF's title (its document information), the certificate's own in a batch too."""
+    return f"服务技能认证证书 {certificate.serial}"
+
+
 def certificate_html(certificate: Certificate, *, part: str = PART_WHOLE) -> str:
     """
     The certificate as HTML: the whole page, or one of its two layers (`PART_FIXED`, what
@@ -356,28 +363,38 @@ def certificate_html(certificate: Certificate, *, part: str = PART_WHOLE) -> str
     the fields frozen at issue are used, never the user row, so rendering again later prints
     exactly what was issued.
     """
+    return certificates_html([certificate], part=part)
+
+
+def certificates_html(certificates: Sequence[Certificate], *, part: str) -> str:
+    """The certificates as one document, a page (`.sheet`) each, in the order given."""
     fixed, holder = part in (PART_WHOLE, PART_FIXED), part in (PART_WHOLE, PART_HOLDER)
     context = {
-        "certificate": certificate,
+        "sheets": [_sheet(certificate, part=part, holder=holder) for certificate in certificates],
         "part": part,
         "fixed": fixed,
         "holder": holder,
-        "holder_name_size": holder_name_size(certificate.holder_name) if holder else "",
         "logo_url": f"{STATIC_SCHEME}:img/logo.svg",
     }
+    return render_to_string(TEMPLATE, context)
+
+
+def _sheet(certificate: Certificate, *, part: str, holder: bool) -> dict:
+    sheet = {"certificate": certificate, "title": certificate_title(certificate)}
     if holder:
         url = verification_url(certificate.verification_code)
-        context |= {
+        sheet |= {
+            "holder_name_size": holder_name_size(certificate.holder_name),
             "percent": score_display(certificate.percent),
             "issued_zh": _date_zh(certificate.issued_on),
             "issued_en": _date_en(certificate.issued_on),
             "expires_zh": _date_zh(certificate.expires_on),
             "expires_en": _date_en(certificate.expires_on),
             "verification_url": url,
-            # The layered certificate draws its QR code itself (certificate_pdf).
+            # The layered certificate draws its QR code itself (certificate_pdfs).
             "qr_svg": qr_svg(url) if part == PART_WHOLE else "",
         }
-    return render_to_string(TEMPLATE, context)
+    return sheet
 
 
 def _fixed_key(certificate: Certificate) -> tuple:
@@ -406,8 +423,14 @@ def _fixed_layer(certificate: Certificate) -> pikepdf.Page:
 
 
 def certificate_pdf(certificate: Certificate) -> bytes:
+    """The certificate's PDF (see certificate_pdfs)."""
+    (pdf,) = certificate_pdfs([certificate])
+    return pdf
+
+
+def certificate_pdfs(certificates: Sequence[Certificate]) -> list[bytes]:
     """
-    The certificate's PDF: one A4 landscape page, the holder's layer laid over the fixed
+    Each certificate's PDF: one A4 landscape page, the holder's layer laid over the fixed
     layer of the level as a form XObject, and the QR code drawn into the box the holder's
     layer keeps for it. WeasyPrint lays out only the holder's text per certificate; the
     heading, frame, logo, labels and signature line are laid out once per worker, and the
@@ -415,25 +438,45 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     of the render). The page looks exactly as the whole page rendered in one go
     (tests/certification/pdf/test_layers.py compares them pixel by pixel) and its text
     layer carries both layers' text: the fixed first, then the holder's.
+
+    The holder layers of a batch are laid out as one document, a page each (a fifth of the
+    layout is per document: parsing, the cascade's set-up), and each page is then written
+    as a PDF of its own, so a certificate's embedded font holds its own glyphs and no
+    colleague's. One time limit covers the batch; if anything fails, all fail (the caller
+    renders them one at a time to find the culprit).
     """
-    out = io.BytesIO()
+    out = []
     with _within_time_limit():
-        fixed = _fixed_layer(certificate)
-        layout = _laid_out(certificate_html(certificate, part=PART_HOLDER), stylesheet=True)
-        qr_box = _box_of(layout, QR_BOX_CLASS)
-        with pikepdf.open(io.BytesIO(layout.write_pdf())) as document:
-            page = document.pages[0]
-            page.add_underlay(fixed)
-            code = segno.make(verification_url(certificate.verification_code), **QR_OPTIONS)
-            page.add_overlay(_qr_form(document, code), _pdf_rectangle(qr_box, page))
-            document.save(out, compress_streams=True)
+        layout = _laid_out(certificates_html(certificates, part=PART_HOLDER), stylesheet=True)
+        if len(layout.pages) != len(certificates):
+            raise ValueError(
+                f"{len(certificates)} certificates were laid out on {len(layout.pages)} pages"
+            )
+        for certificate, page in zip(certificates, layout.pages, strict=True):
+            out.append(_certificate_composed(certificate, layout, page))
+    return out
+
+
+def _certificate_composed(certificate: Certificate, layout: Document, page) -> bytes:
+    own = layout.copy([page])
+    own.metadata = copy.copy(layout.metadata)
+    own.metadata.title = certificate_title(certificate)
+    own.metadata.authors = [certificate.issuer_name]
+    qr_box = _box_of(page, QR_BOX_CLASS)
+    out = io.BytesIO()
+    with pikepdf.open(io.BytesIO(own.write_pdf())) as document:
+        pdf_page = document.pages[0]
+        pdf_page.add_underlay(_fixed_layer(certificate))
+        code = segno.make(verification_url(certificate.verification_code), **QR_OPTIONS)
+        pdf_page.add_overlay(_qr_form(document, code), _pdf_rectangle(qr_box, pdf_page))
+        document.save(out, compress_streams=True)
     return out.getvalue()
 
 
-def _box_of(layout: Document, css_class: str):
-    """The first box on the page laid out for an element of that class (WeasyPrint has no
+def _box_of(page, css_class: str):
+    """The first box on a laid-out page for an element of that class (WeasyPrint has no
     public walk of a laid-out page's boxes: `_page_box` is its root)."""
-    boxes = [layout.pages[0]._page_box]
+    boxes = [page._page_box]
     while boxes:
         box = boxes.pop(0)
         element = box.element

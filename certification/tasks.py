@@ -19,7 +19,7 @@ def certificate_render(certificate_id: int) -> str | None:
 
 
 def certificates_render_batch(certificate_ids: list[int]) -> int:
-    rendered = sum(bool(services.certificate_render(certificate_id=pk)) for pk in certificate_ids)
+    rendered = len(services.certificates_render(certificate_ids=certificate_ids))
     services.bulk_issues_refresh(certificate_ids=certificate_ids)
     return rendered
 

@@ -29,6 +29,7 @@ from certification.services.rendering import (
     certificate_render,
     certificate_render_again,
     certificate_render_enqueue,
+    certificates_render,
     certificates_render_pending,
 )
 from certification.services.results import (
@@ -52,6 +53,7 @@ __all__ = [
     "certificate_revoke",
     "certificates_issue",
     "certificates_remind_lapsing",
+    "certificates_render",
     "certificates_render_pending",
     "certificates_sign_pending",
     "cycle_bulk_issue_run",

@@ -1,17 +1,21 @@
 """Cycles, exams, results, issuing exactly once, revoking, superseding and lapse reminders."""
 
 import datetime as dt
+import hashlib
+import io
 import json
 import re
 from decimal import Decimal
 from unittest import mock
 
+import pikepdf
 import pytest
 from django.conf import settings as django_settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from wagtail.models import ModelLogEntry
 
+from certification import rendering
 from certification.audit import CertAction
 from certification.models import (
     BulkIssue,
@@ -24,6 +28,7 @@ from certification.services import (
     certificate_issue,
     certificate_revoke,
     certificates_remind_lapsing,
+    certificates_render,
     certificates_render_pending,
     cycle_bulk_issue_start,
     registration_create,
@@ -335,7 +340,7 @@ def test_a_failed_render_is_retried_a_bounded_number_of_times_and_then_shows_fai
     settings.CERTIFICATE_RENDER_MAX_ATTEMPTS = 2
     result = cert.passed_result(academy.agent_a, open_cycle, LevelCode.JUNIOR)
     with mock.patch(
-        "certification.services.rendering.certificate_pdf", side_effect=RuntimeError("字体缺失")
+        "certification.services.rendering.certificate_pdfs", side_effect=RuntimeError("字体缺失")
     ):
         with committed():
             certificate = certificate_issue(result_id=result.pk)
@@ -361,6 +366,63 @@ def test_a_failed_render_is_retried_a_bounded_number_of_times_and_then_shows_fai
         admin.post(reverse("certification_admin_render_again", args=[certificate.pk]))
     certificate.refresh_from_db()
     assert certificate.render_state == Certificate.RenderState.READY
+
+
+def _issued_unrendered(users, cycle) -> list[Certificate]:
+    issued = []
+    for user in users:
+        result = cert.passed_result(user, cycle, LevelCode.JUNIOR)
+        with committed():
+            issued.append(certificate_issue(result_id=result.pk, render=False))
+    return issued
+
+
+def test_a_batch_of_renders_is_laid_out_together_and_each_stored_once(academy, open_cycle):
+    batch = _issued_unrendered([academy.agent_a, academy.agent_b, academy.lead_a], open_cycle)
+    ids = [c.pk for c in batch]
+    with mock.patch(
+        "certification.services.rendering.certificate_pdfs", wraps=rendering.certificate_pdfs
+    ) as laid_out:
+        rendered = certificates_render(certificate_ids=ids)
+        assert [len(call.args[0]) for call in laid_out.call_args_list] == [3]  # one layout
+        assert certificates_render(certificate_ids=ids) == []  # each exactly once
+    assert sorted(c.pk for c in rendered) == sorted(ids)
+    stored = Certificate.objects.filter(pk__in=ids)
+    assert {c.render_state for c in stored} == {Certificate.RenderState.READY}
+    assert len({c.pdf_sha256 for c in stored}) == len({c.pdf.name for c in stored}) == 3
+    for certificate in stored:
+        with certificate.pdf.open("rb") as file:
+            pdf = file.read()
+        assert hashlib.sha256(pdf).hexdigest() == certificate.pdf_sha256
+        with pikepdf.open(io.BytesIO(pdf)) as document:  # its own, not the batch's first
+            assert str(document.docinfo["/Title"]).endswith(certificate.serial)
+        assert audit_trail(certificate).filter(action=CertAction.RENDERED).count() == 1
+
+
+def test_one_certificate_that_cannot_render_fails_alone_and_its_batch_is_stored(
+    academy, open_cycle
+):
+    batch = _issued_unrendered([academy.agent_a, academy.agent_b, academy.lead_a], open_cycle)
+    bad = batch[1]
+    real = rendering.certificate_pdfs
+
+    def failing_with_bad(certificates):
+        if any(c.pk == bad.pk for c in certificates):
+            raise RuntimeError("字体缺失")
+        return real(certificates)
+
+    with mock.patch(
+        "certification.services.rendering.certificate_pdfs", side_effect=failing_with_bad
+    ):
+        rendered = certificates_render(certificate_ids=[c.pk for c in batch])
+    assert len(rendered) == 3  # all tried: two stored, one failed
+    states = dict(Certificate.objects.values_list("pk", "render_state"))
+    assert states[batch[0].pk] == states[batch[2].pk] == Certificate.RenderState.READY
+    bad.refresh_from_db()
+    assert bad.render_state == Certificate.RenderState.PENDING  # the sweeper tries again
+    assert bad.render_attempts == 1 and "字体缺失" in bad.render_error
+    assert bad.render_tried_at is not None and not bad.pdf
+    assert not audit_trail(bad).filter(action=CertAction.RENDERED).exists()
 
 
 def _an_hour_ago(certificate):

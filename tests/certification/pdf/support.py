@@ -66,6 +66,19 @@ def embedded_fonts(pdf: bytes) -> set[bytes]:
     return names
 
 
+def font_characters(pdf: bytes) -> set[str]:
+    """Every character the PDF's embedded fonts carry a glyph for, as their ToUnicode maps
+    say (the fixed layer's form XObject included)."""
+    characters = set()
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        for thing in document.objects:
+            if isinstance(thing, pikepdf.Dictionary) and "/ToUnicode" in thing:
+                cmap = thing.ToUnicode.read_bytes().decode("latin-1")
+                for text in re.findall(r"<[0-9a-fA-F]+>\s*<([0-9a-fA-F]+)>", cmap):
+                    characters.update(bytes.fromhex(text).decode("utf-16-be"))
+    return characters
+
+
 def assert_one_a4_landscape_page(pdf: bytes) -> None:
     assert pdf.startswith(b"%PDF-")
     sizes = page_sizes(pdf)

@@ -5,6 +5,7 @@ its box. Holders, employers and printers must get the page the whole template la
 one go: to the pixel, and the same QR code in the same place.
 """
 
+import copy
 import datetime as dt
 import io
 import math
@@ -23,6 +24,7 @@ from certification.selectors import verification_url
 from tests.certification.pdf.support import (
     DPI,
     assert_one_a4_landscape_page,
+    font_characters,
     needs_poppler,
     pdf_text,
     picture,
@@ -68,7 +70,7 @@ VARIANTS = {
 def qr_region(certificate, dpi: int) -> tuple[int, int, int, int]:
     """Where the whole page lays out its QR code, in pixels at `dpi`, with a pixel to spare."""
     layout = rendering._laid_out(certificate_html(certificate), stylesheet=True)
-    box = rendering._box_of(layout, rendering.QR_BOX_CLASS)
+    box = rendering._box_of(layout.pages[0], rendering.QR_BOX_CLASS)
     scale = dpi / 96  # CSS pixels are 1/96 inch
     left, top = box.content_box_x() * scale, box.content_box_y() * scale
     right, bottom = left + box.width * scale, top + box.height * scale
@@ -124,6 +126,43 @@ def test_the_layered_certificate_is_the_whole_page_to_the_pixel(issued, changes)
     )
 
 
+def batch_of_variants(issued) -> list:
+    """A certificate per variant, each its own serial and verification code."""
+    batch = []
+    for number, changes in enumerate(VARIANTS.values()):
+        certificate = copy.copy(issued)
+        certificate.serial = f"{issued.serial[:-2]}{number:02d}"
+        certificate.verification_code = f"{issued.verification_code[:-2]}{number:02d}"
+        for field, value in changes.items():
+            setattr(certificate, field, value)
+        batch.append(certificate)
+    return batch
+
+
+@needs_poppler
+def test_a_batch_gives_each_certificate_the_pdf_it_gets_alone(issued):
+    """A worker lays out a batch's holder layers as one document, a page each: every
+    certificate still gets its own one-page PDF, to the pixel (QR code included) what it
+    gets rendered alone, with its own title, and no glyph of a colleague's name in its
+    embedded font."""
+    batch = batch_of_variants(issued)
+    pdfs = rendering.certificate_pdfs(batch)
+    assert len(pdfs) == len(batch) == len(VARIANTS)
+    for certificate, pdf in zip(batch, pdfs, strict=True):
+        assert_one_a4_landscape_page(pdf)
+        alone = certificate_pdf(certificate)
+        assert pixels_apart(picture(pdf), picture(alone)) == 0, certificate.holder_name
+        assert font_characters(pdf) == font_characters(alone), certificate.holder_name
+        with pikepdf.open(io.BytesIO(pdf)) as document:
+            assert str(document.docinfo["/Title"]) == f"服务技能认证证书 {certificate.serial}"
+        assert qr_read(picture(pdf, QR_DPI)).text == verification_url(certificate.verification_code)
+        assert certificate.serial in pdf_text(pdf)
+    # The comparison can see a colleague's glyphs: most of the long name's characters are
+    # in no other text of the short name's PDF, and the batch laid them out two pages on.
+    colleague_only = set(batch[2].holder_name) - font_characters(pdfs[0])
+    assert len(colleague_only) > 10 and colleague_only <= font_characters(pdfs[2])
+
+
 @needs_poppler
 def test_the_text_layer_carries_both_layers(issued):
     text = pdf_text(certificate_pdf(issued))
@@ -159,13 +198,13 @@ def test_the_fixed_layer_is_rendered_once_per_level_in_a_worker(issued, academy,
     senior = cert.certificate(academy.lead_a, issued.cycle, LevelCode.SENIOR)
     monkeypatch.setattr(rendering, "_fonts", threading.local())  # a worker's first render
     parts = []
-    real = rendering.certificate_html
+    real = rendering.certificates_html
 
-    def recording(certificate, *, part=rendering.PART_WHOLE):
-        parts.append(part)
-        return real(certificate, part=part)
+    def recording(certificates, *, part):
+        parts.extend([part] * len(certificates))
+        return real(certificates, part=part)
 
-    monkeypatch.setattr(rendering, "certificate_html", recording)
+    monkeypatch.setattr(rendering, "certificates_html", recording)
     for certificate in [issued, colleague, issued, senior, colleague]:
         assert_one_a4_landscape_page(certificate_pdf(certificate))
     assert parts.count(rendering.PART_HOLDER) == 5
