@@ -91,7 +91,8 @@ def _render_claim_renew(certificate: Certificate, *, claimed_at) -> bool:
         render_state=Certificate.RenderState.PENDING,
         render_tried_at=claimed_at,
     ).update(render_tried_at=now)
-    certificate.render_tried_at = now
+    if renewed:
+        certificate.render_tried_at = now
     return bool(renewed)
 
 
