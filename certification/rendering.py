@@ -75,7 +75,7 @@ MINIMAL_HTML = "<p>Kefu Academy</p>"
 # smaller, and smaller again, so that it always stays on one line.
 HOLDER_NAME_WIDTHS = ((12, ""), (40, "long"))
 HOLDER_NAME_LONGEST = "longer"
-# The page is drawn in two layers (see certificate_pdf): the template renders either, or both.
+# The page is drawn in two layers (see certificate_pdfs): the template renders either, or both.
 PART_WHOLE, PART_FIXED, PART_HOLDER = "whole", "fixed", "holder"
 # Fixed layers a worker thread keeps: one per level and issuer name, so three in practice.
 FIXED_LAYERS_KEPT = 16

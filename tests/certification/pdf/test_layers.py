@@ -1,8 +1,9 @@
 """
-A certificate is drawn as two layers (certification.rendering.certificate_pdf): the level's
+A certificate is drawn as two layers (certification.rendering.certificate_pdfs): the level's
 fixed layer, rendered once per worker, under the holder's own, and the QR code drawn into
 its box. Holders, employers and printers must get the page the whole template lays out in
-one go: to the pixel, and the same QR code in the same place.
+one go: to the pixel, and the same QR code in the same place, whether the certificate was
+rendered alone or in a batch.
 """
 
 import copy
