@@ -14,12 +14,11 @@ from unittest import mock
 import pytest
 from weasyprint import HTML
 
-from certification import rendering
+from certification import pdf_guards, rendering
 from certification.models import Certificate, LevelCode
+from certification.pdf_guards import CertificateRenderTimeout, RestrictedURLFetcher
 from certification.rendering import (
     CERTIFICATE_FONT_FILE,
-    CertificateRenderTimeout,
-    RestrictedURLFetcher,
     certificate_font_url,
     certificate_html,
     certificate_pdf,
@@ -129,7 +128,7 @@ def font_dir(settings, tmp_path, compact_font):
     (folder / "link.ttf").symlink_to(tmp_path / "outside.ttf")
     with open(folder / "huge.otf", "wb") as huge:  # sparse: 16 MiB and one byte
         huge.write(b"OTTO")
-        huge.truncate(rendering.FONT_MAX_BYTES + 1)
+        huge.truncate(pdf_guards.FONT_MAX_BYTES + 1)
     settings.CERTIFICATE_FONT_DIR = folder
     return folder
 
