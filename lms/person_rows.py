@@ -75,7 +75,7 @@ class KeptRowsQuerySet(models.QuerySet):
                 academy_changed()
             return changed
         attname = self._attname()
-        if kwargs.keys() <= _unseen.get(self.model, frozenset()):
+        if _only_unseen(self.model, kwargs):
             return super().update(**kwargs)
         people = []
         if attname is not None:
@@ -119,8 +119,13 @@ class KeptRowsQuerySet(models.QuerySet):
             people_changed(getattr(obj, attname) for obj in objs)
 
 
+def _only_unseen(model: type[models.Model], fields) -> bool:
+    """Whether a write of `fields` touches only columns no page shows (see `unseen`)."""
+    return set(fields) <= _unseen.get(model, frozenset())
+
+
 def _person_row_changed(sender, instance, update_fields=None, **_kwargs) -> None:
-    if update_fields and set(update_fields) <= _unseen.get(sender, frozenset()):
+    if update_fields and _only_unseen(sender, update_fields):
         return
     people_changed([getattr(instance, _person_attname[sender])])
 

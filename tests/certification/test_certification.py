@@ -293,10 +293,7 @@ def test_a_batchs_statements_do_not_grow_with_its_certificates(levels, open_cycl
         with CaptureQueriesContext(connection) as done:
             issued = certificates_issue(result_ids=ids)
         assert len(issued.new) == size
-        cache_table = django_settings.CACHES["default"].get("LOCATION", "")
-        for q in done.captured_queries:
-            print(q["sql"][:160])
-        return sum(cache_table not in q["sql"] for q in done.captured_queries)
+        return len(done.captured_queries)  # the caches are in memory: all of them are SQL
 
     assert statements(3) == statements(9)
 
